@@ -1,0 +1,101 @@
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+ONE_BILLING_ADDRESS_CODE = "one_billing_address"
+
+
+class Customer(models.Model):
+    number = models.CharField(max_length=20, unique=True, editable=False)
+    name = models.CharField(max_length=200)
+    is_active = models.BooleanField("active", default=True)
+    notes = models.TextField(blank=True, max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.number})" if self.number else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("customers:detail", kwargs={"pk": self.pk})
+
+
+class Address(models.Model):
+    class Kind(models.TextChoices):
+        BILLING = "billing", "Billing"
+        SHIPPING = "shipping", "Shipping"
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="addresses"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    street_line_1 = models.CharField("street", max_length=200)
+    street_line_2 = models.CharField("street (line 2)", max_length=200, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    city = models.CharField(max_length=100)
+    region = models.CharField(max_length=100, blank=True)
+    country = CountryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["customer", "kind", "city", "pk"]
+        verbose_name_plural = "addresses"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=Q(kind="billing"),
+                name="customers_address_one_billing_per_customer",
+                violation_error_message="This customer already has a billing address.",
+                violation_error_code=ONE_BILLING_ADDRESS_CODE,
+            )
+        ]
+
+    def __str__(self) -> str:
+        parts = [self.street_line_1, f"{self.postal_code} {self.city}".strip()]
+        return ", ".join(part for part in parts + [self.country.name] if part)
+
+    def get_absolute_url(self) -> str:
+        return reverse("customers:addresses", kwargs={"customer_pk": self.customer_id})
+
+    def validate_constraints(self, exclude=None):
+        # The one-billing-address rule depends on `kind`: report it at that field
+        # instead of as an error of the whole form.
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+            general = errors.pop(NON_FIELD_ERRORS, [])
+            for item in general:
+                field = (
+                    "kind"
+                    if item.code == ONE_BILLING_ADDRESS_CODE
+                    else NON_FIELD_ERRORS
+                )
+                errors.setdefault(field, []).append(item)
+            raise ValidationError(errors) from error
+
+    def lines(self) -> list[str]:
+        """The address as it is written on an envelope."""
+        locality = " ".join(p for p in [self.postal_code, self.city] if p)
+        return [
+            line
+            for line in [
+                self.street_line_1,
+                self.street_line_2,
+                locality,
+                self.region,
+                self.country.name,
+            ]
+            if line
+        ]

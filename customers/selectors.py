@@ -1,0 +1,28 @@
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+
+from customers.models import Address, Customer
+
+
+def customer_list(*, search: str = "") -> QuerySet[Customer]:
+    """Customers sorted by name, each annotated with its billing city and country, in
+    one query whatever the page size."""
+    billing = Address.objects.filter(customer=OuterRef("pk"), kind=Address.Kind.BILLING)
+    customers = Customer.objects.annotate(
+        billing_city=Subquery(billing.values("city")[:1]),
+        billing_country=Subquery(billing.values("country")[:1]),
+    )
+    search = search.strip()
+    if search:
+        city_matches = Address.objects.filter(
+            customer=OuterRef("pk"), city__icontains=search
+        )
+        customers = customers.filter(
+            Q(name__icontains=search)
+            | Q(number__icontains=search)
+            | Exists(city_matches)
+        )
+    return customers.order_by("name", "number")
+
+
+def customer_billing_address(*, customer: Customer) -> Address | None:
+    return customer.addresses.filter(kind=Address.Kind.BILLING).first()

@@ -1,0 +1,52 @@
+"""Shared fixtures: the access personas every view is tested with.
+
+The personas belong to the default groups that the data migrations create, so a test
+through them also proves what those groups may do.
+"""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from tests.factories import UserFactory
+
+
+def _member_of(group_name: str, username: str):
+    user = UserFactory(username=username)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def manager(db):
+    """Sales manager: everything, customers included."""
+    return _member_of("Sales manager", "manager")
+
+
+@pytest.fixture
+def editor(db):
+    """Sales staff: contacts, contact details and documents; customers read-only."""
+    return _member_of("Sales staff", "editor")
+
+
+@pytest.fixture
+def viewer(db):
+    """Sales viewer: reads everything, changes nothing."""
+    return _member_of("Sales viewer", "viewer")
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but in no group and without any permission."""
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def client_for(client):
+    """`client_for(user)`: the test client signed in as that user (None: anonymous)."""
+
+    def sign_in(user):
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return sign_in

@@ -1,0 +1,53 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def manage(*args, **env):
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_production_settings_pass_the_deployment_checks():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY="k3y-" + "x9Q!mZ2p" * 8,
+        ALLOWED_HOSTS="contacts.example.com",
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    result = manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY="",
+        ALLOWED_HOSTS="contacts.example.com",
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_database_url_selects_postgresql():
+    from config.settings.base import dj_database_url
+
+    config = dj_database_url.parse("postgres://postgres@127.0.0.1:5432/contacts")
+    assert config["ENGINE"] == "django.db.backends.postgresql"
