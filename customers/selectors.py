@@ -26,3 +26,12 @@ def customer_list(*, search: str = "") -> QuerySet[Customer]:
 
 def customer_billing_address(*, customer: Customer) -> Address | None:
     return customer.addresses.filter(kind=Address.Kind.BILLING).first()
+
+
+def customer_phone_region(*, customer: Customer) -> str | None:
+    """The country phone numbers of this customer are read by: its billing address's."""
+    return (
+        Address.objects.filter(customer=customer, kind=Address.Kind.BILLING)
+        .values_list("country", flat=True)
+        .first()
+    )

@@ -1,0 +1,221 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from contacts.validators import (
+    normalize_email_address,
+    normalize_phone_number,
+    normalize_website,
+)
+from customers.models import Customer
+from customers.selectors import customer_phone_region
+
+
+class ContactRole(models.Model):
+    """What a contact person is used for. The four standard roles come from a data
+    migration; administrators may add more."""
+
+    PRIMARY = "primary"
+    ORDER = "order"
+    INVOICE = "invoice"
+    SHIPMENT = "shipment"
+
+    code = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    description = models.CharField(max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# The contact fields an organisation may hide or require; First name is always both.
+OPTIONAL_CONTACT_FIELDS = ("last_name", "email", "phone", "job_title", "department")
+
+
+class ContactFieldSettings(models.Model):
+    """The organisation's choice of which optional contact fields are shown and which
+    are required. One row; First name is always shown and required."""
+
+    show_last_name = models.BooleanField(default=True)
+    require_last_name = models.BooleanField(default=False)
+    show_email = models.BooleanField(default=True)
+    require_email = models.BooleanField(default=False)
+    show_phone = models.BooleanField(default=True)
+    require_phone = models.BooleanField(default=False)
+    show_job_title = models.BooleanField(default=True)
+    require_job_title = models.BooleanField(default=False)
+    show_department = models.BooleanField(default=True)
+    require_department = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "contact field settings"
+        verbose_name_plural = "contact field settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(**{f"require_{name}": False}) | Q(**{f"show_{name}": True}),
+                name=f"contacts_fieldsettings_required_{name}_is_shown",
+                violation_error_message=(
+                    f"A required field must be shown: show {name.replace('_', ' ')}."
+                ),
+            )
+            for name in OPTIONAL_CONTACT_FIELDS
+        ]
+
+    def __str__(self) -> str:
+        return "Contact field settings"
+
+    @classmethod
+    def load(cls) -> "ContactFieldSettings":
+        settings, _ = cls.objects.get_or_create(pk=1)
+        return settings
+
+    def shown_fields(self) -> list[str]:
+        return [
+            name for name in OPTIONAL_CONTACT_FIELDS if getattr(self, f"show_{name}")
+        ]
+
+    def required_fields(self) -> list[str]:
+        return [
+            name for name in OPTIONAL_CONTACT_FIELDS if getattr(self, f"require_{name}")
+        ]
+
+
+class Contact(models.Model):
+    """A person at the customer."""
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="contacts"
+    )
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100, blank=True)
+    email = models.CharField("email address", max_length=254, blank=True)
+    # Stored in E.164; the input may be longer (spaces, brackets) before it is read.
+    phone = models.CharField("phone number", max_length=32, blank=True)
+    job_title = models.CharField(max_length=100, blank=True)
+    department = models.CharField(max_length=100, blank=True)
+    roles = models.ManyToManyField(ContactRole, blank=True, related_name="contacts")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[roles])
+
+    class Meta:
+        ordering = ["first_name", "last_name", "pk"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "contacts:update",
+            kwargs={"customer_pk": self.customer_id, "pk": self.pk},
+        )
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+    def clean(self):
+        errors = {}
+        settings = ContactFieldSettings.load()
+        for name in settings.required_fields():
+            if not str(getattr(self, name)).strip():
+                errors[name] = ValidationError(
+                    "This field is required.", code="required"
+                )
+        if self.email and "email" not in errors:
+            try:
+                self.email = normalize_email_address(self.email)
+            except ValidationError as error:
+                errors["email"] = error
+        if self.phone and "phone" not in errors:
+            try:
+                self.phone = normalize_phone_number(
+                    self.phone, region=self.phone_region()
+                )
+            except ValidationError as error:
+                errors["phone"] = error
+        if errors:
+            raise ValidationError(errors)
+
+    def phone_region(self) -> str | None:
+        if self.customer_id is None:
+            return None
+        return customer_phone_region(customer=self.customer)
+
+
+class ContactDetail(models.Model):
+    """One contact point of the customer, shown on its contact card."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "Email Address"
+        TELEPHONE = "telephone", "Telephone"
+        MOBILE = "mobile", "Mobile Phone"
+        WEBSITE = "website", "Website"
+
+    PHONE_KINDS = (Kind.TELEPHONE, Kind.MOBILE)
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="contact_details"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    value = models.CharField(max_length=254)
+    description = models.CharField(max_length=100, blank=True)
+    # Set only by the primary rules in contacts.services, never by a person.
+    is_primary = models.BooleanField("primary", default=False, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["customer", "kind", "-is_primary", "created_at", "pk"]
+        permissions = [
+            ("update_customer_contact_details", "Update Customer Contact Details")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "kind"],
+                condition=Q(is_primary=True),
+                name="contacts_contactdetail_one_primary_per_kind",
+                violation_error_message=(
+                    "This customer already has a primary detail of this kind."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value}"
+
+    def clean(self):
+        if not self.value or not self.kind:
+            return
+        try:
+            self.value = self.normalized_value()
+        except ValidationError as error:
+            raise ValidationError({"value": error}) from error
+
+    def normalized_value(self) -> str:
+        if self.kind == self.Kind.EMAIL:
+            return normalize_email_address(self.value)
+        if self.kind == self.Kind.WEBSITE:
+            return normalize_website(self.value)
+        region = (
+            customer_phone_region(customer=self.customer) if self.customer_id else None
+        )
+        return normalize_phone_number(self.value, region=region)

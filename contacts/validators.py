@@ -1,0 +1,77 @@
+"""The rules for email addresses, phone numbers and websites, in one place: contact
+persons, contact details, the admin and imports all normalise through these."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django_countries import countries
+from email_validator import EmailNotValidError, validate_email
+from phonenumber_field.phonenumber import PhoneNumber, to_python
+
+
+def normalize_email_address(value: str) -> str:
+    """Return the address in its normalised form, or refuse it saying why."""
+    try:
+        result = validate_email(
+            value.strip(),
+            check_deliverability=settings.CONTACTS_EMAIL_CHECK_DELIVERABILITY,
+        )
+    except EmailNotValidError as error:
+        raise ValidationError(
+            "Enter a valid email address: %(reason)s",
+            code="invalid_email",
+            params={"reason": str(error)},
+        ) from error
+    return result.normalized
+
+
+def normalize_phone_number(value: str, *, region: str | None) -> str:
+    """Read a number as a person types it and return it in E.164 (`+31612345678`).
+
+    A number without `+` is read with `region`, the country of the customer's billing
+    address; without a billing address it needs its country code.
+    """
+    raw = value.strip()
+    if not raw.startswith("+") and not raw.startswith("00") and not region:
+        raise ValidationError(
+            "Enter the number with its country code (+…): this customer has no "
+            "billing address to read it by.",
+            code="phone_needs_country_code",
+        )
+    number = to_python(raw, region=region)
+    if not isinstance(number, PhoneNumber) or not number.is_valid():
+        where = countries.name(region) if region and not raw.startswith("+") else ""
+        message = (
+            "Enter a valid phone number for %(country)s, or type it with its country "
+            "code (+…)."
+            if where
+            else "Enter a valid phone number."
+        )
+        raise ValidationError(message, code="invalid_phone", params={"country": where})
+    return number.as_e164
+
+
+def format_phone_number(value: str) -> str:
+    """An E.164 number in international format for display: `+31 6 12345678`."""
+    number = to_python(value)
+    if isinstance(number, PhoneNumber) and number.is_valid():
+        return number.as_international
+    return value
+
+
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+def normalize_website(value: str) -> str:
+    """Return a valid http(s) address; `example.com` becomes `https://example.com`."""
+    raw = value.strip()
+    if "://" not in raw:
+        raw = f"https://{raw}"
+    try:
+        _url_validator(raw)
+    except ValidationError as error:
+        raise ValidationError(
+            "Enter a valid website address, such as https://example.com.",
+            code="invalid_website",
+        ) from error
+    return raw

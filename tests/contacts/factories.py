@@ -1,0 +1,39 @@
+import factory
+
+from contacts.models import Contact, ContactDetail, ContactRole
+from tests.customers.factories import CustomerFactory
+
+
+def role(code: str) -> ContactRole:
+    """One of the standard roles the data migration creates."""
+    return ContactRole.objects.get(code=code)
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    customer = factory.SubFactory(CustomerFactory)
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(
+        lambda contact: f"{contact.first_name.lower()}@example.com"
+    )
+
+    class Meta:
+        model = Contact
+
+    @factory.post_generation
+    def roles(self, create, codes, **kwargs):
+        """`ContactFactory(roles=["primary", "invoice"])`."""
+        if create and codes:
+            self.roles.set(ContactRole.objects.filter(code__in=codes))
+
+
+class ContactDetailFactory(factory.django.DjangoModelFactory):
+    """Writes the row as given, bypassing the primary rules: for arranging tests.
+    Tests of the rules themselves go through contacts.services."""
+
+    customer = factory.SubFactory(CustomerFactory)
+    kind = ContactDetail.Kind.EMAIL
+    value = factory.Sequence(lambda n: f"info{n}@example.com")
+
+    class Meta:
+        model = ContactDetail
