@@ -10,7 +10,8 @@ def manage(*args, **env):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+        if key
+        not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     environment.update(env)
     return subprocess.run(
