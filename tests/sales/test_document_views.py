@@ -102,7 +102,7 @@ def test_send_and_create_need_the_csrf_token(manager, customer):
     assert Invoice.objects.count() == 1
 
 
-def test_the_new_invoice_form_offers_this_customers_contacts_with_the_invoice_contact_chosen(
+def test_the_new_invoice_form_offers_only_this_customers_contacts_invoice_role_first(
     client_for, editor, customer
 ):
     ContactFactory(customer=customer, first_name="Pia", roles=["primary"])
