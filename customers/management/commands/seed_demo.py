@@ -9,6 +9,7 @@ from django.db import transaction
 
 from customers.models import Address, Customer
 from customers.services import address_create, customer_create
+from sales.demo import seed_demo_documents
 
 DEMO_PASSWORD = "contacts-demo"
 DEMO_USERS = [
@@ -176,6 +177,9 @@ class Command(BaseCommand):
             created += 1
         self.stdout.write(
             f"Demo customers: {created} created, {Customer.objects.count()} in all."
+        )
+        self.stdout.write(
+            f"Demo documents: {seed_demo_documents()} customers given some."
         )
         if not no_users:
             self._create_users()

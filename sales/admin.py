@@ -1,0 +1,101 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from sales import services
+from sales.models import Invoice, SalesOrder, Sending, Shipment
+
+SNAPSHOT = ["contact_name", "contact_email", "contact_phone"]
+
+
+class SendingInline(admin.TabularInline):
+    model = Sending
+    fields = ["sent_at", "sent_by", "subject", "recipient_summary"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class DocumentAdmin(SimpleHistoryAdmin):
+    """Saves through sales.services: the number is generated and the assigned
+    contact's snapshot copied, exactly as in the application."""
+
+    list_display = ["number", "customer", "date", "status", "contact_name"]
+    list_filter = ["status", "date"]
+    list_select_related = ["customer"]
+    search_fields = ["number", "reference", "customer__name", "contact_name"]
+    autocomplete_fields = ["customer"]
+    readonly_fields = ["number", *SNAPSHOT, "created_at", "updated_at"]
+    extra_fields: list[str] = []
+    inlines = [SendingInline]
+
+    def get_fields(self, request, obj=None):
+        return [
+            "number",
+            "customer",
+            "date",
+            "reference",
+            "status",
+            *self.extra_fields,
+            "contact",
+            *SNAPSHOT,
+            "created_at",
+            "updated_at",
+        ]
+
+    def save_model(self, request, obj, form, change):
+        contact = form.cleaned_data.get("contact")
+        if change:
+            services.document_update(document=obj, data={}, contact=contact)
+        else:
+            services.document_create_from(document=obj, contact=contact)
+
+
+@admin.register(SalesOrder)
+class SalesOrderAdmin(DocumentAdmin):
+    extra_fields = ["amount"]
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(DocumentAdmin):
+    extra_fields = ["amount"]
+
+
+@admin.register(Shipment)
+class ShipmentAdmin(DocumentAdmin):
+    extra_fields = ["carrier", "tracking_code"]
+
+
+@admin.register(Sending)
+class SendingAdmin(SimpleHistoryAdmin):
+    """Sendings are a record of what happened: read-only."""
+
+    list_display = ["subject", "customer", "sent_at", "sent_by", "recipient_summary"]
+    list_select_related = ["customer", "sent_by"]
+    search_fields = ["subject", "customer__name"]
+    fields = [
+        "customer",
+        "sales_order",
+        "invoice",
+        "shipment",
+        "sent_at",
+        "sent_by",
+        "subject",
+        "recipient_summary",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

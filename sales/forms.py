@@ -1,0 +1,70 @@
+from django import forms
+
+from contacts.models import Contact
+from core.forms import ModelForm
+from customers.models import Customer
+from sales.models import Invoice, SalesDocument, SalesOrder, Shipment
+
+COMMON_FIELDS = ["date", "reference", "status", "contact"]
+
+
+class DocumentForm(ModelForm):
+    """A document of one customer: the contact select offers that customer's contacts
+    only. The model rule (`SalesDocument.clean`) refuses any other contact too."""
+
+    def __init__(self, *args, customer: Customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.customer = customer
+        contact = self.fields["contact"]
+        contact.queryset = Contact.objects.filter(customer=customer)
+        contact.label = "Contact"
+        contact.empty_label = "No contact"
+        contact.label_from_instance = contact_choice_label
+        contact.help_text = (
+            "Their name, email address and phone number are copied onto the "
+            "document when you assign them."
+        )
+        if not self.instance.pk:
+            # A new document starts as a draft; it becomes Sent when it is sent.
+            del self.fields["status"]
+
+    def document_fields(self) -> dict:
+        """The cleaned data without the contact, for the services."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name != "contact"
+        }
+
+
+def contact_choice_label(contact: Contact) -> str:
+    return (
+        f"{contact.full_name} <{contact.email}>" if contact.email else contact.full_name
+    )
+
+
+def _meta(model: type[SalesDocument], extra: list[str]):
+    return type(
+        "Meta",
+        (),
+        {
+            "model": model,
+            "fields": [*COMMON_FIELDS[:2], *extra, *COMMON_FIELDS[2:]],
+            "widgets": {"date": forms.DateInput(attrs={"type": "date"})},
+        },
+    )
+
+
+class SalesOrderForm(DocumentForm):
+    Meta = _meta(SalesOrder, ["amount"])
+
+
+class InvoiceForm(DocumentForm):
+    Meta = _meta(Invoice, ["amount"])
+
+
+class ShipmentForm(DocumentForm):
+    Meta = _meta(Shipment, ["carrier", "tracking_code"])
+
+
+FORMS = {SalesOrder: SalesOrderForm, Invoice: InvoiceForm, Shipment: ShipmentForm}

@@ -1,0 +1,248 @@
+"""Sales orders, invoices and shipments of a customer, and each sending of one.
+
+A document keeps a copy (snapshot) of its assigned contact's name, email and phone,
+taken when the contact is assigned, so a later change or deletion of the contact leaves
+the document as it was.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from contacts.models import Contact, ContactRole
+from contacts.validators import format_phone_number
+from customers.models import Customer
+
+
+class SalesDocument(models.Model):
+    """What the three kinds share. Each kind says, as class attributes, how it is
+    numbered, which contact role it notifies, and where its pages live."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SENT = "sent", "Sent"
+        CANCELLED = "cancelled", "Cancelled"
+
+    # Set by each kind.
+    KIND = ""  # URL names: "<KIND>_list", "<KIND>_detail", …
+    NUMBER_PREFIX = ""
+    ROLE_CODE = ""
+    NOTIFICATION = ""  # what a sending is called: "Invoice", "Shipment notice"
+
+    number = models.CharField(max_length=20, unique=True, editable=False)
+    # PROTECT: orders, invoices and shipments are business records that must be kept;
+    # a customer with documents cannot be deleted (mark it inactive instead).
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="%(class)ss"
+    )
+    date = models.DateField(default=timezone.localdate)
+    reference = models.CharField(max_length=100, blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    # SET_NULL: deleting a contact leaves the document and its snapshot as they were.
+    contact = models.ForeignKey(
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="%(class)ss",
+    )
+    # The snapshot, copied from the contact by sales.services when it is assigned.
+    contact_name = models.CharField(max_length=201, blank=True, editable=False)
+    contact_email = models.CharField(max_length=254, blank=True, editable=False)
+    contact_phone = models.CharField(max_length=32, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-date", "-number"]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name.capitalize()} {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return self._url("detail")
+
+    def get_update_url(self) -> str:
+        return self._url("update")
+
+    def get_send_url(self) -> str:
+        return self._url("send")
+
+    def _url(self, page: str) -> str:
+        return reverse(
+            f"sales:{self.KIND}_{page}",
+            kwargs={"customer_pk": self.customer_id, "pk": self.pk},
+        )
+
+    def clean(self):
+        if (
+            self.contact_id is not None
+            and self.customer_id is not None
+            and self.contact.customer_id != self.customer_id
+        ):
+            raise ValidationError(
+                {
+                    "contact": ValidationError(
+                        "Choose a contact of this customer.", code="other_customer"
+                    )
+                }
+            )
+
+    @property
+    def contact_phone_display(self) -> str:
+        return format_phone_number(self.contact_phone) if self.contact_phone else ""
+
+    @property
+    def contact_was_deleted(self) -> bool:
+        """A contact was assigned, and has since been deleted."""
+        return self.contact_id is None and bool(self.contact_name)
+
+
+class SalesOrder(SalesDocument):
+    KIND = "order"
+    NUMBER_PREFIX = "SO"
+    ROLE_CODE = ContactRole.ORDER
+    NOTIFICATION = "Order confirmation"
+
+    amount = models.DecimalField(
+        max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+
+    history = HistoricalRecords()
+
+    class Meta(SalesDocument.Meta):
+        verbose_name = "sales order"
+        permissions = [("send_salesorder", "Can send sales order")]
+
+
+class Invoice(SalesDocument):
+    KIND = "invoice"
+    NUMBER_PREFIX = "INV"
+    ROLE_CODE = ContactRole.INVOICE
+    NOTIFICATION = "Invoice"
+
+    amount = models.DecimalField(
+        max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+
+    history = HistoricalRecords()
+
+    class Meta(SalesDocument.Meta):
+        permissions = [("send_invoice", "Can send invoice")]
+
+
+class Shipment(SalesDocument):
+    KIND = "shipment"
+    NUMBER_PREFIX = "SH"
+    ROLE_CODE = ContactRole.SHIPMENT
+    NOTIFICATION = "Shipment notice"
+
+    carrier = models.CharField(max_length=100, blank=True)
+    tracking_code = models.CharField(max_length=100, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta(SalesDocument.Meta):
+        permissions = [("send_shipment", "Can send shipment")]
+
+
+DOCUMENT_KINDS: tuple[type[SalesDocument], ...] = (SalesOrder, Invoice, Shipment)
+
+
+class Sending(models.Model):
+    """One notification of a document by email: when, by whom, to whom and why.
+
+    Exactly one of the three document fields is set; `customer` is the document's
+    customer, kept here too so a customer's sendings are one filter away.
+    """
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="sendings"
+    )
+    sales_order = models.ForeignKey(
+        SalesOrder,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sendings",
+    )
+    invoice = models.ForeignKey(
+        Invoice,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sendings",
+    )
+    shipment = models.ForeignKey(
+        Shipment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sendings",
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    subject = models.CharField(max_length=255)
+    # [{"email": …, "name": …, "reason": …}], in the order they were addressed.
+    recipients = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        sales_order__isnull=False,
+                        invoice__isnull=True,
+                        shipment__isnull=True,
+                    )
+                    | Q(
+                        sales_order__isnull=True,
+                        invoice__isnull=False,
+                        shipment__isnull=True,
+                    )
+                    | Q(
+                        sales_order__isnull=True,
+                        invoice__isnull=True,
+                        shipment__isnull=False,
+                    )
+                ),
+                name="sales_sending_exactly_one_document",
+                violation_error_message="A sending belongs to exactly one document.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.sent_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def document(self) -> SalesDocument:
+        return self.sales_order or self.invoice or self.shipment
+
+    @property
+    def recipient_summary(self) -> str:
+        """`ana@example.com (Invoice role), bo@example.com (Invoice role)`."""
+        return ", ".join(f"{r['email']} ({r['reason']})" for r in self.recipients)
+
+
+def sending_field_for(kind: type[SalesDocument]) -> str:
+    """The Sending field that points at a document of this kind."""
+    return {SalesOrder: "sales_order", Invoice: "invoice", Shipment: "shipment"}[kind]

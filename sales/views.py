@@ -1,0 +1,151 @@
+"""The pages of sales orders, invoices and shipments. One set of views serves the
+three kinds; the URLs pass the model."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.views.generic import CreateView, DetailView, ListView, UpdateView, View
+
+from customers.views import CustomerScopedMixin, ServiceFormMixin
+from sales import selectors, services
+from sales.forms import FORMS
+from sales.models import SalesDocument
+
+
+def permission(kind: type[SalesDocument], action: str) -> str:
+    return f"sales.{action}_{kind._meta.model_name}"
+
+
+class KindMixin:
+    """A view of one document kind (`model`), permissions named after it."""
+
+    model: type[SalesDocument] | None = None  # given by the URL
+    action = "view"
+
+    def get_permission_required(self):
+        return (permission(self.model, self.action),)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        kwargs.update(
+            kind=self.model,
+            kind_name=self.model._meta.verbose_name,
+            kind_name_plural=self.model._meta.verbose_name_plural,
+            list_url_name=f"sales:{self.model.KIND}_list",
+            can_add=user.has_perm(permission(self.model, "add")),
+            can_change=user.has_perm(permission(self.model, "change")),
+            can_send=user.has_perm(permission(self.model, "send")),
+        )
+        return super().get_context_data(**kwargs)
+
+
+class DocumentListView(KindMixin, PermissionRequiredMixin, ListView):
+    raise_exception = True
+    paginate_by = 25
+    template_name = "sales/document_list.html"
+    context_object_name = "document_list"
+
+    def get_queryset(self):
+        return selectors.document_list(
+            kind=self.model, search=self.request.GET.get("q", "")
+        )
+
+    def get_context_data(self, **kwargs):
+        kwargs["search"] = self.request.GET.get("q", "")
+        return super().get_context_data(**kwargs)
+
+
+class CustomerDocumentMixin(KindMixin, CustomerScopedMixin):
+    """A document page under its customer: view_customer and the kind's permission
+    (403), then the customer (404), then the document among that customer's (404)."""
+
+    active_tab = "overview"
+
+    def get_permission_required(self):
+        return ("customers.view_customer", *super().get_permission_required())
+
+    def get_queryset(self):
+        return self.model.objects.filter(customer=self.customer).select_related(
+            "customer", "contact"
+        )
+
+
+class DocumentFormMixin(CustomerDocumentMixin, ServiceFormMixin):
+    template_name = "sales/document_form.html"
+
+    def get_form_class(self):
+        return FORMS[self.model]
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["customer"] = self.customer
+        return kwargs
+
+
+class DocumentCreateView(DocumentFormMixin, CreateView):
+    action = "add"
+    success_message = "{object} was created."
+
+    def get_initial(self):
+        initial = super().get_initial()
+        initial["contact"] = selectors.document_proposed_contact(
+            customer=self.customer, kind=self.model
+        )
+        return initial
+
+    def save(self, form):
+        return services.document_create(
+            kind=self.model,
+            customer=self.customer,
+            contact=form.cleaned_data["contact"],
+            **form.document_fields(),
+        )
+
+
+class DocumentUpdateView(DocumentFormMixin, UpdateView):
+    action = "change"
+    success_message = "{object} was saved."
+
+    def save(self, form):
+        return services.document_update(
+            document=self.object,
+            data=form.document_fields(),
+            contact=form.cleaned_data["contact"],
+        )
+
+
+class DocumentDetailView(CustomerDocumentMixin, DetailView):
+    template_name = "sales/document_detail.html"
+    context_object_name = "document"
+
+    def get_context_data(self, **kwargs):
+        kwargs["sendings"] = self.object.sendings.select_related("sent_by")
+        kwargs["recipients"] = services.document_recipients(document=self.object)
+        return super().get_context_data(**kwargs)
+
+
+class DocumentSendView(CustomerDocumentMixin, View):
+    """Send the document's notification: POST only; the answer is a message on the
+    document's page naming the recipients, or saying what to add."""
+
+    action = "send"
+    http_method_names = ["post"]
+
+    def get_permission_required(self):
+        return (*super().get_permission_required(), permission(self.model, "view"))
+
+    def post(self, request, *args, **kwargs):
+        document = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        try:
+            sending = services.document_send(document=document, sent_by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            names = ", ".join(
+                f"{r['name']} <{r['email']}>" if r["name"] else r["email"]
+                for r in sending.recipients
+            )
+            messages.success(request, f"{document} was sent to {names}.")
+        return HttpResponseRedirect(document.get_absolute_url())

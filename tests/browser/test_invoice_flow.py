@@ -1,0 +1,73 @@
+import pytest
+from playwright.sync_api import expect
+
+from contacts.services import contact_delete
+from tests.contacts.factories import ContactFactory
+from tests.customers.factories import CustomerFactory
+
+# serialized_rollback: the default groups and roles come from data migrations and
+# must survive the flush that a live-server test ends with.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_an_invoice_goes_to_the_invoice_contact_and_outlives_them(
+    page, sign_in, editor
+):
+    fjord = CustomerFactory(name="Fjord Foods B.V.")
+    ContactFactory(
+        customer=fjord,
+        first_name="Pia",
+        last_name="Berg",
+        email="pia@fjord.example",
+        roles=["primary"],
+    )
+    ivy = ContactFactory(
+        customer=fjord,
+        first_name="Ivy",
+        last_name="Lund",
+        email="ivy@fjord.example",
+        roles=["invoice"],
+    )
+
+    sign_in("editor")
+    page.get_by_role("link", name="Fjord Foods B.V.").click()
+    page.get_by_role("link", name="New invoice").click()
+    expect(page.get_by_label("Contact")).to_have_value(str(ivy.pk))
+    page.get_by_label("Reference").fill("PO-4711")
+    page.get_by_label("Amount").fill("1250.00")
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_text("Invoice INV-00001 was created.")).to_be_visible()
+    assigned = page.get_by_role("region", name="Assigned contact")
+    expect(assigned).to_contain_text("Ivy Lund")
+    expect(assigned).to_contain_text("ivy@fjord.example")
+
+    page.get_by_role("button", name="Send").click()
+    expect(
+        page.get_by_text("Invoice INV-00001 was sent to Ivy Lund <ivy@fjord.example>.")
+    ).to_be_visible()
+    sendings = page.get_by_role("table")
+    expect(sendings).to_contain_text("ivy@fjord.example")
+    expect(sendings).to_contain_text("assigned contact")
+    document = page.get_by_role("region", name="Invoice INV-00001")
+    expect(document.get_by_role("definition").filter(has_text="Sent")).to_be_visible()
+
+    contact_delete(contact=ivy)
+    page.reload()
+    expect(page.get_by_role("heading", name="Invoice INV-00001")).to_be_visible()
+    expect(assigned).to_contain_text("Ivy Lund")
+    expect(assigned).to_contain_text("ivy@fjord.example")
+    expect(assigned).to_contain_text("the contact has since been deleted")
+    expect(sendings).to_contain_text("ivy@fjord.example")
+    expect(document).to_contain_text("PO-4711")
+    expect(document).to_contain_text("1,250.00")
+
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Invoices"
+    ).click()
+    row = page.get_by_role("row", name="INV-00001")
+    expect(row).to_contain_text("Fjord Foods B.V.")
+    expect(row).to_contain_text("Ivy Lund")
