@@ -42,7 +42,9 @@ def test_the_first_detail_of_a_kind_is_primary_and_the_next_is_not():
 
 def test_removing_the_primary_promotes_the_oldest_remaining_of_its_kind():
     customer = CustomerFactory()
-    first = contact_detail_create(customer=customer, kind="email", value="a@example.com")
+    first = contact_detail_create(
+        customer=customer, kind="email", value="a@example.com"
+    )
     contact_detail_create(customer=customer, kind="email", value="b@example.com")
     contact_detail_create(customer=customer, kind="email", value="c@example.com")
     contact_detail_delete(detail=first)
@@ -74,7 +76,9 @@ def test_a_change_of_kind_moves_the_detail_and_promotes_in_the_kind_it_left():
 
 def test_an_instance_loaded_before_a_promotion_does_not_undo_it():
     customer = CustomerFactory()
-    first = contact_detail_create(customer=customer, kind="email", value="a@example.com")
+    first = contact_detail_create(
+        customer=customer, kind="email", value="a@example.com"
+    )
     second = contact_detail_create(
         customer=customer, kind="email", value="b@example.com"
     )
@@ -87,7 +91,9 @@ def test_an_instance_loaded_before_a_promotion_does_not_undo_it():
 def test_nobody_can_choose_the_primary_through_the_update_service():
     customer = CustomerFactory()
     contact_detail_create(customer=customer, kind="email", value="a@example.com")
-    other = contact_detail_create(customer=customer, kind="email", value="b@example.com")
+    other = contact_detail_create(
+        customer=customer, kind="email", value="b@example.com"
+    )
     with pytest.raises(ValueError, match="primary flag"):
         contact_detail_update(detail=other, data={"is_primary": True})
     assert primaries(customer, "email") == ["a@example.com"]
@@ -110,7 +116,9 @@ def test_a_primary_of_each_kind_is_allowed_side_by_side():
 
 def test_the_primary_details_selector_gives_every_kind():
     customer = CustomerFactory()
-    email = contact_detail_create(customer=customer, kind="email", value="a@example.com")
+    email = contact_detail_create(
+        customer=customer, kind="email", value="a@example.com"
+    )
     contact_detail_create(customer=customer, kind="email", value="b@example.com")
     assert customer_primary_details(customer=customer) == {
         "email": email,
