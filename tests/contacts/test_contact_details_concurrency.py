@@ -97,7 +97,9 @@ def test_two_windows_saving_at_once_the_second_is_refused():
 
 def test_a_removal_racing_an_addition_leaves_one_primary():
     customer = CustomerFactory()
-    first = contact_detail_create(customer=customer, kind="email", value="a@example.com")
+    first = contact_detail_create(
+        customer=customer, kind="email", value="a@example.com"
+    )
     contact_detail_create(customer=customer, kind="email", value="b@example.com")
     from contacts.services import contact_detail_delete
 
