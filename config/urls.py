@@ -9,5 +9,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("customers/", include("customers.urls")),
     path("", include("sales.urls")),
+    path("customers/<int:customer_pk>/", include("contacts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,12 +2,15 @@
 commands all come through here, so the primary rules and the validation of emails,
 phone numbers and websites hold whichever way a change arrives."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from contacts.models import Contact, ContactDetail, ContactRole
+from contacts.selectors import contact_card_version
 from customers.models import Customer
 
 
@@ -64,7 +67,8 @@ def contact_delete(*, contact: Contact) -> None:
 def _lock_customer(customer: Customer) -> None:
     """Serialise writers of one customer's contact details: the primary rules read
     the details of a kind and then write them, and must not interleave."""
-    Customer.objects.select_for_update().filter(pk=customer.pk).first()
+    if not Customer.objects.select_for_update().filter(pk=customer.pk).exists():
+        raise Customer.DoesNotExist("The customer no longer exists.")
 
 
 def contact_details_ensure_primary(*, customer: Customer, kind: str) -> None:
@@ -81,6 +85,12 @@ def contact_details_ensure_primary(*, customer: Customer, kind: str) -> None:
         oldest.save(update_fields=["is_primary", "updated_at"])
 
 
+def _has_primary(*, customer: Customer, kind: str) -> bool:
+    return ContactDetail.objects.filter(
+        customer=customer, kind=kind, is_primary=True
+    ).exists()
+
+
 @transaction.atomic
 def contact_detail_create(
     *, customer: Customer, kind: str, value: str, description: str = ""
@@ -91,31 +101,47 @@ def contact_detail_create(
         customer=customer, kind=kind, value=value, description=description
     )
     detail.full_clean()
-    detail.is_primary = not ContactDetail.objects.filter(
-        customer=customer, kind=kind
-    ).exists()
+    detail.is_primary = not _has_primary(customer=customer, kind=kind)
     detail.save()
     return detail
+
+
+DETAIL_FIELDS = ("kind", "value", "description")
 
 
 @transaction.atomic
 def contact_detail_update(
     *, detail: ContactDetail, data: dict[str, Any]
 ) -> ContactDetail:
-    """Change a detail's value or description. A change of kind moves it: it leaves
-    the old kind (which promotes another primary) and joins the new one."""
+    """Change a detail's kind, value or description. A change of kind moves it: it
+    leaves the old kind (which promotes another primary) and joins the new one.
+
+    The primary flag is never taken from the caller: it is read again under the lock,
+    so an instance loaded before another write (a promotion) cannot undo it.
+    """
+    unknown = set(data) - set(DETAIL_FIELDS)
+    if unknown:
+        raise ValueError(
+            f"Only {', '.join(DETAIL_FIELDS)} can be changed; the primary flag "
+            f"follows the rules. Not: {', '.join(sorted(unknown))}."
+        )
     _lock_customer(detail.customer)
-    old_kind = detail.kind
-    for field, value in data.items():
-        setattr(detail, field, value)
+    stored = ContactDetail.objects.get(pk=detail.pk)
+    old_kind = stored.kind
+    detail.is_primary = stored.is_primary
+    for name, value in data.items():
+        setattr(detail, name, value)
+    if detail.kind != old_kind:
+        # It joins its new kind as an additional detail, or as its first: primary.
+        detail.is_primary = False
     detail.full_clean()
     if detail.kind != old_kind:
-        detail.is_primary = not ContactDetail.objects.filter(
-            customer_id=detail.customer_id, kind=detail.kind
-        ).exists()
-    detail.save()
-    if detail.kind != old_kind:
+        detail.save()
         contact_details_ensure_primary(customer=detail.customer, kind=old_kind)
+        contact_details_ensure_primary(customer=detail.customer, kind=detail.kind)
+        detail.refresh_from_db(fields=["is_primary", "updated_at"])
+    else:
+        detail.save()
     return detail
 
 
@@ -123,5 +149,154 @@ def contact_detail_update(
 def contact_detail_delete(*, detail: ContactDetail) -> None:
     """Remove a detail; if it was the primary, the oldest of its kind takes over."""
     _lock_customer(detail.customer)
+    kind = ContactDetail.objects.filter(pk=detail.pk).values_list("kind", flat=True)
+    kind = kind.first() or detail.kind
     detail.delete()
-    contact_details_ensure_primary(customer=detail.customer, kind=detail.kind)
+    contact_details_ensure_primary(customer=detail.customer, kind=kind)
+
+
+class ContactCardChanged(ValidationError):
+    """The card changed since the editing window opened; the save is refused."""
+
+
+STALE_CARD_MESSAGE = (
+    "Someone else changed this contact card since you opened it, so nothing was "
+    "saved. Review the current values below and make your changes again."
+)
+
+
+@dataclass(frozen=True)
+class DetailInput:
+    """One row of the editing window: `pk` names an existing additional detail."""
+
+    kind: str
+    value: str
+    description: str = ""
+    pk: int | None = None
+
+
+@transaction.atomic
+def contact_details_update(
+    *,
+    customer: Customer,
+    primaries: Mapping[str, DetailInput],
+    additional: Sequence[DetailInput],
+    card_version: str,
+) -> list[ContactDetail]:
+    """Save the whole contact card from the editing window at once, all or nothing.
+
+    - `primaries`, by kind, are the primary fields (Email, Telephone, Mobile,
+      Website). A value typed there changes the primary detail of that kind in place:
+      it stays the primary, and no other detail of the kind is touched or promoted.
+      Where the kind has no detail yet, the value becomes its primary. An emptied
+      field removes the primary; the oldest remaining detail of the kind (the
+      additional ones included) becomes primary. A kind left out is left alone.
+    - `additional` are the other details: rows with a `pk` change that detail, rows
+      without add one, and every existing additional detail not listed is removed.
+      Nobody chooses a primary: the flags follow the rules in this module.
+    - `card_version` is `contact_card_version` of the card the window showed. If the
+      card changed since, the save is refused with `ContactCardChanged`, so nobody
+      overwrites values they have not seen.
+
+    Refused input raises one ValidationError with an entry per field: `<kind>` and
+    `<kind>_description` for the primary fields, `additional-<index>-<field>` for
+    the rows (index into `additional`). Nothing is saved then.
+    """
+    _lock_customer(customer)
+    stored = list(ContactDetail.objects.filter(customer=customer))
+    if contact_card_version(stored) != card_version:
+        raise ContactCardChanged(STALE_CARD_MESSAGE, code="stale_card")
+    primary_of = {detail.kind: detail for detail in stored if detail.is_primary}
+    others = {detail.pk: detail for detail in stored if not detail.is_primary}
+
+    errors: dict[str, list[ValidationError]] = {}
+    deletions: list[ContactDetail] = []
+    changes: list[ContactDetail] = []
+    new_primaries: list[ContactDetail] = []
+    new_others: list[ContactDetail] = []
+
+    def check(detail: ContactDetail, keys: dict[str, str]) -> None:
+        if not detail.value.strip():
+            errors.setdefault(keys["value"], []).append(
+                ValidationError(
+                    "Enter a value, or remove the row.", code="value_required"
+                )
+            )
+            return
+        try:
+            detail.full_clean(exclude=["customer"], validate_constraints=False)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                key = keys.get(name, keys["value"])
+                errors.setdefault(key, []).extend(
+                    ValidationError(message) for message in messages
+                )
+
+    for kind, row in primaries.items():
+        current = primary_of.get(kind)
+        value, description = row.value.strip(), row.description.strip()
+        if not value:
+            if description:
+                errors.setdefault(kind, []).append(
+                    ValidationError(
+                        "Enter a value for this description, or clear both.",
+                        code="description_without_value",
+                    )
+                )
+            elif current is not None:
+                deletions.append(current)
+            continue
+        detail = current or ContactDetail(customer=customer, kind=kind)
+        detail.value, detail.description = value, description
+        check(detail, {"value": kind, "description": f"{kind}_description"})
+        (changes if current else new_primaries).append(detail)
+
+    listed: set[int] = set()
+    for index, row in enumerate(additional):
+        keys = {name: f"additional-{index}-{name}" for name in DETAIL_FIELDS}
+        if row.pk is not None:
+            detail = others.get(row.pk)
+            if detail is None:
+                # Not an additional detail of this customer (any more).
+                raise ContactCardChanged(STALE_CARD_MESSAGE, code="stale_card")
+            listed.add(row.pk)
+        else:
+            detail = ContactDetail(customer=customer)
+        detail.kind = row.kind
+        detail.value, detail.description = row.value.strip(), row.description.strip()
+        check(detail, keys)
+        (changes if row.pk is not None else new_others).append(detail)
+    deletions.extend(detail for pk, detail in others.items() if pk not in listed)
+
+    if errors:
+        raise ValidationError(errors)
+
+    # The order keeps the constraint satisfied at every step, and lets a value typed
+    # in an empty primary field win over an additional row moved to that kind.
+    touched = {detail.kind for detail in stored}
+    for detail in deletions:
+        detail.delete()
+    for kind in touched:
+        contact_details_ensure_primary(customer=customer, kind=kind)
+    for detail in new_primaries:
+        detail.is_primary = not _has_primary(customer=customer, kind=detail.kind)
+        detail.save()
+    for detail in changes:
+        original = ContactDetail.objects.get(pk=detail.pk)
+        moved = original.kind != detail.kind
+        if not moved and (original.value, original.description) == (
+            detail.value,
+            detail.description,
+        ):
+            continue
+        if moved:
+            detail.is_primary = not _has_primary(customer=customer, kind=detail.kind)
+        else:
+            detail.is_primary = original.is_primary
+        detail.save()
+    for detail in new_others:
+        detail.is_primary = not _has_primary(customer=customer, kind=detail.kind)
+        detail.save()
+    for kind in touched | {detail.kind for detail in changes}:
+        contact_details_ensure_primary(customer=customer, kind=kind)
+    return list(ContactDetail.objects.filter(customer=customer))

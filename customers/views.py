@@ -13,6 +13,7 @@ from django.views.generic import (
     UpdateView,
 )
 
+from contacts.selectors import contact_card
 from customers import selectors, services
 from customers.forms import AddressForm, CustomerForm
 from customers.models import Address, Customer
@@ -111,6 +112,7 @@ class CustomerDetailView(PermissionRequiredMixin, DetailView):
         kwargs["billing_address"] = selectors.customer_billing_address(
             customer=self.object
         )
+        kwargs["contact_card"] = contact_card(customer=self.object)
         return super().get_context_data(**kwargs)
 
 

@@ -1,0 +1,147 @@
+from django import forms
+
+from contacts.models import ContactDetail
+from contacts.services import DetailInput
+from contacts.validators import format_phone_number
+
+# The primary fields of the editing window, by kind, as the help page names them.
+PRIMARY_FIELD_LABELS = {
+    ContactDetail.Kind.EMAIL: "Email",
+    ContactDetail.Kind.TELEPHONE: "Telephone",
+    ContactDetail.Kind.MOBILE: "Mobile",
+    ContactDetail.Kind.WEBSITE: "Website",
+}
+# Plain text inputs: the browser's own checks (type=email, type=url) would stop a
+# value before the server can say at its field what is wrong with it.
+PRIMARY_FIELD_ATTRS = {
+    ContactDetail.Kind.EMAIL: {"inputmode": "email", "autocomplete": "off"},
+    ContactDetail.Kind.TELEPHONE: {"type": "tel", "autocomplete": "off"},
+    ContactDetail.Kind.MOBILE: {"type": "tel", "autocomplete": "off"},
+    ContactDetail.Kind.WEBSITE: {"inputmode": "url", "autocomplete": "off"},
+}
+VALUE_MAX_LENGTH = ContactDetail._meta.get_field("value").max_length
+DESCRIPTION_MAX_LENGTH = ContactDetail._meta.get_field("description").max_length
+
+
+def shown_value(kind: str, value: str) -> str:
+    """A stored value as the window shows it: phone numbers in international format."""
+    if kind in ContactDetail.PHONE_KINDS:
+        return format_phone_number(value)
+    return value
+
+
+class ContactCardPrimaryForm(forms.Form):
+    """The primary fields (value and description per kind) and the card's version.
+
+    The forms only check the shape of the input; the rules (formats, primaries) are
+    applied by `contacts.services.contact_details_update`, whose errors the view puts
+    back at these fields.
+    """
+
+    version = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        for kind, label in PRIMARY_FIELD_LABELS.items():
+            self.fields[kind] = forms.CharField(
+                label=label,
+                required=False,
+                max_length=VALUE_MAX_LENGTH,
+                widget=forms.TextInput(attrs=PRIMARY_FIELD_ATTRS[kind]),
+            )
+            self.fields[f"{kind}_description"] = forms.CharField(
+                label=f"{label} description",
+                required=False,
+                max_length=DESCRIPTION_MAX_LENGTH,
+            )
+
+    @classmethod
+    def initial_from(cls, card) -> dict[str, str]:
+        initial = {"version": card.version}
+        for row in card.primaries:
+            if row.detail is not None:
+                initial[row.kind] = shown_value(row.kind, row.detail.value)
+                initial[f"{row.kind}_description"] = row.detail.description
+        return initial
+
+    def kind_rows(self):
+        """(value field, description field) per kind, for the template."""
+        return [
+            (self[kind], self[f"{kind}_description"]) for kind in PRIMARY_FIELD_LABELS
+        ]
+
+    def inputs(self) -> dict[str, DetailInput]:
+        return {
+            kind: DetailInput(
+                kind=kind,
+                value=self.cleaned_data[kind],
+                description=self.cleaned_data[f"{kind}_description"],
+            )
+            for kind in PRIMARY_FIELD_LABELS
+        }
+
+
+class AdditionalDetailForm(forms.Form):
+    """One row under "Additional contact details"."""
+
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(label="Kind", choices=ContactDetail.Kind.choices)
+    value = forms.CharField(label="Value", required=False, max_length=VALUE_MAX_LENGTH)
+    description = forms.CharField(
+        label="Description", required=False, max_length=DESCRIPTION_MAX_LENGTH
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def is_blank(self) -> bool:
+        """A new row left empty: ignored, like a row never added."""
+        data = self.cleaned_data
+        return (
+            not data.get("id") and not data.get("value") and not data.get("description")
+        )
+
+    def input(self) -> DetailInput:
+        return DetailInput(
+            pk=self.cleaned_data["id"],
+            kind=self.cleaned_data["kind"],
+            value=self.cleaned_data["value"],
+            description=self.cleaned_data["description"],
+        )
+
+
+class BaseAdditionalDetailFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = "Remove"
+
+    @classmethod
+    def initial_from(cls, card) -> list[dict]:
+        return [
+            {
+                "id": detail.pk,
+                "kind": detail.kind,
+                "value": shown_value(detail.kind, detail.value),
+                "description": detail.description,
+            }
+            for detail in card.additional
+        ]
+
+    def rows(self) -> list[tuple[AdditionalDetailForm, DetailInput]]:
+        """The rows to save, each with its form: removed and blank rows left out."""
+        return [
+            (form, form.input())
+            for form in self.forms
+            if not self._should_delete_form(form) and not form.is_blank()
+        ]
+
+
+AdditionalDetailFormSet = forms.formset_factory(
+    AdditionalDetailForm,
+    formset=BaseAdditionalDetailFormSet,
+    extra=0,
+    can_delete=True,
+)
+ADDITIONAL_PREFIX = "additional"

@@ -1,0 +1,265 @@
+"""The Contact card's editing window: a page, which JavaScript opens as a dialog."""
+
+import pytest
+from django.urls import reverse
+
+from contacts.models import ContactDetail
+from contacts.selectors import contact_card
+from contacts.services import contact_detail_create
+from tests.customers.factories import CustomerFactory, billing_address
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def customer():
+    customer = CustomerFactory(name="Fjord Foods B.V.")
+    billing_address(customer, "NL")
+    return customer
+
+
+def edit_url(customer):
+    return reverse("contacts:contact_details_edit", args=[customer.pk])
+
+
+def form_data(customer, primaries=None, rows=(), initial_rows=0, **extra):
+    """What the window posts: the four primary fields, the rows, the version."""
+    data = {
+        "version": contact_card(customer=customer).version,
+        "additional-TOTAL_FORMS": str(len(rows)),
+        "additional-INITIAL_FORMS": str(initial_rows),
+        "additional-MIN_NUM_FORMS": "0",
+        "additional-MAX_NUM_FORMS": "1000",
+    }
+    for kind in ("email", "telephone", "mobile", "website"):
+        data[kind] = ""
+        data[f"{kind}_description"] = ""
+    data.update(primaries or {})
+    for index, row in enumerate(rows):
+        for name, value in row.items():
+            data[f"additional-{index}-{name}"] = value
+    data.update(extra)
+    return data
+
+
+def stored(customer):
+    return list(
+        ContactDetail.objects.filter(customer=customer)
+        .order_by("kind", "-is_primary", "created_at")
+        .values_list("kind", "value", "description", "is_primary")
+    )
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("outsider", 403), ("viewer", 403), ("editor", 200), ("manager", 200)],
+)
+def test_access_by_persona(request, client_for, customer, persona, status):
+    client = client_for(request.getfixturevalue(persona))
+    assert client.get(edit_url(customer)).status_code == status
+
+
+@pytest.mark.parametrize("persona", ["outsider", "viewer"])
+def test_a_post_without_the_permission_is_403_and_saves_nothing(
+    request, client_for, customer, persona
+):
+    client = client_for(request.getfixturevalue(persona))
+    data = form_data(customer, {"email": "info@example.com"})
+    assert client.post(edit_url(customer), data).status_code == 403
+    assert stored(customer) == []
+
+
+def test_anonymous_is_sent_to_sign_in(client, customer):
+    response = client.get(edit_url(customer))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_an_unknown_customer_is_404(client_for, editor):
+    url = reverse("contacts:contact_details_edit", args=[4242])
+    assert client_for(editor).get(url).status_code == 404
+
+
+def test_the_window_shows_the_card_with_its_fields(client_for, editor, customer):
+    contact_detail_create(
+        customer=customer, kind="mobile", value="06 12345678", description="Sam"
+    )
+    contact_detail_create(
+        customer=customer,
+        kind="email",
+        value="billing@example.com",
+        description="Billing Contact",
+    )
+    contact_detail_create(customer=customer, kind="email", value="x@example.com")
+    response = client_for(editor).get(edit_url(customer))
+    form, formset = response.context["form"], response.context["formset"]
+    assert form["mobile"].value() == "+31 6 12345678"
+    assert form["mobile_description"].value() == "Sam"
+    assert form["email"].value() == "billing@example.com"
+    assert [row["value"].value() for row in formset] == ["x@example.com"]
+    content = response.content.decode()
+    for words in (
+        "Additional contact details",
+        ">Add</button>",
+        ">Save</button>",
+        ">Cancel</a>",
+        ">Email</label>",
+        ">Telephone</label>",
+        ">Mobile</label>",
+        ">Website</label>",
+    ):
+        assert words in content
+
+
+def test_save_stores_everything_and_ends_with_one_success_message(
+    client_for, editor, customer
+):
+    data = form_data(
+        customer,
+        {"email": "info@example.com", "telephone": "020 123 4567"},
+        rows=[
+            {"kind": "email", "value": "billing@example.com", "description": "Billing"},
+            {"kind": "telephone", "value": "06 12345678", "description": "Billing"},
+            {"kind": "email", "value": "", "description": ""},  # a row left empty
+        ],
+    )
+    response = client_for(editor).post(edit_url(customer), data, follow=True)
+    assert response.redirect_chain == [
+        (reverse("customers:detail", args=[customer.pk]), 302)
+    ]
+    assert [str(m) for m in response.context["messages"]] == [
+        "The contact details were saved."
+    ]
+    assert stored(customer) == [
+        ("email", "info@example.com", "", True),
+        ("email", "billing@example.com", "Billing", False),
+        ("telephone", "+31201234567", "", True),
+        ("telephone", "+31612345678", "Billing", False),
+    ]
+
+
+def test_the_history_names_the_user_who_saved(client_for, editor, customer):
+    client_for(editor).post(
+        edit_url(customer), form_data(customer, {"email": "info@example.com"})
+    )
+    record = ContactDetail.history.get()
+    assert record.history_user == editor
+
+
+def test_refused_input_saves_nothing_and_shows_each_error_at_its_field(
+    client_for, editor, customer
+):
+    contact_detail_create(customer=customer, kind="website", value="example.com")
+    data = form_data(
+        customer,
+        {"email": "info-at-example.com", "website": "example.org", "mobile": "06 1"},
+        rows=[
+            {"kind": "email", "value": "fine@example.com", "description": "Billing"},
+            {"kind": "email", "value": "info@", "description": "Emergency"},
+        ],
+    )
+    response = client_for(editor).post(edit_url(customer), data)
+    assert response.status_code == 200
+    form, formset = response.context["form"], response.context["formset"]
+    assert form.errors["email"][0].startswith("Enter a valid email address")
+    assert "valid phone number" in form.errors["mobile"][0]
+    assert "website" not in form.errors
+    assert formset.forms[1].errors["value"][0].startswith("Enter a valid email")
+    assert not formset.forms[0].errors
+    # Every value as typed.
+    content = response.content.decode()
+    for typed in ("info-at-example.com", "example.org", "06 1", "fine@example.com"):
+        assert f'value="{typed}"' in content
+    assert stored(customer) == [("website", "https://example.com", "", True)]
+
+
+def test_removing_rows_deletes_them_and_promotes_the_oldest(
+    client_for, editor, customer
+):
+    contact_detail_create(customer=customer, kind="email", value="a@example.com")
+    b = contact_detail_create(customer=customer, kind="email", value="b@example.com")
+    c = contact_detail_create(customer=customer, kind="email", value="c@example.com")
+    data = form_data(
+        customer,
+        {"email": ""},
+        rows=[
+            {"id": b.pk, "kind": "email", "value": b.value, "DELETE": "on"},
+            {"id": c.pk, "kind": "email", "value": c.value},
+        ],
+        initial_rows=2,
+    )
+    client_for(editor).post(edit_url(customer), data)
+    assert stored(customer) == [("email", "c@example.com", "", True)]
+
+
+def test_there_is_no_field_to_choose_the_primary(client_for, editor, customer):
+    contact_detail_create(customer=customer, kind="email", value="a@example.com")
+    b = contact_detail_create(customer=customer, kind="email", value="b@example.com")
+    data = form_data(
+        customer,
+        {"email": "a@example.com", "is_primary": "on"},
+        rows=[{"id": b.pk, "kind": "email", "value": b.value, "is_primary": "on"}],
+        initial_rows=1,
+    )
+    client_for(editor).post(edit_url(customer), data)
+    assert stored(customer)[0] == ("email", "a@example.com", "", True)
+    assert (
+        "is_primary" not in client_for(editor).get(edit_url(customer)).content.decode()
+    )
+
+
+def test_add_without_javascript_shows_the_window_with_one_more_row(
+    client_for, editor, customer
+):
+    data = form_data(
+        customer,
+        {"email": "typed@example.com"},
+        rows=[{"kind": "email", "value": "one@example.com"}],
+        add_row="1",
+    )
+    response = client_for(editor).post(edit_url(customer), data)
+    assert response.status_code == 200
+    formset = response.context["formset"]
+    assert len(formset.forms) == 2
+    assert 'value="typed@example.com"' in response.content.decode()
+    assert stored(customer) == []
+
+
+def test_a_save_based_on_a_changed_card_is_refused_asking_to_review(
+    client_for, editor, customer
+):
+    detail = contact_detail_create(
+        customer=customer, kind="email", value="a@example.com"
+    )
+    data = form_data(customer, {"email": "mine@example.com"})
+    detail.description = "Changed by someone else"
+    detail.save()
+    response = client_for(editor).post(edit_url(customer), data)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Someone else changed this contact card since you opened it" in content
+    # The window now shows the current values, with the current version.
+    form = response.context["form"]
+    assert form["email_description"].value() == "Changed by someone else"
+    assert form["version"].value() == contact_card(customer=customer).version
+    detail.refresh_from_db()
+    assert detail.value == "a@example.com"
+
+
+def test_state_never_changes_on_get(client_for, editor, customer):
+    client_for(editor).get(
+        edit_url(customer), form_data(customer, {"email": "info@example.com"})
+    )
+    assert stored(customer) == []
+
+
+def test_a_post_without_csrf_token_is_refused(editor, customer):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    response = client.post(
+        edit_url(customer), form_data(customer, {"email": "info@example.com"})
+    )
+    assert response.status_code == 403
+    assert stored(customer) == []

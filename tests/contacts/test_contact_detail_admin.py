@@ -1,0 +1,168 @@
+"""The admin's ways in to contact details go through the same primary rules."""
+
+import pytest
+from django.urls import reverse
+
+from contacts.models import ContactDetail
+from contacts.services import contact_detail_create
+from tests.customers.factories import CustomerFactory, billing_address
+
+pytestmark = pytest.mark.django_db
+
+INLINE = "contact_details"
+
+
+def stored(customer):
+    return list(
+        ContactDetail.objects.filter(customer=customer)
+        .order_by("kind", "-is_primary", "created_at")
+        .values_list("kind", "value", "is_primary")
+    )
+
+
+def customer_change_data(customer, rows, initial=0):
+    data = {
+        "name": customer.name,
+        "is_active": "on",
+        "notes": "",
+        "addresses-TOTAL_FORMS": "0",
+        "addresses-INITIAL_FORMS": "0",
+        f"{INLINE}-TOTAL_FORMS": str(len(rows)),
+        f"{INLINE}-INITIAL_FORMS": str(initial),
+        f"{INLINE}-MIN_NUM_FORMS": "0",
+        f"{INLINE}-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        for name, value in row.items():
+            data[f"{INLINE}-{index}-{name}"] = value
+        data[f"{INLINE}-{index}-customer"] = customer.pk
+    return data
+
+
+def test_the_inline_adds_details_with_the_first_of_a_kind_primary(admin_client):
+    customer = CustomerFactory()
+    billing_address(customer, "DE")
+    data = customer_change_data(
+        customer,
+        [
+            {"kind": "email", "value": "a@example.com", "is_primary": "on"},
+            {"kind": "email", "value": "b@example.com", "is_primary": "on"},
+            {"kind": "telephone", "value": "030 12345678"},
+        ],
+    )
+    url = reverse("admin:customers_customer_change", args=[customer.pk])
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    assert stored(customer) == [
+        ("email", "a@example.com", True),
+        ("email", "b@example.com", False),
+        ("telephone", "+493012345678", True),
+    ]
+
+
+def test_the_inline_removing_the_primary_promotes_the_next(admin_client):
+    customer = CustomerFactory()
+    a = contact_detail_create(customer=customer, kind="email", value="a@example.com")
+    b = contact_detail_create(customer=customer, kind="email", value="b@example.com")
+    data = customer_change_data(
+        customer,
+        [
+            {"id": a.pk, "kind": "email", "value": a.value, "DELETE": "on"},
+            {"id": b.pk, "kind": "email", "value": b.value, "description": "Billing"},
+        ],
+        initial=2,
+    )
+    url = reverse("admin:customers_customer_change", args=[customer.pk])
+    assert admin_client.post(url, data).status_code == 302
+    assert stored(customer) == [("email", "b@example.com", True)]
+
+
+def test_the_inline_refuses_an_invalid_value_at_its_field(admin_client):
+    customer = CustomerFactory()
+    data = customer_change_data(customer, [{"kind": "email", "value": "no-at"}])
+    url = reverse("admin:customers_customer_change", args=[customer.pk])
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "Enter a valid email address" in response.content.decode()
+    assert stored(customer) == []
+
+
+def test_the_list_adds_a_detail_through_the_rules(admin_client):
+    customer = CustomerFactory()
+    contact_detail_create(customer=customer, kind="website", value="example.com")
+    url = reverse("admin:contacts_contactdetail_add")
+    response = admin_client.post(
+        url,
+        {
+            "customer": customer.pk,
+            "kind": "website",
+            "value": "example.org",
+            "is_primary": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert stored(customer) == [
+        ("website", "https://example.com", True),
+        ("website", "https://example.org", False),
+    ]
+
+
+def test_the_list_changes_the_kind_of_a_primary_without_a_500(admin_client):
+    customer = CustomerFactory()
+    contact_detail_create(customer=customer, kind="mobile", value="+31612345678")
+    phone = contact_detail_create(
+        customer=customer, kind="telephone", value="+31612345670"
+    )
+    url = reverse("admin:contacts_contactdetail_change", args=[phone.pk])
+    response = admin_client.post(url, {"kind": "mobile", "value": phone.value})
+    assert response.status_code == 302
+    assert stored(customer) == [
+        ("mobile", "+31612345678", True),
+        ("mobile", "+31612345670", False),
+    ]
+
+
+def test_deleting_from_the_list_promotes_the_next(admin_client):
+    customer = CustomerFactory()
+    a = contact_detail_create(customer=customer, kind="email", value="a@example.com")
+    contact_detail_create(customer=customer, kind="email", value="b@example.com")
+    url = reverse("admin:contacts_contactdetail_delete", args=[a.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    assert stored(customer) == [("email", "b@example.com", True)]
+
+
+def test_bulk_delete_from_the_list_promotes_the_remaining(admin_client):
+    customer = CustomerFactory()
+    a = contact_detail_create(customer=customer, kind="email", value="a@example.com")
+    b = contact_detail_create(customer=customer, kind="email", value="b@example.com")
+    contact_detail_create(customer=customer, kind="email", value="c@example.com")
+    response = admin_client.post(
+        reverse("admin:contacts_contactdetail_changelist"),
+        {"action": "delete_selected", "_selected_action": [a.pk, b.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert stored(customer) == [("email", "c@example.com", True)]
+
+
+@pytest.mark.parametrize(
+    "query", [{"q": "Fjord"}, {"kind": "email", "is_primary": "1"}]
+)
+def test_the_list_searches_and_filters(admin_client, query):
+    customer = CustomerFactory(name="Fjord")
+    contact_detail_create(customer=customer, kind="email", value="a@example.com")
+    response = admin_client.get(
+        reverse("admin:contacts_contactdetail_changelist"), query
+    )
+    assert response.status_code == 200
+    assert "a@example.com" in response.content.decode()
+
+
+def test_primary_is_read_only_in_the_admin(admin_client):
+    customer = CustomerFactory()
+    detail = contact_detail_create(
+        customer=customer, kind="email", value="a@example.com"
+    )
+    url = reverse("admin:contacts_contactdetail_change", args=[detail.pk])
+    content = admin_client.get(url).content.decode()
+    assert 'name="is_primary"' not in content
+    assert 'name="customer"' not in content
