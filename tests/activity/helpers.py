@@ -1,0 +1,26 @@
+from contextlib import contextmanager
+from types import SimpleNamespace
+
+from simple_history.models import HistoricalRecords
+
+from activity.selectors import customer_activity_page
+
+
+@contextmanager
+def acting_as(user):
+    """Writes inside the block are recorded as `user`'s, as they are during a request
+    (simple-history's middleware sets the same thread-local request)."""
+    HistoricalRecords.context.request = SimpleNamespace(user=user)
+    try:
+        yield
+    finally:
+        del HistoricalRecords.context.request
+
+
+def entries(customer, **filters):
+    """The first page of the customer's Activity Log, newest first."""
+    return customer_activity_page(customer_id=customer.pk, **filters).object_list
+
+
+def lines(entry) -> list[str]:
+    return [str(line) for line in entry.lines]
