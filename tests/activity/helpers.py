@@ -1,6 +1,7 @@
 from contextlib import contextmanager
 from types import SimpleNamespace
 
+from django.utils.html import strip_tags
 from simple_history.models import HistoricalRecords
 
 from activity.selectors import customer_activity_page
@@ -24,3 +25,8 @@ def entries(customer, **filters):
 
 def lines(entry) -> list[str]:
     return [str(line) for line in entry.lines]
+
+
+def page_text(response) -> str:
+    """The words of the page as a person reads them: no tags, single spaces."""
+    return " ".join(strip_tags(response.content.decode()).split())
