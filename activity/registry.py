@@ -22,6 +22,7 @@ page; the page's query count stays independent of the size of the history.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.apps import apps
@@ -38,12 +39,14 @@ class TrackedModel:
     describe: Callable[[Any], str]  # the object as it was, from a historical record
     hidden_fields: tuple[str, ...] = ()  # beyond those every entry hides
 
-    @property
+    @cached_property
     def live_model(self) -> type[models.Model]:
         return apps.get_model(self.model)
 
-    @property
+    @cached_property
     def history_model(self) -> type[models.Model]:
+        # Cached: simple-history's manager descriptor builds a new manager class on
+        # every access, which costs milliseconds.
         return get_history_model_for_model(self.live_model)
 
 
