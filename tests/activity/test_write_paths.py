@@ -4,8 +4,10 @@ commands each leave an entry, with the user who made the change (or "system").""
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from contacts import services as contact_services
+from contacts.models import ContactDetail
 from customers import services as customer_services
 from customers.models import Customer
 from tests.activity.helpers import acting_as, entries, lines
@@ -126,3 +128,25 @@ def test_a_management_command_leaves_entries_by_the_system():
     log = entries(customer)
     assert {entry.who for entry in log} == {"system"}
     assert {entry.kind for entry in log} == {"Customer", "Address"}
+
+
+def test_bulk_writes_through_the_history_helpers_leave_entries(editor):
+    """What imports must use: simple-history's bulk helpers, which keep the user."""
+    customer = CustomerFactory()
+    details = bulk_create_with_history(
+        [
+            ContactDetail(customer=customer, kind="email", value="a@x.example"),
+            ContactDetail(customer=customer, kind="website", value="https://x.example"),
+        ],
+        ContactDetail,
+        default_user=editor,
+    )
+    for detail in details:
+        detail.description = "Imported"
+    bulk_update_with_history(
+        details, ContactDetail, ["description"], default_user=editor
+    )
+    log = entries(customer, kind="contact_detail")
+    assert [entry.action for entry in log] == ["Changed"] * 2 + ["Created"] * 2
+    assert {entry.who for entry in log} == {editor.get_full_name()}
+    assert lines(log[0]) == ["Description: (empty) → Imported"]
