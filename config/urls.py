@@ -10,5 +10,6 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("", include("sales.urls")),
     path("customers/<int:customer_pk>/", include("contacts.urls")),
+    path("customers/", include("activity.urls")),
     path("admin/", admin.site.urls),
 ]

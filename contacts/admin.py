@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
-from simple_history.admin import SimpleHistoryAdmin
 
 from contacts import services
 from contacts.models import ContactDetail
+from core.admin import HistoryAdmin
 
 DETAIL_FIELDS = ["kind", "value", "description"]
 
@@ -37,7 +37,7 @@ class ContactDetailInline(admin.TabularInline):
 
 
 @admin.register(ContactDetail)
-class ContactDetailAdmin(SimpleHistoryAdmin):
+class ContactDetailAdmin(HistoryAdmin):
     list_display = ["customer", "kind", "value", "description", "is_primary"]
     list_filter = ["kind", "is_primary"]
     list_select_related = ["customer"]

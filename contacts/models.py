@@ -2,13 +2,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from contacts.validators import (
     normalize_email_address,
     normalize_phone_number,
     normalize_website,
 )
+from core.history import tracked_history
 from customers.models import Customer
 from customers.selectors import customer_phone_region
 
@@ -29,7 +29,7 @@ class ContactRole(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         ordering = ["position", "name"]
@@ -59,7 +59,7 @@ class ContactFieldSettings(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         ordering = ["pk"]
@@ -112,7 +112,7 @@ class Contact(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[roles])
+    history = tracked_history(m2m_fields=[roles])
 
     class Meta:
         ordering = ["first_name", "last_name", "pk"]
@@ -181,7 +181,7 @@ class ContactDetail(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         ordering = ["customer", "kind", "-is_primary", "created_at", "pk"]

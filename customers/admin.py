@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
-from simple_history.admin import SimpleHistoryAdmin
 
 from contacts.admin import ContactDetailInline
+from core.admin import HistoryAdmin
 from customers.models import ONE_BILLING_ADDRESS_CODE, Address, Customer
 from customers.services import customer_number_next
 
@@ -45,7 +45,7 @@ class AddressInline(admin.StackedInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(SimpleHistoryAdmin):
+class CustomerAdmin(HistoryAdmin):
     list_display = ["number", "name", "is_active", "created_at"]
     list_filter = ["is_active", "addresses__country"]
     search_fields = ["number", "name", "addresses__city"]
@@ -60,7 +60,7 @@ class CustomerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Address)
-class AddressAdmin(SimpleHistoryAdmin):
+class AddressAdmin(HistoryAdmin):
     list_display = ["customer", "kind", "city", "country"]
     list_filter = ["kind", "country"]
     list_select_related = ["customer"]

@@ -3,7 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django_countries.fields import CountryField
-from simple_history.models import HistoricalRecords
+
+from core.history import tracked_history
 
 ONE_BILLING_ADDRESS_CODE = "one_billing_address"
 
@@ -16,7 +17,7 @@ class Customer(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         ordering = ["name", "number"]
@@ -46,7 +47,7 @@ class Address(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         ordering = ["customer", "kind", "city", "pk"]

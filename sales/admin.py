@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import HistoryAdmin
 from sales import services
 from sales.models import Invoice, SalesOrder, Sending, Shipment
 
@@ -22,7 +22,7 @@ class SendingInline(admin.TabularInline):
         return False
 
 
-class DocumentAdmin(SimpleHistoryAdmin):
+class DocumentAdmin(HistoryAdmin):
     """Saves through sales.services: the number is generated and the assigned
     contact's snapshot copied, exactly as in the application."""
 
@@ -73,7 +73,7 @@ class ShipmentAdmin(DocumentAdmin):
 
 
 @admin.register(Sending)
-class SendingAdmin(SimpleHistoryAdmin):
+class SendingAdmin(HistoryAdmin):
     """Sendings are a record of what happened: read-only."""
 
     list_display = ["subject", "customer", "sent_at", "sent_by", "recipient_summary"]

@@ -52,6 +52,7 @@ LOCAL_APPS = [
     "customers",
     "contacts",
     "sales",
+    "activity",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -138,6 +139,10 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "contacts@localhost")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# History is read-only: the admin shows past versions but offers no Revert (and
+# core.admin.HistoryAdmin refuses a revert that is posted anyway).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 PHONENUMBER_DB_FORMAT = "E164"
 PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"

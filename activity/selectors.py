@@ -1,0 +1,314 @@
+"""Reading a customer's Activity Log from the history tables of the tracked models.
+
+A page costs a fixed number of queries, whatever the size of the history:
+1. the number of entries (one COUNT over a UNION ALL of the tracked history tables),
+2. the page: (history_date, history_id, source) from the same UNION ALL, ordered and
+   sliced in the database,
+3. per tracked model on the page, one query for its records and, through a subquery,
+   the record before each of them (what a change is compared with),
+4. per many-to-many field on the page (a contact's roles), one query for the
+   related rows of those records,
+5. the users who made changes to this customer (also the user filter's choices).
+Nothing is read per entry or per difference.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.paginator import Page, Paginator
+from django.db import models
+from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.utils import formats, timezone
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+from simple_history.utils import get_m2m_reverse_field_name
+
+from activity.registry import TRACKED_MODELS, TrackedModel
+
+PAGE_SIZE = 50
+SYSTEM = "system"
+DELETED_USER = "deleted user"
+EMPTY = "(empty)"
+ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
+# Never shown: bookkeeping, not data a person changed.
+NOISE_FIELDS = {"id", "created_at", "updated_at"}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One field of an entry: "Email address: old → new", or "City: Utrecht"."""
+
+    label: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.text}"
+
+
+@dataclass
+class Entry:
+    when: datetime
+    action: str  # Created, Changed, Deleted
+    who: str
+    kind: str  # the tracked model's label, e.g. "Contact"
+    object: str  # e.g. "Contact Jan de Vries", as it was then
+    lines: list[Line] = field(default_factory=list)
+
+
+def _sources(*, kind: str = "") -> list[tuple[int, TrackedModel]]:
+    """The tracked models the log reads, with their position in TRACKED_MODELS (the
+    `source` column of the UNION)."""
+    return [
+        (index, tracked)
+        for index, tracked in enumerate(TRACKED_MODELS)
+        if not kind or tracked.key == kind
+    ]
+
+
+def _user_filter(user: str) -> Q:
+    if user == SYSTEM:
+        return Q(history_user_id__isnull=True)
+    if user:
+        return Q(history_user_id=int(user))
+    return Q()
+
+
+def customer_activity_rows(
+    *, customer_id: int, kind: str = "", user: str = ""
+) -> QuerySet:
+    """(history_date, history_id, source) of every history record of the customer,
+    newest first: one UNION ALL over the tracked history tables."""
+    parts = [
+        tracked.history_model.objects.filter(
+            Q(**{tracked.customer_field: customer_id}) & _user_filter(user)
+        )
+        .annotate(source=Value(index, output_field=IntegerField()))
+        .values_list("history_date", "history_id", "source")
+        .order_by()
+        for index, tracked in _sources(kind=kind)
+    ]
+    if not parts:
+        return (
+            TRACKED_MODELS[0]
+            .history_model.objects.none()
+            .values_list("history_date", "history_id")
+        )
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return rows.order_by("-history_date", "-history_id")
+
+
+def customer_activity_users(*, customer_id: int) -> list:
+    """Everyone who changed something of this customer, in one query (inactive users
+    included: their changes stay theirs)."""
+    return list(
+        get_user_model()
+        .objects.filter(
+            reduce(
+                or_,
+                [
+                    Q(
+                        pk__in=tracked.history_model.objects.filter(
+                            **{tracked.customer_field: customer_id},
+                            history_user_id__isnull=False,
+                        ).values("history_user_id")
+                    )
+                    for tracked in TRACKED_MODELS
+                ],
+            )
+        )
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def user_display_name(user) -> str:
+    name = user.get_full_name() or user.get_username()
+    return name if user.is_active else f"{name} (deactivated)"
+
+
+def customer_activity_page(
+    *,
+    customer_id: int,
+    kind: str = "",
+    user: str = "",
+    page: Any = 1,
+    users: list | None = None,
+) -> Page:
+    """A page of the customer's Activity Log whose object_list is a list of Entry.
+
+    `users` are the people who changed the customer (customer_activity_users); they
+    are read here when not given.
+    """
+    paginator = Paginator(
+        customer_activity_rows(customer_id=customer_id, kind=kind, user=user),
+        PAGE_SIZE,
+    )
+    page_obj = paginator.get_page(page)
+    rows = list(page_obj.object_list)
+    if users is None:
+        users = customer_activity_users(customer_id=customer_id)
+    page_obj.object_list = _entries(rows, {user.pk: user for user in users})
+    return page_obj
+
+
+def _entries(rows: list[tuple], users: dict) -> list[Entry]:
+    ids_by_source: dict[int, list[int]] = defaultdict(list)
+    for _date, history_id, source in rows:
+        ids_by_source[source].append(history_id)
+    readers = {
+        source: _RecordReader(TRACKED_MODELS[source], history_ids)
+        for source, history_ids in ids_by_source.items()
+    }
+    return [
+        readers[source].entry(history_id, users) for _date, history_id, source in rows
+    ]
+
+
+class _RecordReader:
+    """The records of one tracked model on a page, with the record before each."""
+
+    def __init__(self, tracked: TrackedModel, history_ids: list[int]):
+        self.tracked = tracked
+        history = tracked.history_model
+        pk_name = tracked.live_model._meta.pk.attname
+        earlier = (
+            history.objects.filter(**{pk_name: OuterRef(pk_name)})
+            .filter(
+                Q(history_date__lt=OuterRef("history_date"))
+                | Q(
+                    history_date=OuterRef("history_date"),
+                    history_id__lt=OuterRef("history_id"),
+                )
+            )
+            .order_by("-history_date", "-history_id")
+            .values("history_id")[:1]
+        )
+        previous_ids = (
+            history.objects.filter(history_id__in=history_ids)
+            .annotate(previous_id=Subquery(earlier))
+            .values("previous_id")
+        )
+        records = list(
+            history.objects.filter(
+                Q(history_id__in=history_ids) | Q(history_id__in=previous_ids)
+            ).order_by(pk_name, "history_date", "history_id")
+        )
+        self.records = {record.history_id: record for record in records}
+        self.previous = {}
+        for before, after in zip(records, records[1:], strict=False):
+            if getattr(before, pk_name) == getattr(after, pk_name):
+                self.previous[after.history_id] = before
+        self.fields = _shown_fields(tracked)
+        self.m2m = _m2m_values(history, list(self.records))
+
+    def entry(self, history_id: int, users: dict) -> Entry:
+        record = self.records[history_id]
+        previous = self.previous.get(history_id)
+        return Entry(
+            when=record.history_date,
+            action=ACTIONS.get(record.history_type, record.history_type),
+            who=_who(record.history_user_id, users),
+            kind=self.tracked.label,
+            object=self.tracked.describe(record),
+            lines=self._lines(record, previous),
+        )
+
+    def _lines(self, record, previous) -> list[Line]:
+        lines = []
+        if record.history_type == "~" and previous is not None:
+            for model_field in self.fields:
+                old = getattr(previous, model_field.attname)
+                new = getattr(record, model_field.attname)
+                if old != new:
+                    lines.append(
+                        Line(
+                            _label(model_field),
+                            f"{_display(model_field, old)} → "
+                            f"{_display(model_field, new)}",
+                        )
+                    )
+            for label, values in self.m2m.items():
+                old, new = values[previous.history_id], values[record.history_id]
+                changes = []
+                if added := [name for key, name in new.items() if key not in old]:
+                    changes.append("added " + ", ".join(sorted(added)))
+                if removed := [name for key, name in old.items() if key not in new]:
+                    changes.append("removed " + ", ".join(sorted(removed)))
+                if changes:
+                    lines.append(Line(label, "; ".join(changes)))
+            return lines
+        for model_field in self.fields:
+            value = getattr(record, model_field.attname)
+            if value not in (None, ""):
+                lines.append(Line(_label(model_field), _display(model_field, value)))
+        # A deleted object's related rows are gone before its last record is
+        # written: what it had is in the record before.
+        source = previous if record.history_type == "-" and previous else record
+        for label, values in self.m2m.items():
+            if names := sorted(values[source.history_id].values()):
+                lines.append(Line(label, ", ".join(names)))
+        return lines
+
+
+def _shown_fields(tracked: TrackedModel) -> list[models.Field]:
+    model = tracked.live_model
+    hidden = NOISE_FIELDS | set(tracked.hidden_fields)
+    return [
+        model_field
+        for model_field in model._meta.concrete_fields
+        if model_field.name not in hidden
+        and model_field.attname not in hidden
+        and model_field.attname != tracked.customer_field
+        and not model_field.primary_key
+    ]
+
+
+def _m2m_values(history, history_ids: list[int]) -> dict[str, dict]:
+    """For each many-to-many field with history: label -> {history_id: {pk: name}},
+    one query per field."""
+    result = {}
+    for m2m_field in getattr(history, "_history_m2m_fields", []):
+        m2m_history = HistoricalRecords.m2m_models[m2m_field]
+        target = get_m2m_reverse_field_name(m2m_field)
+        values: dict[int, dict] = defaultdict(dict)
+        rows = m2m_history.objects.filter(history_id__in=history_ids).select_related(
+            target
+        )
+        for row in rows:
+            related = getattr(row, target)
+            key = getattr(row, f"{target}_id")
+            values[row.history_id][key] = (
+                str(related) if related is not None else f"deleted #{key}"
+            )
+        result[_label(m2m_field)] = values
+    return result
+
+
+def _who(user_id: int | None, users: dict) -> str:
+    if user_id is None:
+        return SYSTEM
+    user = users.get(user_id)
+    return user_display_name(user) if user is not None else DELETED_USER
+
+
+def _label(model_field) -> str:
+    name = str(model_field.verbose_name)
+    return name[:1].upper() + name[1:]
+
+
+def _display(model_field, value) -> str:
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(model_field, CountryField):
+        return str(getattr(value, "name", "") or value)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, models.BooleanField):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    return str(value)
