@@ -8,5 +8,6 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("customers/", include("customers.urls")),
+    path("customers/<int:customer_pk>/contacts/", include("contacts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
+from contacts.admin import ContactInline
 from customers.models import ONE_BILLING_ADDRESS_CODE, Address, Customer
 from customers.services import customer_number_next
 
@@ -50,7 +51,7 @@ class CustomerAdmin(SimpleHistoryAdmin):
     search_fields = ["number", "name", "addresses__city"]
     readonly_fields = ["number", "created_at", "updated_at"]
     fields = ["number", "name", "is_active", "notes", "created_at", "updated_at"]
-    inlines = [AddressInline]
+    inlines = [AddressInline, ContactInline]
 
     def save_model(self, request, obj, form, change):
         if not change:
