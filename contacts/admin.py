@@ -85,15 +85,13 @@ class ContactInlineFormSet(BaseInlineFormSet):
 
     _role_choices = None
 
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related("roles")
-
     def _share_role_choices(self, form):
         field = form.fields.get("roles")
         if field is None:
             return form
         if self._role_choices is None:
-            self._role_choices = list(field.choices)
+            # Iterated, not list(): list() would ask its length first, a COUNT.
+            self._role_choices = [choice for choice in field.choices]
         field.choices = self._role_choices
         return form
 
@@ -116,6 +114,10 @@ class ContactInline(RolesAsCheckboxesMixin, admin.StackedInline):
         ("job_title", "department"),
         "roles",
     ]
+
+    def get_queryset(self, request):
+        # Each row's ticked roles come from one prefetch, not a query per row.
+        return super().get_queryset(request).prefetch_related("roles")
 
 
 @admin.register(ContactRole)

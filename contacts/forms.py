@@ -62,13 +62,19 @@ class ContactForm(ModelForm):
             self.initial["phone"] = format_phone_number(self.instance.phone)
 
     def add_error(self, field, error):
-        # Contact.clean() checks every field, also those this organisation hides;
+        # Contact.clean() checks every field, also those this organisation hides:
         # an error about a hidden field is shown above the form, never a crash.
         if field is None and (isinstance(error, dict) or hasattr(error, "error_dict")):
             errors = {}
             for name, messages in ValidationError(error).error_dict.items():
+                if name in self._errors and name != NON_FIELD_ERRORS:
+                    # Refused already by the form field (a required field left
+                    # empty): the model's same verdict would show twice.
+                    continue
                 key = name if name in self.fields else NON_FIELD_ERRORS
                 errors.setdefault(key, []).extend(messages)
+            if not errors:
+                return
             error = errors
         elif field is not None and field not in self.fields:
             field = None

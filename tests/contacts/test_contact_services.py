@@ -67,9 +67,7 @@ def test_the_default_settings_show_all_fields_and_require_none():
 @pytest.mark.parametrize(
     "field", ["last_name", "email", "phone", "job_title", "department"]
 )
-def test_a_field_the_organisation_requires_is_required_by_the_service(
-    customer, field
-):
+def test_a_field_the_organisation_requires_is_required_by_the_service(customer, field):
     ContactFieldSettings.objects.create(**{f"require_{field}": True})
     assert refusal(customer=customer, first_name="Anna") == {
         field: ["This field is required."]
@@ -179,7 +177,10 @@ def test_without_a_billing_address_a_number_needs_its_country_code():
     [
         ("anna.example.com", "An email address must have an @-sign."),
         ("anna@", "There must be something after the @-sign."),
-        ("anna@example", "The part after the @-sign is not valid. It should have a period."),
+        (
+            "anna@example",
+            "The part after the @-sign is not valid. It should have a period.",
+        ),
         ("anna@exa mple.com", "The part after the @-sign contains invalid characters"),
         ("anna@-example.com", "hyphen"),
         ("anna@example..com", "two periods in a row"),
