@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from contacts.demo import demo_contacts_create
 from customers.models import Address, Customer
 from customers.services import address_create, customer_create
 
@@ -166,17 +167,19 @@ class Command(BaseCommand):
                 "Refusing to create demo users with DEBUG off: their passwords are "
                 "public. Use --no-users to create only the demo data."
             )
-        created = 0
-        for company, addresses in demo_customers():
-            if Customer.objects.filter(name=company).exists():
-                continue
-            customer = customer_create(name=company)
-            for address in addresses:
-                address_create(customer=customer, **address)
-            created += 1
+        created = contacts = 0
+        for index, (company, addresses) in enumerate(demo_customers()):
+            customer = Customer.objects.filter(name=company).first()
+            if customer is None:
+                customer = customer_create(name=company)
+                for address in addresses:
+                    address_create(customer=customer, **address)
+                created += 1
+            contacts += demo_contacts_create(customer=customer, index=index)
         self.stdout.write(
             f"Demo customers: {created} created, {Customer.objects.count()} in all."
         )
+        self.stdout.write(f"Demo contacts: {contacts} created.")
         if not no_users:
             self._create_users()
 
