@@ -1,12 +1,62 @@
-"""Demo contact details for `manage.py seed_demo`, written through the services."""
+"""Demo contact persons for `manage.py seed_demo`, created through contacts.services
+so they pass the same rules as a person typing them in."""
 
 import phonenumbers
+from django.utils.text import slugify
 from phonenumbers import PhoneNumberType
 
-from contacts.models import ContactDetail
-from contacts.services import contact_detail_create
+from contacts.models import ContactDetail, ContactRole
+from contacts.services import contact_create, contact_detail_create
 from customers.models import Customer
 from customers.selectors import customer_phone_region
+
+PHONE_PATTERNS = {
+    "NL": "06 1234 56{nn}",
+    "DE": "030 1234 56{nn}",
+    "US": "(201) 555-01{nn}",
+    "GB": "020 7946 01{nn}",
+    "BE": "0470 12 34 {nn}",
+    "FR": "01 23 45 67 {nn}",
+    "SE": "08-123 456 {nn}",
+}
+FIRST_NAMES = ["Anna", "Bram", "Clara", "David", "Eva", "Finn", "Greta", "Hugo"]
+LAST_NAMES = ["Jansen", "Müller", "Smith", "Taylor", "Peeters", "Martin", "Berg"]
+# job title, department, role codes
+PEOPLE = [
+    ("Purchasing Manager", "Purchasing", [ContactRole.PRIMARY, ContactRole.ORDER]),
+    ("Accounts Payable Clerk", "Finance", [ContactRole.INVOICE]),
+    ("Warehouse Lead", "Logistics", [ContactRole.SHIPMENT]),
+]
+
+
+def demo_contacts_create(*, customer: Customer, index: int) -> int:
+    """Two or three contacts with roles for a customer that has none yet; returns how
+    many were created. Every seventh customer has no Primary contact, to show the
+    Contacts tab's notice."""
+    if customer.contacts.exists():
+        return 0
+    roles = {role.code: role for role in ContactRole.objects.all()}
+    pattern = PHONE_PATTERNS.get(customer_phone_region(customer=customer) or "")
+    domain = f"{slugify(customer.name)}.example.com"
+    people = PEOPLE if index % 2 == 0 else PEOPLE[:2]
+    for number, (job_title, department, codes) in enumerate(people):
+        first_name = FIRST_NAMES[(index + number * 3) % len(FIRST_NAMES)]
+        last_name = LAST_NAMES[(index * 2 + number) % len(LAST_NAMES)]
+        if index % 7 == 6:
+            codes = [code for code in codes if code != ContactRole.PRIMARY]
+        contact_create(
+            customer=customer,
+            first_name=first_name,
+            last_name=last_name,
+            email=f"{slugify(first_name)}.{slugify(last_name)}@{domain}",
+            phone=pattern.format(nn=f"{(index * 3 + number) % 100:02d}")
+            if pattern
+            else "",
+            job_title=job_title,
+            department=department,
+            roles=[roles[code] for code in codes if code in roles],
+        )
+    return len(people)
 
 
 def _example_number(region: str | None, kind: PhoneNumberType) -> str | None:

@@ -81,8 +81,9 @@ class ContactFieldSettings(models.Model):
 
     @classmethod
     def load(cls) -> "ContactFieldSettings":
-        settings, _ = cls.objects.get_or_create(pk=1)
-        return settings
+        """The organisation's settings; the defaults (all shown, only First name
+        required) while an administrator has saved none. Reading never writes."""
+        return cls.objects.order_by("pk").first() or cls()
 
     def shown_fields(self) -> list[str]:
         return [

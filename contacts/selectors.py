@@ -48,37 +48,61 @@ def notification_recipients(
     back normalised and once each (compared without case); an address that cannot be
     normalised (old data) is left out. An empty list means nobody would receive it.
     """
+    return notification_recipients_by_role(
+        customer=customer, role_codes=[role_code], assigned_contact=assigned_contact
+    )[role_code]
+
+
+def notification_recipients_by_role(
+    *,
+    customer: Customer,
+    role_codes: Iterable[str],
+    assigned_contact: Contact | None = None,
+) -> dict[str, list[Recipient]]:
+    """`notification_recipients` for several roles at once, reading the customer's
+    contacts (with their roles) and its contact card once for all of them."""
     if assigned_contact is not None and assigned_contact.customer_id != customer.pk:
         raise ValueError("The assigned contact belongs to another customer.")
-    if assigned_contact is not None and assigned_contact.email:
-        found = _recipients([assigned_contact], REASON_ASSIGNED)
-        if found:
-            return found
-    role = ContactRole.objects.filter(code=role_code).first()
-    if role is not None and role.code != ContactRole.PRIMARY:
-        found = _recipients(_contacts_with_email(customer, role.code), f"{role} role")
-        if found:
-            return found
-    found = _recipients(
-        _contacts_with_email(customer, ContactRole.PRIMARY), REASON_PRIMARY
-    )
-    if found:
-        return found
-    card_email = customer_primary_details(customer=customer)[ContactDetail.Kind.EMAIL]
-    if card_email is not None:
-        return _unique(
-            [(card_email.value, customer.name, REASON_CONTACT_CARD)],
-        )
-    return []
-
-
-def _contacts_with_email(customer: Customer, role_code: str):
-    return (
-        Contact.objects.filter(customer=customer, roles__code=role_code)
+    contacts = list(
+        Contact.objects.filter(customer=customer)
         .exclude(email="")
-        .distinct()
+        .prefetch_related("roles")
         .order_by("first_name", "last_name", "pk")
     )
+    card_email = list(
+        ContactDetail.objects.filter(
+            customer=customer, kind=ContactDetail.Kind.EMAIL, is_primary=True
+        )
+    )
+
+    def holders(code: str) -> list[Contact]:
+        return [c for c in contacts if any(r.code == code for r in c.roles.all())]
+
+    def resolve(role_code: str) -> list[Recipient]:
+        if assigned_contact is not None and assigned_contact.email:
+            found = _recipients([assigned_contact], REASON_ASSIGNED)
+            if found:
+                return found
+        if role_code != ContactRole.PRIMARY:
+            role_holders = holders(role_code)
+            if role_holders:
+                role = next(
+                    r for r in role_holders[0].roles.all() if r.code == role_code
+                )
+                found = _recipients(role_holders, f"{role} role")
+                if found:
+                    return found
+        found = _recipients(holders(ContactRole.PRIMARY), REASON_PRIMARY)
+        if found:
+            return found
+        return _unique(
+            [
+                (detail.value, customer.name, REASON_CONTACT_CARD)
+                for detail in card_email
+            ]
+        )
+
+    return {code: resolve(code) for code in role_codes}
 
 
 def _recipients(contacts, reason: str) -> list[Recipient]:

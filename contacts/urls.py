@@ -4,7 +4,12 @@ from contacts import views
 
 app_name = "contacts"
 
+# Included under customers/<int:customer_pk>/.
 urlpatterns = [
+    path("contacts/", views.ContactListView.as_view(), name="list"),
+    path("contacts/new/", views.ContactCreateView.as_view(), name="create"),
+    path("contacts/<int:pk>/edit/", views.ContactUpdateView.as_view(), name="update"),
+    path("contacts/<int:pk>/delete/", views.ContactDeleteView.as_view(), name="delete"),
     path(
         "contact-details/edit/",
         views.ContactCardUpdateView.as_view(),

@@ -32,7 +32,9 @@ def normalize_phone_number(value: str, *, region: str | None) -> str:
     address; without a billing address it needs its country code.
     """
     raw = value.strip()
-    if not raw.startswith("+") and not raw.startswith("00") and not region:
+    # Without a region, "00…" cannot be read either: which exit code it is depends on
+    # the country it is dialled from.
+    if not raw.startswith("+") and not region:
         raise ValidationError(
             "Enter the number with its country code (+…): this customer has no "
             "billing address to read it by.",

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
-from contacts.admin import ContactDetailInline
+from contacts.admin import ContactDetailInline, ContactInline
 from core.admin import HistoryAdmin
 from customers.models import ONE_BILLING_ADDRESS_CODE, Address, Customer
 from customers.services import customer_number_next
@@ -51,7 +51,7 @@ class CustomerAdmin(HistoryAdmin):
     search_fields = ["number", "name", "addresses__city"]
     readonly_fields = ["number", "created_at", "updated_at"]
     fields = ["number", "name", "is_active", "notes", "created_at", "updated_at"]
-    inlines = [AddressInline, ContactDetailInline]
+    inlines = [AddressInline, ContactInline, ContactDetailInline]
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from contacts.models import Contact, ContactRole
-from contacts.selectors import Recipient, notification_recipients
+from contacts.selectors import Recipient, notification_recipients_by_role
 from customers.models import Customer
 from sales.models import DOCUMENT_KINDS, SalesDocument
 
@@ -113,12 +113,10 @@ class WhoReceives:
 def customer_who_receives_what(*, customer: Customer) -> list[WhoReceives]:
     """For orders, invoices and shipments: who a notification would reach now, and
     why, by the one recipient rule (a new document has no assigned contact)."""
+    recipients = notification_recipients_by_role(
+        customer=customer, role_codes=[kind.ROLE_CODE for kind in DOCUMENT_KINDS]
+    )
     return [
-        WhoReceives(
-            kind=kind,
-            recipients=notification_recipients(
-                customer=customer, role_code=kind.ROLE_CODE
-            ),
-        )
+        WhoReceives(kind=kind, recipients=recipients[kind.ROLE_CODE])
         for kind in DOCUMENT_KINDS
     ]

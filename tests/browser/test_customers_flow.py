@@ -29,7 +29,9 @@ def test_a_manager_finds_a_customer_and_adds_an_address(page, sign_in, manager):
 
     expect(page.get_by_role("heading", name="Fjord Foods B.V.")).to_be_visible()
     tabs = page.get_by_role("navigation", name="Customer")
-    expect(tabs.get_by_role("link")).to_have_text(["Overview", "Addresses", "Activity"])
+    expect(tabs.get_by_role("link")).to_have_text(
+        ["Overview", "Contacts", "Addresses", "Activity"]
+    )
 
     tabs.get_by_role("link", name="Addresses").click()
     page.get_by_role("link", name="Add address").click()

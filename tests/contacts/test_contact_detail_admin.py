@@ -27,6 +27,8 @@ def customer_change_data(customer, rows, initial=0):
         "notes": "",
         "addresses-TOTAL_FORMS": "0",
         "addresses-INITIAL_FORMS": "0",
+        "contacts-TOTAL_FORMS": "0",
+        "contacts-INITIAL_FORMS": "0",
         f"{INLINE}-TOTAL_FORMS": str(len(rows)),
         f"{INLINE}-INITIAL_FORMS": str(initial),
         f"{INLINE}-MIN_NUM_FORMS": "0",

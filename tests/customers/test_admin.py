@@ -15,7 +15,9 @@ def inline_management(total, initial=0):
         f"{INLINE}-INITIAL_FORMS": str(initial),
         f"{INLINE}-MIN_NUM_FORMS": "0",
         f"{INLINE}-MAX_NUM_FORMS": "1000",
-        # The contact details inline, left empty.
+        # The contacts and contact details inlines, left empty.
+        "contacts-TOTAL_FORMS": "0",
+        "contacts-INITIAL_FORMS": "0",
         "contact_details-TOTAL_FORMS": "0",
         "contact_details-INITIAL_FORMS": "0",
     }

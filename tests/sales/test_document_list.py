@@ -91,7 +91,8 @@ def test_detail_query_count_does_not_grow_with_sendings(
         document_send(document=invoice, sent_by=editor)
     client = client_for(editor)
     # 1 session, 2 user, 3-4 the user's own and group permissions, 5 the customer,
-    # 6 the invoice with its customer and contact, 7 the Invoice role, 8 its holders,
-    # 9 the sendings with who sent them.
-    with django_assert_num_queries(9):
+    # 6 the invoice with its customer and contact, 7-9 its recipients now: contacts
+    # with an email, their roles, the contact card's primary email, 10 the sendings
+    # with who sent them.
+    with django_assert_num_queries(10):
         client.get(invoice.get_absolute_url())

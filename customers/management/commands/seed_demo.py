@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from contacts.demo import demo_contact_details
+from contacts.demo import demo_contact_details, demo_contacts_create
 from customers.models import Address, Customer
 from customers.services import address_create, customer_create
 from sales.demo import seed_demo_documents
@@ -168,34 +168,27 @@ class Command(BaseCommand):
                 "Refusing to create demo users with DEBUG off: their passwords are "
                 "public. Use --no-users to create only the demo data."
             )
-        created = 0
-        for company, addresses in demo_customers():
-            if Customer.objects.filter(name=company).exists():
-                continue
-            customer = customer_create(name=company)
-            for address in addresses:
-                address_create(customer=customer, **address)
-            created += 1
+        created = contacts = details = 0
+        for index, (company, addresses) in enumerate(demo_customers()):
+            customer = Customer.objects.filter(name=company).first()
+            if customer is None:
+                customer = customer_create(name=company)
+                for address in addresses:
+                    address_create(customer=customer, **address)
+                created += 1
+            contacts += demo_contacts_create(customer=customer, index=index)
+            if not customer.contact_details.exists():
+                details += len(demo_contact_details(customer=customer, index=index))
         self.stdout.write(
             f"Demo customers: {created} created, {Customer.objects.count()} in all."
         )
-        self._seed_contact_details()
+        self.stdout.write(f"Demo contacts: {contacts} created.")
+        self.stdout.write(f"Demo contact details: {details} created.")
         self.stdout.write(
             f"Demo documents: {seed_demo_documents()} customers given some."
         )
         if not no_users:
             self._create_users()
-
-    def _seed_contact_details(self):
-        """Contact cards for the demo customers that have none yet."""
-        names = [company for company, _ in demo_customers()]
-        details = 0
-        for index, name in enumerate(names):
-            customer = Customer.objects.filter(name=name).first()
-            if customer is None or customer.contact_details.exists():
-                continue
-            details += len(demo_contact_details(customer=customer, index=index))
-        self.stdout.write(f"Demo contact details: {details} created.")
 
     def _create_users(self):
         User = get_user_model()
