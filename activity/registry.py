@@ -63,6 +63,10 @@ def _contact_detail(record) -> str:
     return f"{record.get_kind_display()} {record.value}"
 
 
+# A document's contact link is shown by its snapshot (name, email, phone), which
+# outlives the contact; the link itself would read as a bare id.
+DOCUMENT_HIDDEN_FIELDS = ("contact",)
+
 TRACKED_MODELS: list[TrackedModel] = [
     TrackedModel(
         key="customer",
@@ -98,6 +102,7 @@ TRACKED_MODELS: list[TrackedModel] = [
         model="sales.SalesOrder",
         customer_field="customer_id",
         describe=lambda record: f"Sales order {record.number}",
+        hidden_fields=DOCUMENT_HIDDEN_FIELDS,
     ),
     TrackedModel(
         key="invoice",
@@ -105,6 +110,7 @@ TRACKED_MODELS: list[TrackedModel] = [
         model="sales.Invoice",
         customer_field="customer_id",
         describe=lambda record: f"Invoice {record.number}",
+        hidden_fields=DOCUMENT_HIDDEN_FIELDS,
     ),
     TrackedModel(
         key="shipment",
@@ -112,6 +118,7 @@ TRACKED_MODELS: list[TrackedModel] = [
         model="sales.Shipment",
         customer_field="customer_id",
         describe=lambda record: f"Shipment {record.number}",
+        hidden_fields=DOCUMENT_HIDDEN_FIELDS,
     ),
     TrackedModel(
         key="sending",
