@@ -174,7 +174,9 @@ def test_a_number_without_country_code_is_refused_for_a_customer_without_billing
     tmp_path,
 ):
     CustomerFactory(number="C00003")
-    path = write_csv(tmp_path / "contacts.csv", HEADER + "C00003,Jan,,,06 12345678,,,\n")
+    path = write_csv(
+        tmp_path / "contacts.csv", HEADER + "C00003,Jan,,,06 12345678,,,\n"
+    )
 
     _, _, err = run_failing("import_contacts", str(path))
 
@@ -186,9 +188,7 @@ def test_the_errors_file_holds_the_refused_rows_with_line_column_and_message(
 ):
     path = write_csv(
         tmp_path / "contacts.csv",
-        "customer_number;first_name;email\n"
-        "C00001;Jan;jan@example.com\n"
-        "C00001;;piet@\n",
+        "customer_number;first_name;email\nC00001;Jan;jan@example.com\nC00001;;piet@\n",
     )
     errors_path = tmp_path / "errors.csv"
 
