@@ -170,7 +170,7 @@ def test_the_required_field_settings_apply_to_imported_rows(tmp_path, dutch):
     assert not Contact.objects.exists()
 
 
-def test_a_number_without_country_code_is_refused_for_a_customer_without_billing_address(
+def test_a_number_without_country_code_is_refused_without_a_billing_address(
     tmp_path,
 ):
     CustomerFactory(number="C00003")
@@ -303,3 +303,18 @@ def test_progress_is_reported_in_plain_lines_when_not_on_a_terminal(
 
     assert "4 rows read" in err
     assert "\r" not in err
+
+
+def test_on_a_terminal_progress_is_a_bar_redrawn_in_place():
+    from io import StringIO
+
+    from django.core.management.base import OutputWrapper
+
+    from contacts.imports import Progress
+
+    out = StringIO()
+    progress = Progress(OutputWrapper(out), tty=True, total_bytes=200)
+    progress.update(rows=500, position=100)
+    progress.finish()
+
+    assert out.getvalue() == "\r[###############---------------]  50%  500 rows\n"
