@@ -115,6 +115,10 @@ class Contact(models.Model):
 
     history = tracked_history(m2m_fields=[roles])
 
+    # The field settings clean() applies. Work on many rows (imports) loads them once
+    # and sets them here, so no row reads them again; None: clean() reads them.
+    field_settings: "ContactFieldSettings | None" = None
+
     class Meta:
         ordering = ["first_name", "last_name", "pk"]
 
@@ -133,7 +137,7 @@ class Contact(models.Model):
 
     def clean(self):
         errors = {}
-        settings = ContactFieldSettings.load()
+        settings = self.field_settings or ContactFieldSettings.load()
         for name in settings.required_fields():
             if not str(getattr(self, name)).strip():
                 errors[name] = ValidationError(
@@ -204,7 +208,8 @@ class ContactDetail(models.Model):
         return f"{self.get_kind_display()}: {self.value}"
 
     def clean(self):
-        if not self.value or not self.kind:
+        # An unknown kind is refused at its field; its value cannot be read by it.
+        if not self.value or self.kind not in self.Kind.values:
             return
         try:
             self.value = self.normalized_value()

@@ -1,0 +1,70 @@
+"""What the two import commands share: their options, the run and the summary."""
+
+import argparse
+
+from django.core.management.base import BaseCommand, CommandError
+
+from contacts.imports import BATCH_SIZE, CsvImport, ImportFileError
+
+
+class ImportCommand(BaseCommand):
+    importer: type[CsvImport]
+    what = "rows"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The CSV file (UTF-8; comma or semicolon).")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check every row and report; write nothing.",
+        )
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="Write the valid rows even when others are refused.",
+        )
+        parser.add_argument(
+            "--errors",
+            metavar="FILE",
+            help="Write the refused rows to this CSV file, with an error column; "
+            "fixed, it re-imports as it is.",
+        )
+        parser.add_argument(
+            "--batch-size", type=int, default=BATCH_SIZE, help=argparse.SUPPRESS
+        )
+
+    def handle(self, *args, **options):
+        importer = self.importer(
+            path=options["file"],
+            stderr=self.stderr,
+            dry_run=options["dry_run"],
+            skip_invalid=options["skip_invalid"],
+            errors_path=options["errors"],
+            progress_tty=self.stderr.isatty(),
+            batch_size=max(1, options["batch_size"]),
+        )
+        try:
+            result = importer.run()
+        except ImportFileError as error:
+            raise CommandError(str(error)) from error
+        summary = (
+            f"Read {result.read:,} {self.what}: {result.written:,} written, "
+            f"{result.refused:,} refused, in {result.seconds:.1f} s."
+        )
+        if result.dry_run:
+            would = result.read - result.refused
+            summary = (
+                f"Dry run: read {result.read:,} {self.what}: {would:,} valid, "
+                f"{result.refused:,} refused, in {result.seconds:.1f} s. "
+                "Nothing was written."
+            )
+        elif result.rolled_back:
+            summary += (
+                " Nothing was written because of the refused rows: fix them, or give "
+                "--skip-invalid to write the valid rows."
+            )
+        self.stdout.write(summary)
+        if result.refused and not options["skip_invalid"]:
+            raise CommandError(
+                f"{result.refused:,} of {result.read:,} rows refused.", returncode=1
+            )

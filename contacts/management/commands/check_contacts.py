@@ -1,0 +1,125 @@
+from collections.abc import Iterable, Iterator
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count, Exists, OuterRef
+from django.db.models.functions import Lower
+
+from contacts.models import Contact, ContactDetail, ContactRole
+from contacts.validators import normalize_phone_number
+from customers.models import Customer
+
+
+class Command(BaseCommand):
+    help = (
+        "Check the contact data: customers with no Primary-role contact, customers "
+        "with no contact details, stored phone numbers the installed phonenumbers "
+        "metadata no longer takes as valid, and one email used by contacts of "
+        "different customers. Exits with status 1 when it finds anything, so it can "
+        "run as a scheduled job."
+    )
+
+    def handle(self, *args, **options):
+        # One query per check (two for the phone numbers), whatever the number of
+        # customers; the rows are streamed.
+        checks = [
+            ("Customers with no Primary-role contact", self.without_primary_contact()),
+            ("Customers with no contact details", self.without_contact_details()),
+            ("Stored phone numbers that are no longer valid", self.invalid_numbers()),
+            ("Emails used by contacts of different customers", self.shared_emails()),
+        ]
+        found = 0
+        for title, lines in checks:
+            count = 0
+            for line in lines:
+                if not count:
+                    self.stdout.write(f"{title}:")
+                count += 1
+                self.stdout.write(f"  {line}")
+            if count:
+                self.stdout.write(f"  ({count:,} found)")
+            else:
+                self.stdout.write(f"{title}: none.")
+            found += count
+        if found:
+            raise CommandError(f"{found:,} problem(s) found.", returncode=1)
+        self.stdout.write(self.style.SUCCESS("No problems found."))
+
+    def without_primary_contact(self) -> Iterator[str]:
+        primary_contacts = Contact.objects.filter(
+            customer=OuterRef("pk"), roles__code=ContactRole.PRIMARY
+        )
+        customers = Customer.objects.exclude(Exists(primary_contacts))
+        return self._customers(customers)
+
+    def without_contact_details(self) -> Iterator[str]:
+        details = ContactDetail.objects.filter(customer=OuterRef("pk"))
+        return self._customers(Customer.objects.exclude(Exists(details)))
+
+    def _customers(self, customers) -> Iterator[str]:
+        rows = customers.order_by("number").values_list("number", "name")
+        for number, name in rows.iterator(chunk_size=2000):
+            yield f"{number} {name}"
+
+    def invalid_numbers(self) -> Iterator[str]:
+        contacts = (
+            Contact.objects.exclude(phone="")
+            .order_by("customer__number", "pk")
+            .values_list("customer__number", "first_name", "last_name", "phone")
+        )
+        for number, first_name, last_name, phone in contacts.iterator(chunk_size=2000):
+            problem = _phone_problem(phone)
+            if problem:
+                name = " ".join(part for part in (first_name, last_name) if part)
+                yield f"{number} contact {name}: {phone}: {problem}"
+        details = (
+            ContactDetail.objects.filter(kind__in=ContactDetail.PHONE_KINDS)
+            .order_by("customer__number", "kind", "pk")
+            .values_list("customer__number", "kind", "value")
+        )
+        labels = dict(ContactDetail.Kind.choices)
+        for number, kind, value in details.iterator(chunk_size=2000):
+            problem = _phone_problem(value)
+            if problem:
+                yield f"{number} {labels[kind]}: {value}: {problem}"
+
+    def shared_emails(self) -> Iterator[str]:
+        shared = (
+            Contact.objects.exclude(email="")
+            .annotate(address=Lower("email"))
+            .order_by()
+            .values("address")
+            .annotate(customers=Count("customer", distinct=True))
+            .filter(customers__gt=1)
+            .values("address")
+        )
+        rows = (
+            Contact.objects.annotate(address=Lower("email"))
+            .filter(address__in=shared)
+            .order_by("address", "customer__number", "pk")
+            .values_list("address", "customer__number", "first_name", "last_name")
+        )
+        return _grouped_by_address(rows.iterator(chunk_size=2000))
+
+
+def _phone_problem(stored: str) -> str:
+    """Why the stored (E.164) number is not valid now, or "" when it is. The same
+    rule that took it in: the installed phonenumbers metadata decides."""
+    try:
+        normalize_phone_number(stored, region=None)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return ""
+
+
+def _grouped_by_address(rows: Iterable[tuple[str, str, str, str]]) -> Iterator[str]:
+    address, users = None, []
+    for row_address, number, first_name, last_name in rows:
+        if row_address != address:
+            if users:
+                yield f"{address}: {', '.join(users)}"
+            address, users = row_address, []
+        name = " ".join(part for part in (first_name, last_name) if part)
+        users.append(f"{number} ({name})")
+    if users:
+        yield f"{address}: {', '.join(users)}"

@@ -1,0 +1,12 @@
+from contacts.imports import ContactDetailImport
+from contacts.management.commands._csv_import import ImportCommand
+
+
+class Command(ImportCommand):
+    help = (
+        "Import contact details from a CSV file with the columns customer_number, "
+        "kind (email, telephone, mobile or website), value and description. The first "
+        "detail of a kind for a customer becomes primary; an existing primary stays."
+    )
+    importer = ContactDetailImport
+    what = "contact details"

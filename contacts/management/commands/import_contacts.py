@@ -1,0 +1,13 @@
+from contacts.imports import ContactImport
+from contacts.management.commands._csv_import import ImportCommand
+
+
+class Command(ImportCommand):
+    help = (
+        "Import contact persons from a CSV file with the columns customer_number, "
+        "first_name, last_name, email, phone, job_title, department and roles (role "
+        "names or codes separated by |). Customers are matched by number; phone "
+        "numbers are read with the customer's billing country."
+    )
+    importer = ContactImport
+    what = "contacts"

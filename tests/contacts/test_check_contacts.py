@@ -1,0 +1,102 @@
+import pytest
+
+from tests.contacts.csv_helpers import run, run_failing
+from tests.contacts.factories import ContactDetailFactory, ContactFactory
+from tests.customers.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def healthy_customer(number: str, email: str = ""):
+    customer = CustomerFactory(number=number, name=f"Customer {number}")
+    ContactFactory(
+        customer=customer,
+        first_name="Jan",
+        last_name=number,
+        email=email or f"jan.{number.lower()}@example.com",
+        phone="+31612345678",
+        roles=["primary"],
+    )
+    ContactDetailFactory(customer=customer, kind="telephone", value="+31201234567")
+    return customer
+
+
+def test_clean_data_passes_with_status_zero():
+    healthy_customer("C00001")
+    healthy_customer("C00002")
+
+    out, _ = run("check_contacts")
+
+    assert "No problems found." in out
+
+
+def test_it_reports_a_customer_with_no_primary_contact():
+    healthy_customer("C00001")
+    customer = CustomerFactory(number="C00002", name="Lonely BV")
+    ContactFactory(customer=customer, roles=["invoice"])
+    ContactDetailFactory(customer=customer)
+
+    error, out, _ = run_failing("check_contacts")
+
+    assert error.returncode == 1
+    assert "Customers with no Primary-role contact:\n  C00002 Lonely BV\n" in out
+    assert "C00001" not in out
+    assert "1 problem(s) found." in str(error)
+
+
+def test_it_reports_a_customer_with_no_contact_details():
+    healthy_customer("C00001")
+    customer = CustomerFactory(number="C00002", name="Bare BV")
+    ContactFactory(customer=customer, roles=["primary"])
+
+    error, out, _ = run_failing("check_contacts")
+
+    assert "Customers with no contact details:\n  C00002 Bare BV\n" in out
+    assert "Customers with no Primary-role contact: none." in out
+
+
+def test_it_reports_stored_numbers_that_are_no_longer_valid():
+    customer = healthy_customer("C00001")
+    ContactFactory(
+        customer=customer, first_name="Old", last_name="Number", phone="+3161234"
+    )
+    ContactDetailFactory(customer=customer, kind="mobile", value="+999123456")
+    ContactDetailFactory(customer=customer, kind="email", value="a@example.com")
+
+    error, out, _ = run_failing("check_contacts")
+
+    assert "C00001 contact Old Number: +3161234: Enter a valid phone number." in out
+    assert "C00001 Mobile Phone: +999123456: Enter a valid phone number." in out
+    assert "+31612345678" not in out
+    assert "2 problem(s) found." in str(error)
+
+
+def test_it_reports_one_email_used_by_contacts_of_different_customers():
+    first = healthy_customer("C00001", email="shared@example.com")
+    healthy_customer("C00002", email="Shared@example.com")
+    ContactFactory(
+        customer=first, first_name="Twin", last_name="", email="shared@example.com"
+    )
+    healthy_customer("C00003", email="alone@example.com")
+    other = healthy_customer("C00004", email="one@example.com")
+    ContactFactory(customer=other, first_name="Same", email="one@example.com")
+
+    error, out, _ = run_failing("check_contacts")
+
+    assert (
+        "  shared@example.com: C00001 (Jan C00001), C00001 (Twin), "
+        "C00002 (Jan C00002)\n" in out
+    )
+    assert "alone@example.com" not in out
+    assert "one@example.com" not in out
+    assert "1 problem(s) found." in str(error)
+
+
+def test_its_query_count_does_not_grow_with_the_number_of_customers(
+    django_assert_num_queries,
+):
+    for n in range(5):
+        CustomerFactory(number=f"C0000{n}")
+    # One query per check, two for the phone numbers (contacts, details).
+    with django_assert_num_queries(5):
+        run_failing("check_contacts")

@@ -1,0 +1,136 @@
+import csv
+import io
+
+import pytest
+
+from contacts.models import Contact, ContactDetail
+from contacts.services import contact_create, contact_detail_create
+from tests.contacts.csv_helpers import run, run_failing, write_csv
+from tests.contacts.factories import role
+from tests.customers.factories import CustomerFactory, billing_address
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def customers():
+    dutch = CustomerFactory(number="C00001")
+    billing_address(dutch, country="NL")
+    german = CustomerFactory(number="C00002")
+    billing_address(german, country="DE", city="Berlin")
+    contact_create(
+        customer=dutch,
+        first_name="Jan",
+        last_name="Jansen",
+        email="jan@example.com",
+        phone="06 12345678",
+        job_title="Buyer, senior",
+        department="Sales",
+        roles=[role("primary"), role("invoice")],
+    )
+    contact_create(customer=dutch, first_name="Piet", roles=[])
+    contact_create(
+        customer=german,
+        first_name="Jürgen",
+        last_name='Müller "JM"',
+        phone="030 1234567",
+        roles=[role("shipment")],
+    )
+    contact_detail_create(customer=dutch, kind="email", value="info@example.com")
+    contact_detail_create(
+        customer=dutch, kind="email", value="billing@example.com", description="Bill"
+    )
+    contact_detail_create(customer=dutch, kind="mobile", value="06 12345678")
+    contact_detail_create(customer=german, kind="website", value="example.de")
+    return dutch, german
+
+
+def contacts_state():
+    return sorted(
+        (
+            contact.customer.number,
+            contact.first_name,
+            contact.last_name,
+            contact.email,
+            contact.phone,
+            contact.job_title,
+            contact.department,
+            tuple(sorted(contact.roles.values_list("code", flat=True))),
+        )
+        for contact in Contact.objects.all()
+    )
+
+
+def details_state():
+    return sorted(
+        ContactDetail.objects.values_list(
+            "customer__number", "kind", "value", "description", "is_primary"
+        )
+    )
+
+
+def test_it_exports_contacts_in_the_columns_the_import_reads(customers):
+    out, _ = run("export_contacts")
+
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == [
+        "customer_number",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "job_title",
+        "department",
+        "roles",
+    ]
+    assert rows[1] == [
+        "C00001",
+        "Jan",
+        "Jansen",
+        "jan@example.com",
+        "+31612345678",
+        "Buyer, senior",
+        "Sales",
+        "primary|invoice",
+    ]
+    assert len(rows) == 4
+
+
+def test_an_export_of_contacts_re_imports_unchanged(customers, tmp_path):
+    before = contacts_state()
+    out, _ = run("export_contacts")
+    path = write_csv(tmp_path / "contacts.csv", out)
+    Contact.objects.all().delete()
+
+    run("import_contacts", str(path))
+
+    assert contacts_state() == before
+    again, _ = run("export_contacts")
+    assert again == out
+
+
+def test_an_export_of_details_re_imports_with_the_same_primaries(customers, tmp_path):
+    before = details_state()
+    path = tmp_path / "details.csv"
+    run("export_contact_details", output=str(path))
+    ContactDetail.objects.all().delete()
+
+    run("import_contact_details", str(path))
+
+    assert details_state() == before
+
+
+def test_it_exports_only_the_customers_given(customers):
+    out, _ = run("export_contacts", customers=["C00002"])
+    details, _ = run("export_contact_details", customers=["C00002"])
+
+    assert [row[0] for row in csv.reader(io.StringIO(out))][1:] == ["C00002"]
+    assert list(csv.reader(io.StringIO(details)))[1:] == [
+        ["C00002", "website", "https://example.de", ""]
+    ]
+
+
+def test_an_unknown_customer_number_is_an_error(customers):
+    error, _, _ = run_failing("export_contacts", customers=["C00001", "C09999"])
+
+    assert "No customer has the number: C09999." in str(error)
