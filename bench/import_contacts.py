@@ -94,20 +94,11 @@ def create_customers(count: int) -> None:
 
 
 def write_file(path: Path, rows: int, customers: int) -> None:
+    from contacts.imports import CONTACT_COLUMNS
+
     with path.open("w", encoding="utf-8", newline="") as file:
         writer = csv.writer(file)
-        writer.writerow(
-            [
-                "customer_number",
-                "first_name",
-                "last_name",
-                "email",
-                "phone",
-                "job_title",
-                "department",
-                "roles",
-            ]
-        )
+        writer.writerow(CONTACT_COLUMNS)
         for n in range(rows):
             c = n % customers
             phone = COUNTRIES[c % len(COUNTRIES)][2](n)

@@ -49,8 +49,6 @@ class ContactMixin(CustomerScopedMixin, ServiceFormMixin):
     form_class = ContactForm
     template_name = "contacts/contact_form.html"
     active_tab = "contacts"
-    # PUT and DELETE would bypass the forms and services: only GET and POST.
-    http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
         return Contact.objects.filter(customer=self.customer)

@@ -48,6 +48,9 @@ class CustomerScopedMixin(PermissionRequiredMixin):
     raise_exception = True
     customer_url_kwarg = "customer_pk"
     active_tab = ""
+    # PUT and DELETE would bypass the forms and services (DeleteView answers DELETE
+    # by deleting directly): only GET and POST.
+    http_method_names = ["get", "post", "head", "options"]
 
     def dispatch(self, request, *args, **kwargs):
         if not self.has_permission():

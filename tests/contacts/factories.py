@@ -20,6 +20,7 @@ class ContactFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Contact
         skip_postgeneration_save = True
+        skip_postgeneration_save = True
 
     @factory.post_generation
     def roles(self, create, codes, **kwargs):

@@ -124,6 +124,15 @@ def test_required_fields_and_unknown_countries_are_refused(
     assert not customer.addresses.exists()
 
 
+def test_an_http_delete_is_refused_so_the_service_is_not_bypassed(
+    client_for, manager, customer
+):
+    address = AddressFactory(customer=customer)
+    response = client_for(manager).delete(urls(customer, address)["delete"])
+    assert response.status_code == 405
+    assert Address.objects.filter(pk=address.pk).exists()
+
+
 def test_a_manager_deletes_an_address(client_for, manager, customer):
     address = AddressFactory(customer=customer)
     response = client_for(manager).post(urls(customer, address)["delete"])
