@@ -3,6 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+admin.site.site_header = "Customer Contacts administration"
+admin.site.site_title = "Customer Contacts admin"
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="customers:list"), name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
