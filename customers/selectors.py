@@ -6,10 +6,8 @@ from customers.models import Address, Customer
 def customer_list(*, search: str = "") -> QuerySet[Customer]:
     """Customers sorted by name, each annotated with its billing city and country, in
     one query whatever the page size."""
-    billing = Address.objects.filter(customer=OuterRef("pk"), kind=Address.Kind.BILLING)
-    customers = Customer.objects.annotate(
-        billing_city=Subquery(billing.values("city")[:1]),
-        billing_country=Subquery(billing.values("country")[:1]),
+    customers = customers_with_phone_region().annotate(
+        billing_city=Subquery(_billing_address().values("city")[:1])
     )
     search = search.strip()
     if search:
@@ -31,10 +29,14 @@ def customer_billing_address(*, customer: Customer) -> Address | None:
 def customers_with_phone_region() -> QuerySet[Customer]:
     """Customers annotated with their billing country, so that customer_phone_region()
     reads it without a query of its own: for imports and other work on many rows."""
-    billing = Address.objects.filter(customer=OuterRef("pk"), kind=Address.Kind.BILLING)
     return Customer.objects.annotate(
-        billing_country=Subquery(billing.values("country")[:1])
+        billing_country=Subquery(_billing_address().values("country")[:1])
     )
+
+
+def _billing_address() -> QuerySet[Address]:
+    """The billing address of the customer of the outer query."""
+    return Address.objects.filter(customer=OuterRef("pk"), kind=Address.Kind.BILLING)
 
 
 def customer_phone_region(*, customer: Customer) -> str | None:
