@@ -4,10 +4,14 @@ The personas belong to the default groups that the data migrations create, so a 
 through them also proves what those groups may do.
 """
 
+import factory.random
 import pytest
 from django.contrib.auth.models import Group
 
 from tests.factories import UserFactory
+
+# The same fake names on every run, so a failure can be reproduced.
+factory.random.reseed_random("customer-contacts")
 
 
 def _member_of(group_name: str, username: str):

@@ -1,4 +1,5 @@
 import factory
+from django.utils.text import slugify
 
 from contacts.models import Contact, ContactDetail, ContactRole
 from tests.customers.factories import CustomerFactory
@@ -13,8 +14,9 @@ class ContactFactory(factory.django.DjangoModelFactory):
     customer = factory.SubFactory(CustomerFactory)
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
-    email = factory.LazyAttribute(
-        lambda contact: f"{contact.first_name.lower()}@example.com"
+    # Numbered, so two contacts never share an address by chance of their names.
+    email = factory.LazyAttributeSequence(
+        lambda contact, n: f"{slugify(contact.first_name)}.{n}@example.com"
     )
 
     class Meta:
