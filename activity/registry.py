@@ -63,9 +63,19 @@ def _contact_detail(record) -> str:
     return f"{record.get_kind_display()} {record.value}"
 
 
-# A document's contact link is shown by its snapshot (name, email, phone), which
-# outlives the contact; the link itself would read as a bare id.
-DOCUMENT_HIDDEN_FIELDS = ("contact",)
+def _document(key: str, label: str, model: str) -> TrackedModel:
+    """A sales document, named by its number. Its contact link is left out: the
+    snapshot (name, email, phone) shows the contact and outlives it, and the link
+    itself would read as a bare id."""
+    return TrackedModel(
+        key=key,
+        label=label,
+        model=model,
+        customer_field="customer_id",
+        describe=lambda record: f"{label} {record.number}",
+        hidden_fields=("contact",),
+    )
+
 
 TRACKED_MODELS: list[TrackedModel] = [
     TrackedModel(
@@ -96,30 +106,9 @@ TRACKED_MODELS: list[TrackedModel] = [
         customer_field="customer_id",
         describe=_contact_detail,
     ),
-    TrackedModel(
-        key="sales_order",
-        label="Sales order",
-        model="sales.SalesOrder",
-        customer_field="customer_id",
-        describe=lambda record: f"Sales order {record.number}",
-        hidden_fields=DOCUMENT_HIDDEN_FIELDS,
-    ),
-    TrackedModel(
-        key="invoice",
-        label="Invoice",
-        model="sales.Invoice",
-        customer_field="customer_id",
-        describe=lambda record: f"Invoice {record.number}",
-        hidden_fields=DOCUMENT_HIDDEN_FIELDS,
-    ),
-    TrackedModel(
-        key="shipment",
-        label="Shipment",
-        model="sales.Shipment",
-        customer_field="customer_id",
-        describe=lambda record: f"Shipment {record.number}",
-        hidden_fields=DOCUMENT_HIDDEN_FIELDS,
-    ),
+    _document("sales_order", "Sales order", "sales.SalesOrder"),
+    _document("invoice", "Invoice", "sales.Invoice"),
+    _document("shipment", "Shipment", "sales.Shipment"),
     TrackedModel(
         key="sending",
         label="Sending",
