@@ -191,10 +191,19 @@ class _RecordReader:
             history.objects.filter(history_id__in=history_ids)
             .annotate(previous_id=Subquery(earlier))
             .values("previous_id")
+            .order_by()
         )
+        page_ids = (
+            history.objects.filter(history_id__in=history_ids)
+            .values("history_id")
+            .order_by()
+        )
+        # One IN over a UNION, not `IN (…) OR IN (subquery)`: PostgreSQL cannot turn
+        # an OR with a subquery into a join, and filtered every row of the history
+        # table's id index with it (600k rows read to return 6 at 1M rows).
         records = list(
             history.objects.filter(
-                Q(history_id__in=history_ids) | Q(history_id__in=previous_ids)
+                history_id__in=page_ids.union(previous_ids, all=True)
             ).order_by(pk_name, "history_date", "history_id")
         )
         self.records = {record.history_id: record for record in records}

@@ -113,7 +113,7 @@ class Contact(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = tracked_history(m2m_fields=[roles])
+    history = tracked_history(customer_field="customer", m2m_fields=[roles])
 
     # The field settings clean() applies. Work on many rows (imports) loads them once
     # and sets them here, so no row reads them again; None: clean() reads them.
@@ -186,7 +186,7 @@ class ContactDetail(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = tracked_history()
+    history = tracked_history(customer_field="customer")
 
     class Meta:
         ordering = ["customer", "kind", "-is_primary", "created_at", "pk"]

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django_countries.fields import CountryField
 
+from core.db import trigram_index
 from core.history import tracked_history
 
 ONE_BILLING_ADDRESS_CODE = "one_billing_address"
@@ -17,10 +18,17 @@ class Customer(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = tracked_history()
+    history = tracked_history(customer_field="id")
 
     class Meta:
         ordering = ["name", "number"]
+        indexes = [
+            # The list's order (and its reverse), so a page is read from the index.
+            models.Index(fields=["name", "number"], name="customer_list_order"),
+            # PostgreSQL only (core.db): the search by any part of a name or number.
+            trigram_index("name", name="customer_name_trgm"),
+            trigram_index("number", name="customer_number_trgm"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.number})" if self.number else self.name
@@ -47,11 +55,29 @@ class Address(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = tracked_history()
+    history = tracked_history(customer_field="customer")
 
     class Meta:
-        ordering = ["customer", "kind", "city", "pk"]
+        # customer_id, not customer: "customer" would follow Customer's ordering and
+        # join every address query to customers to sort by name.
+        ordering = ["customer_id", "kind", "city", "pk"]
         verbose_name_plural = "addresses"
+        indexes = [
+            # The list's country filter: billing addresses by country.
+            models.Index(
+                fields=["country", "customer"],
+                condition=Q(kind="billing"),
+                name="address_billing_country",
+            ),
+            # The list sorted by city: billing addresses by city.
+            models.Index(
+                fields=["city", "customer"],
+                condition=Q(kind="billing"),
+                name="address_billing_city",
+            ),
+            # PostgreSQL only (core.db): the search by any part of a city.
+            trigram_index("city", name="address_city_trgm"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["customer"],

@@ -116,7 +116,7 @@ class SalesOrder(SalesDocument):
         max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
     )
 
-    history = tracked_history()
+    history = tracked_history(customer_field="customer")
 
     class Meta(SalesDocument.Meta):
         verbose_name = "sales order"
@@ -133,7 +133,7 @@ class Invoice(SalesDocument):
         max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
     )
 
-    history = tracked_history()
+    history = tracked_history(customer_field="customer")
 
     class Meta(SalesDocument.Meta):
         permissions = [("send_invoice", "Can send invoice")]
@@ -148,7 +148,7 @@ class Shipment(SalesDocument):
     carrier = models.CharField(max_length=100, blank=True)
     tracking_code = models.CharField(max_length=100, blank=True)
 
-    history = tracked_history()
+    history = tracked_history(customer_field="customer")
 
     class Meta(SalesDocument.Meta):
         permissions = [("send_shipment", "Can send shipment")]
@@ -202,7 +202,7 @@ class Sending(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = tracked_history()
+    history = tracked_history(customer_field="customer")
 
     class Meta:
         ordering = ["-sent_at", "-pk"]

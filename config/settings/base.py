@@ -39,6 +39,8 @@ DJANGO_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # OpClass in index expressions (the trigram indexes of core.db); harmless on SQLite.
+    "django.contrib.postgres",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
 ]
@@ -89,12 +91,25 @@ TEMPLATES = [
     },
 ]
 
+# Persistent connections: a new PostgreSQL connection costs a few milliseconds per
+# request (1.2–1.9× the time of a database page under HTTP, docs/benchmarks-scale.md).
+# The health check replaces a connection the server has closed before it is used.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiles a plan when its estimated cost passes jit_above_cost;
+    # for the short queries of these pages that compilation costs more (0.1–0.5 s)
+    # than the query itself. Off for the application's connections; POSTGRES_JIT=on
+    # gives it back (docs/benchmarks-scale.md, "JIT").
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "options", f"-c jit={'on' if env_bool('POSTGRES_JIT', False) else 'off'}"
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers take the lock when their transaction starts, so two concurrent writes
     # queue up instead of one failing half-way with "database is locked".
@@ -104,6 +119,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A cache every worker shares when REDIS_URL is set (several gunicorn workers, several
+# machines): sessions are then read from it and written through to the database
+# (`cached_db`), so a flushed or restarted Redis signs nobody out. Without Redis each
+# process keeps its own cache in memory and sessions stay in the database alone: a
+# per-process cache of sessions would let a worker that did not see a sign-out go on
+# accepting the signed-out session.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "contacts"),
+            "TIMEOUT": 300,
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}

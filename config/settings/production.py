@@ -10,6 +10,10 @@ from config.settings.base import *  # noqa: F403
 from config.settings.base import env_bool
 
 DEBUG = False
+# Persistent connections in production (base.py checks their health before use).
+DATABASES["default"]["CONN_MAX_AGE"] = int(  # noqa: F405
+    os.environ.get("CONN_MAX_AGE", "60")
+)
 if not SECRET_KEY:  # noqa: F405
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
 if not ALLOWED_HOSTS:  # noqa: F405
