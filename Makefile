@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format
+.PHONY: install run test lint format bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,3 +29,10 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The scale benchmark (PostgreSQL on 127.0.0.1, databases cc_scale_*) and the HTTP load
+# test; by hand, never part of `make test`. BENCH_ARGS are passed to bench/scale.py.
+bench: $(STAMP)
+	$(BIN)/pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python bench/scale.py $(BENCH_ARGS)
+	$(BIN)/python bench/loadtest.py

@@ -1,4 +1,5 @@
 from django import forms
+from django_countries import countries
 
 from core.forms import ModelForm
 from customers.models import Address, Customer
@@ -23,3 +24,41 @@ class AddressForm(ModelForm):
             "region",
             "country",
         ]
+
+
+class CustomerListForm(forms.Form):
+    """The customer list's search, filters and sort, read from the query string. A
+    value that is not one of the choices is ignored (the list shows unfiltered),
+    never an error page."""
+
+    ACTIVE_CHOICES = [
+        ("", "Active and inactive"),
+        ("yes", "Active"),
+        ("no", "Inactive"),
+    ]
+
+    q = forms.CharField(required=False, max_length=200, label="Search")
+    country = forms.ChoiceField(required=False, label="Country")
+    active = forms.ChoiceField(required=False, choices=ACTIVE_CHOICES, label="Status")
+    sort = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, sorts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "All countries"), *countries]
+        self.fields["sort"].choices = [
+            (f"{prefix}{key}", key) for key in sorts for prefix in ("", "-")
+        ]
+
+    def value(self, name: str) -> str:
+        """The field's cleaned value, or "" when it was not valid."""
+        if not self.is_valid() and name in self.errors:
+            return ""
+        return self.cleaned_data.get(name) or ""
+
+    def filters(self) -> dict:
+        active = {"yes": True, "no": False}.get(self.value("active"))
+        return {
+            "search": self.value("q").strip(),
+            "country": self.value("country"),
+            "active": active,
+        }

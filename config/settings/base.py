@@ -39,6 +39,7 @@ DJANGO_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",
     # OpClass in index expressions (the trigram indexes of core.db); harmless on SQLite.
     "django.contrib.postgres",
     "whitenoise.runserver_nostatic",
