@@ -272,8 +272,11 @@ def _array(values) -> str:
 
 
 def _pick(values, expression: str) -> str:
-    """The SQL that picks values[expression mod len] from a literal array."""
-    return f"({_array(values)})[1 + (({expression}) % {len(values)})]"
+    """The SQL that picks one of the values for the row: by a hash of the expression
+    (md5, the same on every run), so that no two columns are correlated (a country
+    filter must not find all its customers at the end of the name order)."""
+    hashed = f"('x' || substr(md5(({expression})::text), 1, 7))::bit(28)::int"
+    return f"({_array(values)})[1 + ({hashed} % {len(values)})]"
 
 
 def _number(expression: str) -> str:

@@ -17,7 +17,10 @@ def _primary(kind: str) -> Subquery:
     return Subquery(
         ContactDetail.objects.filter(
             customer=OuterRef("pk"), kind=kind, is_primary=True
-        ).values("value")[:1]
+        )
+        # Without ContactDetail's default ordering, which joins customers to sort.
+        .order_by()
+        .values("value")[:1]
     )
 
 

@@ -61,11 +61,16 @@ def _with_billing(customers: QuerySet[Customer]) -> QuerySet[Customer]:
 def _order(sort: str) -> list:
     descending = sort.startswith("-")
     fields = SORTS.get(sort.lstrip("-"), SORTS[DEFAULT_SORT])
-    # Customers without a billing address come last either way.
-    return [
-        F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
-        for field in fields
-    ]
+    return [_direction(F(field), descending) for field in fields]
+
+
+def _direction(field: F, descending: bool):
+    if field.name.startswith(f"{_BILLING}__"):
+        # Customers without a billing address come last either way.
+        return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+    # Not for name and number (never NULL): DESC NULLS LAST is not what the index
+    # read backwards gives, and PostgreSQL would sort the whole table instead.
+    return field.desc() if descending else field.asc()
 
 
 def _search(term: str) -> Q:
