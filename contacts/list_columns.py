@@ -5,7 +5,7 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from contacts.models import ContactDetail
-from contacts.validators import format_phone_number
+from core.phones import format_phone_number
 from customers.list_columns import ListColumn, register_customer_list_column
 
 VIEW_DETAILS = "contacts.view_contactdetail"

@@ -4,7 +4,6 @@ from django.forms.models import BaseInlineFormSet, _get_foreign_key
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from contacts.admin import ContactDetailInline, ContactInline
 from core.admin import HistoryAdmin
 from customers.models import ONE_BILLING_ADDRESS_CODE, Address, Customer
 from customers.services import customer_number_next
@@ -68,7 +67,8 @@ class CustomerAdmin(HistoryAdmin):
         "updated_at",
         "linked_records",
     ]
-    inlines = [AddressInline, ContactInline, ContactDetailInline]
+    # Apps above customers add theirs with register_customer_inline().
+    inlines = [AddressInline]
 
     def _related_counts(self, obj) -> dict:
         """{inline class: number of rows of the customer}, read once per page (kept
@@ -126,6 +126,12 @@ class CustomerAdmin(HistoryAdmin):
         if not change:
             obj.number = customer_number_next()
         super().save_model(request, obj, form, change)
+
+
+def register_customer_inline(inline: type[admin.options.InlineModelAdmin]) -> None:
+    """Show an app's inline on the customer's admin page (its contacts, its contact
+    details): the app above registers it, so customers imports nothing of it."""
+    CustomerAdmin.inlines = [*CustomerAdmin.inlines, inline]
 
 
 @admin.register(Address)
