@@ -266,10 +266,13 @@ class _RecordReader:
 def _shown_fields(tracked: TrackedModel) -> list[models.Field]:
     model = tracked.live_model
     hidden = NOISE_FIELDS | set(tracked.hidden_fields)
+    # Fields the history leaves out (excluded_fields) have no past values to show.
+    kept = {field.attname for field in tracked.history_model._meta.concrete_fields}
     return [
         model_field
         for model_field in model._meta.concrete_fields
-        if model_field.name not in hidden
+        if model_field.attname in kept
+        and model_field.name not in hidden
         and model_field.attname not in hidden
         and model_field.attname != tracked.customer_field
         and not model_field.primary_key

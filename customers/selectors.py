@@ -3,13 +3,13 @@ billing address.
 
 The list is built to cost what a page shows, not what the table holds (issue 11,
 docs/benchmarks-scale.md):
-- every order is served by an index (name and number on customers, city and country
-  on the billing addresses), and the search by trigram indexes on PostgreSQL, reached
-  through one IN over a UNION of the three searches (an OR across tables cannot use
-  them);
+- every order is served by an index on customers (name, number, and the copies of
+  the billing city and country the database keeps on each customer), and the search
+  by trigram indexes on PostgreSQL, reached through one IN over a UNION of the three
+  searches (an OR across tables cannot use them);
 - a page is one query: the page's ids are cut from the ordered, filtered ids in a
-  subquery, and only those rows are joined to their billing address and annotated
-  with the columns other apps contribute (customers.list_columns);
+  subquery, and only those rows are annotated with the columns other apps contribute
+  (customers.list_columns);
 - the count is exact up to LIST_CAP rows and stops there; an unfiltered list larger
   than that shows PostgreSQL's estimate of the table's rows ("about 100,000"), which
   costs nothing, instead of counting every row on every view.
@@ -18,22 +18,22 @@ docs/benchmarks-scale.md):
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from customers.list_columns import ListColumn
 from customers.models import Address, Customer
 
 # Rows a list counts exactly and lets a user page through; past them, narrow it.
-LIST_CAP = 10_000
+LIST_CAP = 2_000
 
-# sort key -> the order, each served by an index (see the models' Meta.indexes).
-_BILLING = "billing"
+# sort key -> the order, each served by an index (see Customer.Meta.indexes).
 SORTS = {
     "name": ("name", "number"),
     "number": ("number",),
-    "city": (f"{_BILLING}__city", "name", "number"),
-    "country": (f"{_BILLING}__country", "name", "number"),
+    "city": ("billing_city", "name", "number"),
+    "country": ("billing_country", "name", "number"),
 }
+_NULLABLE = {"billing_city", "billing_country"}
 DEFAULT_SORT = "name"
 
 
@@ -47,17 +47,6 @@ class ListCount:
     capped: bool = False
 
 
-def _with_billing(customers: QuerySet[Customer]) -> QuerySet[Customer]:
-    # A LEFT JOIN to the billing address (at most one: a unique constraint).
-    return customers.alias(
-        **{
-            _BILLING: FilteredRelation(
-                "addresses", condition=Q(addresses__kind="billing")
-            )
-        }
-    )
-
-
 def _order(sort: str) -> list:
     descending = sort.startswith("-")
     fields = SORTS.get(sort.lstrip("-"), SORTS[DEFAULT_SORT])
@@ -65,11 +54,13 @@ def _order(sort: str) -> list:
 
 
 def _direction(field: F, descending: bool):
-    if field.name.startswith(f"{_BILLING}__"):
-        # Customers without a billing address come last either way.
-        return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
-    # Not for name and number (never NULL): DESC NULLS LAST is not what the index
-    # read backwards gives, and PostgreSQL would sort the whole table instead.
+    if field.name in _NULLABLE:
+        # Customers without a billing address count as after Z: last going up,
+        # first going down, which is the index read forwards or backwards (PostgreSQL
+        # puts NULLs last; SQLite is told to).
+        return (
+            field.desc(nulls_first=True) if descending else field.asc(nulls_last=True)
+        )
     return field.desc() if descending else field.asc()
 
 
@@ -89,12 +80,12 @@ def customer_list(
 ) -> QuerySet[Customer]:
     """The customers of the list, filtered and ordered (not yet annotated: a page of
     them is read by customer_list_page)."""
-    customers = _with_billing(Customer.objects.all())
+    customers = Customer.objects.all()
     search = search.strip()
     if search:
         customers = customers.filter(_search(search))
     if country:
-        customers = customers.filter(**{f"{_BILLING}__country": country})
+        customers = customers.filter(billing_country=country)
     if active is not None:
         customers = customers.filter(is_active=active)
     return customers.order_by(*_order(sort))
@@ -107,12 +98,9 @@ def customer_list_page(
     stop: int,
     columns: list[ListColumn] = (),
 ) -> list[Customer]:
-    """Customers start..stop of the list, each with its billing city and country and
-    the contributed columns, in one query."""
+    """Customers start..stop of the list with the contributed columns, in one query."""
     page_ids = customers.values("pk")[start:stop]
-    rows = _with_billing(Customer.objects.filter(pk__in=page_ids)).annotate(
-        billing_city=F(f"{_BILLING}__city"),
-        billing_country=F(f"{_BILLING}__country"),
+    rows = Customer.objects.filter(pk__in=page_ids).annotate(
         **{column.key: column.annotation() for column in columns},
     )
     return list(rows.order_by(*customers.query.order_by))
@@ -147,7 +135,7 @@ def customers_with_phone_region() -> QuerySet[Customer]:
     """Customers annotated with their billing country, so that customer_phone_region()
     reads it without a query of its own: for imports and other work on many rows."""
     return Customer.objects.annotate(
-        billing_country=Subquery(_billing_address().values("country")[:1])
+        phone_region=Subquery(_billing_address().values("country")[:1])
     )
 
 
@@ -158,10 +146,11 @@ def _billing_address() -> QuerySet[Address]:
 
 def customer_phone_region(*, customer: Customer) -> str | None:
     """The country phone numbers of this customer are read by: its billing address's."""
-    # Customers read through customer_list() or customers_with_phone_region() carry
-    # their billing country already.
-    if hasattr(customer, "billing_country"):
-        return customer.billing_country or None
+    # Customers read through customers_with_phone_region() carry it already. (Not
+    # Customer.billing_country: an instance read before its address changed keeps
+    # the old copy, and the address is what the rule names.)
+    if hasattr(customer, "phone_region"):
+        return customer.phone_region or None
     return (
         Address.objects.filter(customer=customer, kind=Address.Kind.BILLING)
         .values_list("country", flat=True)

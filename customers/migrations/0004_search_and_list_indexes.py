@@ -20,14 +20,6 @@ class Migration(migrations.Migration):
             name='address',
             options={'ordering': ['customer_id', 'kind', 'city', 'pk'], 'verbose_name_plural': 'addresses'},
         ),
-        migrations.AddIndex(
-            model_name='address',
-            index=models.Index(condition=models.Q(('kind', 'billing')), fields=['country', 'customer'], name='address_billing_country'),
-        ),
-        migrations.AddIndex(
-            model_name='address',
-            index=models.Index(condition=models.Q(('kind', 'billing')), fields=['city', 'customer'], name='address_billing_city'),
-        ),
         core.db.PostgreSQLAddIndex(
             model_name='address',
             index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('city'), name='gin_trgm_ops'), name='address_city_trgm'),

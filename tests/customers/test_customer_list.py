@@ -97,11 +97,11 @@ def _names(response):
         ("-name", ["Zephyr", "Nomad", "Meridian", "Aurora"]),
         ("number", ["Zephyr", "Aurora", "Meridian", "Nomad"]),
         ("-number", ["Nomad", "Meridian", "Aurora", "Zephyr"]),
-        # Customers without a billing address come last, in either direction.
+        # Customers without a billing address count as after Z.
         ("city", ["Meridian", "Zephyr", "Aurora", "Nomad"]),
-        ("-city", ["Aurora", "Zephyr", "Meridian", "Nomad"]),
+        ("-city", ["Nomad", "Aurora", "Zephyr", "Meridian"]),
         ("country", ["Zephyr", "Aurora", "Meridian", "Nomad"]),
-        ("-country", ["Meridian", "Aurora", "Zephyr", "Nomad"]),
+        ("-country", ["Nomad", "Meridian", "Aurora", "Zephyr"]),
     ],
 )
 def test_it_sorts_by_each_column_both_ways(client_for, viewer, sort, expected):
