@@ -168,7 +168,7 @@ def main() -> None:
                 "--workers",
                 str(args.workers),
                 "--access-logfile",
-                "",
+                os.devnull,
             ],
             cwd=ROOT,
             env=_environment(args.database, conn_max_age),

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
@@ -247,3 +249,15 @@ def test_a_registered_column_key_cannot_be_registered_twice():
     column = LIST_COLUMNS[0]
     with pytest.raises(ValueError, match="registered"):
         register_customer_list_column(column)
+
+
+def test_the_country_filter_keeps_the_chosen_country_selected(client_for, viewer):
+    content = client_for(viewer).get(URL, {"country": "NL"}).content.decode()
+    assert '<option value="NL" selected>Netherlands</option>' in content
+    assert content.count(" selected>") == 1 + content.count('value="" selected>')
+    content = client_for(viewer).get(URL).content.decode()
+    assert '<option value="NL">Netherlands</option>' in content
+    select = re.search(r"<select [^>]*>", content.split('id="customer-search"')[1])
+    assert (
+        'name="country"' in select.group() and 'id="customer-country"' in select.group()
+    )
