@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0003_issue5_history_user_id'),
+        ('contacts', '0004_contact_card_version'),
         ('customers', '0005_history_activity_index'),
     ]
 
