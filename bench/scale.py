@@ -302,25 +302,33 @@ def _plot(runs: dict[str, dict]) -> None:
     from matplotlib import pyplot
 
     figure, axes = pyplot.subplots(
-        1, len(runs), figsize=(7 * len(runs), 6), sharey=True, squeeze=False
+        1, len(runs), figsize=(7 * len(runs), 7), sharey=True, squeeze=False
     )
     for axis, (label, run) in zip(axes[0], runs.items(), strict=True):
         sizes = [entry["size"] for entry in run["sizes"]]
-        for key, words in PAGES:
+        colours = pyplot.get_cmap("tab20").colors
+        for index, (key, words) in enumerate(PAGES):
             values = [
                 entry["pages"].get(key, {}).get("median_ms") for entry in run["sizes"]
             ]
             if None in values:
                 continue
-            axis.plot(sizes, values, marker="o", label=words)
+            axis.plot(
+                sizes,
+                values,
+                marker="osD^v<>"[index % 7],
+                color=colours[index % len(colours)],
+                label=words,
+            )
         axis.set_xscale("log")
         axis.set_yscale("log")
         axis.set_xlabel("customers")
         axis.set_title(f"{label}: median time of each page")
         axis.grid(True, which="both", alpha=0.3)
     axes[0][0].set_ylabel("ms (Django test Client, in-process)")
-    axes[0][-1].legend(fontsize=7, loc="upper left")
-    figure.tight_layout()
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="lower center", ncol=4, fontsize=8)
+    figure.tight_layout(rect=(0, 0.16, 1, 1))
     figure.savefig(PLOT, dpi=90)
 
 
