@@ -34,10 +34,8 @@ class CustomerListView(PermissionRequiredMixin, TemplateView):
         filters = form.filters()
         sort = form.value("sort") or selectors.DEFAULT_SORT
         customers = selectors.customer_list(sort=sort, **filters)
-        count = selectors.customer_list_count(
-            customers,
-            narrowed=any(value not in ("", None) for value in filters.values()),
-        )
+        narrowed = any(value not in ("", None) for value in filters.values())
+        count = selectors.customer_list_count(customers, narrowed=narrowed)
         columns = list_columns_for(self.request.user)
         paginator = _ListPaginator(
             lambda start, stop: selectors.customer_list_page(
@@ -54,7 +52,7 @@ class CustomerListView(PermissionRequiredMixin, TemplateView):
         kwargs.update(
             form=form,
             search=filters["search"],
-            narrowed=any(value not in ("", None) for value in filters.values()),
+            narrowed=narrowed,
             count=count,
             list_cap=selectors.LIST_CAP,
             columns=columns,
