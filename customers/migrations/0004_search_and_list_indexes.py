@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='customer',
-            index=models.Index(fields=['name', 'number'], name='customer_list_order'),
+            index=models.Index(fields=['name', 'number', 'id'], name='customer_list_order'),
         ),
         core.db.PostgreSQLAddIndex(
             model_name='customer',

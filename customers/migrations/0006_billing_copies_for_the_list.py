@@ -136,11 +136,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='customer',
-            index=models.Index(fields=['billing_city', 'name', 'number'], name='customer_list_city'),
+            index=models.Index(fields=['billing_city', 'name', 'number', 'id'], name='customer_list_city'),
         ),
         migrations.AddIndex(
             model_name='customer',
-            index=models.Index(fields=['billing_country', 'name', 'number'], name='customer_list_country'),
+            index=models.Index(fields=['billing_country', 'name', 'number', 'id'], name='customer_list_country'),
         ),
         migrations.RunPython(
             _run({"postgresql": POSTGRESQL, "sqlite": SQLITE}),

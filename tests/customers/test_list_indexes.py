@@ -13,6 +13,8 @@ On SQLite these tests are skipped: the trigram indexes exist on PostgreSQL only,
 SQLite answers the same searches by reading the table.
 """
 
+import re
+
 import pytest
 from django.db import connection
 
@@ -109,9 +111,10 @@ def test_each_sort_reads_its_index_both_ways_and_the_count_stops_at_the_cap(
         ("city", "customer_list_city"),
         ("country", "customer_list_country"),
     ]:
-        for direction, scan in [("", "Index Scan"), ("-", "Index Scan Backward")]:
+        for direction, backward in [("", ""), ("-", " Backward")]:
             plan = _plan(_page_ids(sort=f"{direction}{sort}"))
-            assert f"{scan} using {index}" in plan, plan
+            # An index scan, or an index-only scan (the id is in the index too).
+            assert re.search(f"Index (Only )?Scan{backward} using {index}", plan), plan
             assert "Sort" not in plan, plan
     monkeypatch.setattr(selectors, "LIST_CAP", 100)
     count = selectors.customer_list_count(selectors.customer_list(), narrowed=False)
