@@ -212,6 +212,7 @@ def main() -> None:
                     figures["login_rps"] = _run_page(
                         host,
                         cases["login"],
+                        "",
                         True,
                         max(args.seconds // 2, 5),
                         args.users,

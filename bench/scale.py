@@ -410,10 +410,11 @@ def jit_report(off_label: str, on_label: str) -> None:
     lines = [
         "<!-- jit:begin -->",
         "",
-        f"Median ms at {_label(size)} customers, the same code (`{on['commit']}`), "
-        "run one after the other:",
+        f"Median ms at {_label(size)} customers: JIT off from the run of {off['when']} "
+        f"(`{off['commit']}`), JIT on from the run of {on['when']} (`{on['commit']}`); "
+        "the machine's load differed between them, so compare the last column:",
         "",
-        "| page | JIT off | JIT on | queries with a JIT section in their plan |",
+        "| page | JIT off | JIT on | queries over 20 ms with JIT in their plan |",
         "|---|---|---|---|",
     ]
     for key, words in PAGES:
