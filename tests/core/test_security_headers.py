@@ -6,9 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
+import simple_history
 from django.conf import settings
 from django.urls import reverse
 
+from config.settings.base import csp_hash
 from tests.contacts.factories import ContactFactory
 from tests.customers.factories import CustomerFactory
 from tests.factories import UserFactory
@@ -122,3 +124,18 @@ def test_a_sign_in_lasts_a_working_day_by_default(client):
     assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 9 * 60 * 60
     # In the database, which every worker reads.
     assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+
+
+def test_the_one_inline_style_allowed_is_the_admin_history_pages():
+    """django-simple-history's history list has `style="border-top: 0"`; the policy
+    allows that exact attribute by its hash and no other inline style."""
+    template = (
+        Path(simple_history.__file__).parent
+        / "templates/simple_history/object_history_list.html"
+    )
+    assert 'style="border-top: 0"' in template.read_text()
+    allowed = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["style-src-attr"]
+    assert allowed == ["'unsafe-hashes'", csp_hash("border-top: 0")]
+    assert csp_hash("border-top: 0") == (
+        "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"
+    )
