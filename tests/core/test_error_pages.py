@@ -103,3 +103,11 @@ def test_production_never_runs_with_debug_even_if_the_environment_asks():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_a_request_for_an_unknown_host_gets_the_layout_not_the_reason(client):
+    response = client.get(reverse("login"), HTTP_HOST="attacker.example")
+
+    assert response.status_code == 400
+    assert "<h1>Request not understood</h1>" in text(response)
+    assert "attacker.example" not in text(response)
