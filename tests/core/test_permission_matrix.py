@@ -169,22 +169,26 @@ def seeded():
     return objects
 
 
+def model_of(route: Route, kwarg: str):
+    """Which model a URL kwarg is the pk of: the parent of a page under its parent
+    (core.views.ParentScopedMixin), else the view's own model for `pk`."""
+    if kwarg == getattr(route.view_class, "parent_url_kwarg", None):
+        return route.view_class.parent_model
+    if kwarg == "pk":
+        return route.model
+    return None
+
+
 def url_of(route: Route, seeded) -> str:
     kwargs = {}
     for name in route.kwargs:
-        if name == "customer_pk":
-            kwargs[name] = seeded["customer"].pk
-        elif name == "pk":
-            key = route.model.__name__.lower() if route.model else None
-            assert key in seeded, (
-                f"{route.name} takes a pk of {route.model}; add such an object to the "
-                "`seeded` fixture."
-            )
-            kwargs[name] = seeded[key].pk
-        else:
-            raise AssertionError(
-                f"{route.name} takes <{name}>: teach url_of() which object fills it."
-            )
+        model = model_of(route, name)
+        key = model.__name__.lower() if model else None
+        assert key in seeded, (
+            f"{route.name} takes <{name}> ({model}): add such an object to the "
+            "`seeded` fixture, or teach model_of() which model it is."
+        )
+        kwargs[name] = seeded[key].pk
     return reverse(route.name, kwargs=kwargs)
 
 
