@@ -92,12 +92,9 @@ ACCESS = {
 # Cells that are known to be wrong, each with the reason and who fixes it. The test is
 # an expected failure while they stay wrong, and fails once one is right: then remove
 # its line here.
-KNOWN_GAPS = {
-    ("customers:create", "manager", "PUT"): "FormView.put() answers PUT like a "
-    "POST of an empty form; customer pages outside CustomerScopedMixin do not "
-    "restrict http_method_names (issue 12: the view mixins move to core)",
-    ("customers:update", "manager", "PUT"): "as customers:create",
-}
+# (url name, persona, method) -> why it is answered otherwise than expected, until
+# fixed; a fixed entry fails the test so it is removed.
+KNOWN_GAPS: dict[tuple[str, str, str], str] = {}
 
 
 @dataclass(frozen=True)
