@@ -48,14 +48,24 @@ def test_any_search_page_or_filter_value_is_answered(client_for, manager, list_u
     request_anything()
 
 
-@pytest.mark.xfail(
-    condition=connection.vendor == "postgresql",
-    strict=True,
-    raises=DataError,
-    reason="issue 10 item 4: a NUL character in the search reaches PostgreSQL, "
-    "which refuses it (a server error); SQLite answers",
+@pytest.mark.parametrize(
+    "name",
+    [
+        # The customer list reads its search through a form (issue 11), whose
+        # CharField refuses NUL: the page answers and says why.
+        "customers:list",
+        pytest.param(
+            "sales:order_list",
+            marks=pytest.mark.xfail(
+                condition=connection.vendor == "postgresql",
+                strict=True,
+                raises=DataError,
+                reason="issue 10 item 4: a NUL character in the search reaches "
+                "PostgreSQL, which refuses it (a server error); SQLite answers",
+            ),
+        ),
+    ],
 )
-@pytest.mark.parametrize("name", ["customers:list", "sales:order_list"])
 def test_a_search_with_a_nul_character_is_answered(client_for, manager, name):
     response = client_for(manager).get(reverse(name), {"q": "Fjord\x00"})
 

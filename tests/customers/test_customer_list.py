@@ -261,3 +261,12 @@ def test_the_country_filter_keeps_the_chosen_country_selected(client_for, viewer
     assert (
         'name="country"' in select.group() and 'id="customer-country"' in select.group()
     )
+
+
+def test_a_search_it_cannot_use_is_named_not_an_error(client_for, viewer):
+    CustomerFactory(name="Fjord")
+    response = client_for(viewer).get(URL, {"q": "Fjord\x00"})
+    assert response.status_code == 200
+    assert "The search was not used: Null characters are not allowed." in (
+        response.content.decode()
+    )
