@@ -57,7 +57,9 @@ import json, sys
 sys.path.insert(0, {str(ROOT / "bench")!r})
 import scale
 from customers.models import Customer
+from django.core.management import call_command
 from django.test import Client
+call_command("migrate", verbosity=0)
 admin, manager = scale._users()
 client = Client()
 client.force_login(manager)
