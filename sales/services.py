@@ -2,6 +2,7 @@
 any import call these, so the numbering, the contact snapshot and the recipient rules
 hold whichever way a document arrives."""
 
+import re
 import smtplib
 from typing import Any, TypeVar
 
@@ -28,7 +29,8 @@ def document_number_next(*, kind: type[SalesDocument]) -> str:
 
 def _copy_contact_snapshot(document: SalesDocument, contact: Contact | None) -> None:
     document.contact = contact
-    document.contact_name = contact.full_name if contact else ""
+    # A name stored before one-line fields refused line breaks is copied as one line.
+    document.contact_name = one_line(contact.full_name) if contact else ""
     document.contact_email = contact.email if contact else ""
     document.contact_phone = contact.phone if contact else ""
 
@@ -99,12 +101,24 @@ def no_recipient_message(*, document: SalesDocument) -> str:
     )
 
 
+# Line breaks, tabs and other control characters: what a mail header cannot hold.
+_NOT_ONE_LINE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
+
+
+def one_line(text: str) -> str:
+    """The text as one line, for a mail header: every run of whitespace and control
+    characters becomes one space. Names stored before one-line fields refused line
+    breaks may still hold one; in a subject it would make the mail unsendable
+    (BadHeaderError)."""
+    return _NOT_ONE_LINE.sub(" ", text).strip()
+
+
 def document_email(
     *, document: SalesDocument, recipients: list[Recipient]
 ) -> EmailMessage:
     """The notification: a plain-text email naming the customer and the document."""
     customer = document.customer
-    subject = f"{document.NOTIFICATION} {document.number} for {customer.name}"
+    subject = one_line(f"{document.NOTIFICATION} {document.number} for {customer.name}")
     greeting = f"Dear {recipients[0].name}," if len(recipients) == 1 else "Dear all,"
     lines = [
         greeting,
