@@ -108,6 +108,7 @@ def document_update(
     for field, value in data.items():
         setattr(document, field, value)
     if contact is _KEEP:
+        # By its key: the instance may hold a copy of a contact deleted since.
         contact = Contact(pk=document.contact_id) if document.contact_id else None
     contact = document_contact_lock(contact=contact)
     stored_contact_id = (
