@@ -1,9 +1,14 @@
-"""Refusing, before any view runs, a request whose address holds a character no
-address may hold."""
+"""What every request and response passes through: the response headers every page
+gets (the other security headers come from Django's SecurityMiddleware, django-csp and
+django-permissions-policy; see docs/security.md), and the refusal, before any view
+runs, of an address holding a character no address may hold."""
 
-from django.http import HttpRequest, HttpResponseBadRequest
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 
 from core.validators import UnusableCharacter, find_unusable_character
 
@@ -51,3 +56,20 @@ class UnusableCharactersMiddleware:
         return HttpResponseBadRequest(
             render_to_string("core/unusable_characters.html", context, request=request)
         )
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: private, no-store` on every response Django renders.
+
+    Nearly every page shows customer data, and the few that do not (sign-in, error
+    pages) lose nothing by not being cached: so no page is left to remember. Static
+    files are answered by WhiteNoise before this middleware and keep their long cache.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
