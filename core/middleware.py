@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
 from core.validators import UnusableCharacter, find_unusable_character
@@ -46,12 +45,12 @@ class UnusableCharactersMiddleware:
     def _refuse(
         self, request: HttpRequest, problem: UnusableCharacter, *, where: str | None
     ) -> HttpResponseBadRequest:
-        search = where in SEARCH_PARAMETERS
         context = {
-            "search": search,
+            "search": where in SEARCH_PARAMETERS,
             "what": problem.words,
-            # The page without its query: the list unsearched, the admin unfiltered.
-            "back_url": reverse("home") if where is None else request.path,
+            # The page without its query: the list unsearched. Other addresses get
+            # the error pages' way back.
+            "back_url": request.path,
         }
         return HttpResponseBadRequest(
             render_to_string("core/unusable_characters.html", context, request=request)

@@ -83,7 +83,7 @@ def test_a_control_character_in_the_path_is_refused(admin_client, customer):
     assert response.status_code == 400
     page = response.content.decode()
     assert "The address of this page contains characters that cannot be used" in page
-    assert f'href="{reverse("home")}"' in page
+    assert "Back to Customers" in page  # the error pages' way back
 
 
 def test_anonymous_visitors_get_the_same_answer(client):
