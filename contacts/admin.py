@@ -67,6 +67,11 @@ class ContactAdmin(RolesAsCheckboxesMixin, HistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("roles")
 
+    def save_model(self, request, obj, form, change):
+        # The form has cleaned the contact; the service stores it with its
+        # customer's possible duplicates.
+        services.contact_save(contact=obj)
+
     @admin.display(description="name", ordering="first_name")
     def full_name(self, contact: Contact) -> str:
         return contact.full_name
@@ -98,6 +103,20 @@ class ContactInlineFormSet(BaseInlineFormSet):
 
     def _construct_form(self, i, **kwargs):
         return self._share_role_choices(super()._construct_form(i, **kwargs))
+
+    def save_new(self, form, commit=True):
+        return self._save(form, commit)
+
+    def save_existing(self, form, obj, commit=True):
+        return self._save(form, commit)
+
+    def _save(self, form, commit):
+        # Through the service, so the customer's possible duplicates stay current.
+        contact = form.save(commit=False)
+        if commit:
+            services.contact_save(contact=contact)
+            form.save_m2m()
+        return contact
 
     @property
     def empty_form(self):
