@@ -199,7 +199,7 @@ def outliving_relations():
     return [
         relation
         for relation in Contact._meta.related_objects
-        if relation.many_to_one and relation.on_delete is SET_NULL
+        if relation.one_to_many and relation.on_delete is SET_NULL
     ]
 
 
