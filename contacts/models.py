@@ -1,4 +1,5 @@
 from django.apps import apps as global_apps
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import F, Q
@@ -155,6 +156,15 @@ class Contact(TimeStampedModel):
             # the duplicate warnings' emails (compared case-insensitively).
             models.Index(fields=["phone"], name="contact_phone"),
             models.Index(Upper("email"), name="contact_email_upper"),
+            # The header search's words (icontains), on PostgreSQL only
+            # (migration 0006 creates them there).
+            *[
+                GinIndex(
+                    OpClass(Upper(name), name="gin_trgm_ops"),
+                    name=f"contact_{name}_trgm",
+                )
+                for name in ("first_name", "last_name", "email")
+            ],
         ]
 
     def __str__(self) -> str:
@@ -236,6 +246,10 @@ class ContactDetail(TimeStampedModel):
             # The header search's numbers (E.164), the duplicate warnings' emails.
             models.Index(fields=["value"], name="contactdetail_value"),
             models.Index(Upper("value"), name="contactdetail_value_upper"),
+            GinIndex(
+                OpClass(Upper("value"), name="gin_trgm_ops"),
+                name="contactdetail_value_trgm",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -337,6 +351,22 @@ class PossibleDuplicate(ContactPair):
         return (
             f"Possible duplicate: contacts {self.contact_a_id} and {self.contact_b_id}"
         )
+
+    @property
+    def contacts(self) -> tuple[Contact, Contact]:
+        return (self.contact_a, self.contact_b)
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why the pair is proposed, in words."""
+        reasons = []
+        if self.same_email:
+            reasons.append("Same email address")
+        if self.same_phone:
+            reasons.append("Same phone number")
+        if self.name_similarity is not None:
+            reasons.append(f"Similar names ({self.name_similarity}%)")
+        return reasons
 
 
 class NotDuplicate(ContactPair):

@@ -107,12 +107,21 @@ def contact_update(
     stored = _lock_contacts([contact])[contact.pk]
     if version is not None and stored.version != version:
         raise ContactChanged(STALE_CONTACT_MESSAGE, code="stale_contact")
+    # The change is applied to the row as stored now, not to the caller's copy: a
+    # field the caller did not change keeps what another writer stored meanwhile.
+    if (
+        Contact.customer.is_cached(contact)
+        and contact.customer_id == stored.customer_id
+    ):
+        stored.customer = contact.customer  # with its billing country, if read
     for field, value in data.items():
-        setattr(contact, field, value)
-    contact.full_clean()
-    contact.save()
+        setattr(stored, field, value)
+    stored.full_clean()
+    stored.save()
     if roles is not None:
-        contact.roles.set(roles)
+        stored.roles.set(roles)
+    for model_field in Contact._meta.concrete_fields:
+        setattr(contact, model_field.attname, getattr(stored, model_field.attname))
     possible_duplicates_refresh(
         customer_ids=[contact.customer_id], changed=[contact.pk]
     )

@@ -41,6 +41,8 @@ DJANGO_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Its index expressions (OpClass: the trigram indexes); harmless on SQLite.
+    "django.contrib.postgres",
 ]
 THIRD_PARTY_APPS = [
     "django_countries",
