@@ -1,14 +1,16 @@
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db.models import SET_NULL, Count, Q, QuerySet
 
+from contacts.duplicates import Finding, Person, find_pairs
 from contacts.models import (
     MERGED_FIELDS,
     Contact,
     ContactCardVersion,
     ContactDetail,
+    NotDuplicate,
     PossibleDuplicate,
 )
 from contacts.validators import normalize_email_address, normalize_phone_number
@@ -257,3 +259,58 @@ def merge_preview(*, keep: Contact, merge_away: Contact) -> MergePreview:
         keep_documents=documents[keep.pk],
         merge_away_documents=documents[merge_away.pk],
     )
+
+
+@dataclass(frozen=True)
+class FoundPair:
+    customer_number: str
+    customer_name: str
+    a: Person
+    b: Person
+    finding: Finding
+
+    @property
+    def reasons(self) -> list[str]:
+        return PossibleDuplicate(
+            same_email=self.finding.same_email,
+            same_phone=self.finding.same_phone,
+            name_similarity=self.finding.name_similarity,
+        ).reasons
+
+
+def possible_duplicates_found(*, chunk_size: int = 2000) -> Iterator[FoundPair]:
+    """Every possible duplicate, found afresh from the contacts themselves (not from
+    the stored pairs the page reads), customer by customer, leaving out the pairs
+    marked "Not a duplicate": what `check_contacts` reports. Streams the contacts
+    in one query, ordered by customer, plus one for the marks."""
+    dismissed = set(NotDuplicate.objects.values_list("contact_a_id", "contact_b_id"))
+    rows = Contact.objects.order_by(
+        "customer__number", "customer_id", "pk"
+    ).values_list(
+        "customer_id",
+        "customer__number",
+        "customer__name",
+        "pk",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+    )
+    current, people = None, []
+
+    def pairs_of(customer):
+        by_pk = {person.pk: person for person in people}
+        for finding in find_pairs(people):
+            if (finding.a, finding.b) not in dismissed:
+                yield FoundPair(
+                    *customer[1:], by_pk[finding.a], by_pk[finding.b], finding
+                )
+
+    for customer_id, number, name, *fields in rows.iterator(chunk_size=chunk_size):
+        if current is None or customer_id != current[0]:
+            if current is not None:
+                yield from pairs_of(current)
+            current, people = (customer_id, number, name), []
+        people.append(Person(*fields))
+    if current is not None:
+        yield from pairs_of(current)

@@ -246,8 +246,8 @@ def test_its_query_count_does_not_grow_with_the_number_of_rows(
     def file_of(count, name):
         # Each file's people of their own: none is a possible duplicate of another.
         rows = "".join(
-            f"C0000{1 + n % 2},{name}{n},,{name}{n}@example.com,+31 6 1{count:02d}{n:05d},,,"
-            "primary|order\n"
+            f"C0000{1 + n % 2},{name}{n},,{name}{n}@example.com,"
+            f"+31 6 1{count:02d}{n:05d},,,primary|order\n"
             for n in range(count)
         )
         return write_csv(tmp_path / f"{count}.csv", HEADER + rows)
