@@ -30,9 +30,9 @@ def test_find_a_contact_by_its_mobile_number_typed_nationally(
     )
     sign_in("viewer")
 
-    search = page.get_by_role("search", name="Search")
-    search.get_by_label("Search customers, contacts and numbers").fill("06 1234 5678")
-    search.get_by_role("button", name="Search").click()
+    search = page.get_by_role("search", name="Find anyone")
+    search.get_by_label("Find anyone").fill("06 1234 5678")
+    search.get_by_role("button", name="Find").click()
 
     people = page.get_by_role("region", name="Contact persons")
     expect(people.get_by_role("link", name="Anna Berg")).to_be_visible()
