@@ -39,7 +39,7 @@ ROUNDS = 15
 COUNTRIES = ["NL", "DE", "BE", "US", "GB"]
 # A valid mobile number per country, from a customer's index (8 free digits).
 MOBILE = {
-    "NL": "'+316' || lpad(({n} % 100000000)::text, 8, '0')",
+    "NL": "'+3161' || lpad(({n} % 10000000)::text, 7, '0')",
     "DE": "'+49171' || lpad(({n} % 10000000)::text, 7, '0')",
     "BE": "'+32470' || lpad(({n} % 1000000)::text, 6, '0')",
     "US": "'+1212555' || lpad(({n} % 10000)::text, 4, '0')",
@@ -78,8 +78,8 @@ def fill(customers: int) -> None:
             "CASE WHEN p = 5 AND c.id % 50 = 0 THEN 'p1.' || c.id || '@example.com' "
             "ELSE 'p' || p || '.' || c.id || '@example.com' END, "
             f"CASE a.country {phone.format(n='(c.id * 10 + p)')} END, '', '' "
-            "FROM customers_customer c JOIN customers_address a ON a.customer_id = c.id, "
-            "generate_series(1, 5) p"
+            "FROM customers_customer c "
+            "JOIN customers_address a ON a.customer_id = c.id, generate_series(1, 5) p"
         )
         cursor.execute(
             "INSERT INTO contacts_contactdetail (created_at, updated_at, customer_id, "

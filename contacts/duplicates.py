@@ -60,30 +60,37 @@ def find_pairs(
     """The possible duplicates among one customer's contacts; with `changed`, only
     the pairs that involve one of those contacts (what a write can have changed)."""
     people = list(people)
-    by_pk = {person.pk: person for person in people}
-    wanted = set(by_pk) if changed is None else set(changed) & set(by_pk)
+    if len(people) < 2:
+        return
+    index_of = {person.pk: index for index, person in enumerate(people)}
+    wanted = sorted(index_of if changed is None else set(changed) & index_of.keys())
+    wanted_set = set(wanted)
     names = [utils.default_process(person.full_name) for person in people]
-    for pk in sorted(wanted):
-        person = by_pk[pk]
-        similar = {
-            people[index].pk: round(score)
-            for _, score, index in process.extract(
-                utils.default_process(person.full_name),
-                names,
-                scorer=fuzz.token_sort_ratio,
-                score_cutoff=NAME_THRESHOLD,
-                limit=None,
-            )
-        }
-        for other in people:
-            # A pair of two changed contacts is found once, from its lower key.
-            if other.pk == pk or (other.pk in wanted and other.pk < pk):
+    emails = [person.email.lower() for person in people]
+    for pk in wanted:
+        index = index_of[pk]
+        person, email = people[index], emails[index]
+        similar = (
+            {
+                other: round(score)
+                for _, score, other in process.extract(
+                    names[index],
+                    names,
+                    scorer=fuzz.token_sort_ratio,
+                    score_cutoff=NAME_THRESHOLD,
+                    limit=None,
+                )
+            }
+            if names[index]
+            else {}
+        )
+        for other_index, other in enumerate(people):
+            # A pair of two wanted contacts is found once, from its lower key.
+            if other.pk == pk or (other.pk < pk and other.pk in wanted_set):
                 continue
-            same_email = bool(person.email) and (
-                person.email.lower() == other.email.lower()
-            )
+            same_email = bool(email) and email == emails[other_index]
             same_phone = bool(person.phone) and person.phone == other.phone
-            name_similarity = similar.get(other.pk) if person.full_name else None
+            name_similarity = similar.get(other_index)
             if same_email or same_phone or name_similarity is not None:
-                a, b = sorted((pk, other.pk))
+                a, b = (pk, other.pk) if pk < other.pk else (other.pk, pk)
                 yield Finding(a, b, same_email, same_phone, name_similarity)

@@ -120,9 +120,7 @@ def test_it_reports_possible_duplicates_not_marked_as_not_a_duplicate(
     error, out, _ = run_failing("check_contacts")
 
     assert "Possible duplicate contacts:" in out
-    assert (
-        "C00001 Customer C00001: Ana Berg and Anna Berg (similar names (94%))" in out
-    )
+    assert "C00001 Customer C00001: Ana Berg and Anna Berg (similar names (94%))" in out
     assert "Eva" not in out
     assert "(1 found)" in out.split("Possible duplicate contacts:")[1]
     assert error.returncode == 1

@@ -282,3 +282,15 @@ def test_a_stale_preview_is_shown_again_with_the_current_values(
     assert "changed since you opened the preview" in response.content.decode()
     assert response.context["form"]["job_title"].initial == "merge_away"
     assert Contact.objects.filter(pk=ana.pk).exists()
+
+
+def test_an_edit_of_the_kept_contact_opened_before_the_merge_is_refused(
+    anna, ana, manager
+):
+    opened = Contact.objects.get(pk=anna.pk)
+    contacts_merge(keep=anna, merge_away=ana, values={}, user=manager)
+    with pytest.raises(ContactChanged, match="Someone else changed this contact"):
+        contact_update(
+            contact=opened, data={"email": "old@x.example"}, version=opened.version
+        )
+    assert Contact.objects.get(pk=anna.pk).email == "ana.berg@aurora.example.com"
