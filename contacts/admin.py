@@ -13,6 +13,7 @@ from contacts.models import (
     ContactDetail,
     ContactFieldSettings,
     ContactRole,
+    NotDuplicate,
 )
 from core.admin import HistoryAdmin
 from core.phones import format_phone_number
@@ -267,6 +268,32 @@ class ContactDetailAdmin(HistoryAdmin):
     def delete_queryset(self, request, queryset):
         for detail in queryset.select_related("customer"):
             services.contact_detail_delete(detail=detail)
+
+
+@admin.register(NotDuplicate)
+class NotDuplicateAdmin(HistoryAdmin):
+    """The pairs managers marked "Not a duplicate" on the Possible duplicates page.
+    Marks are made there; here they can only be read and undone (deleted), after
+    which the pair is proposed again if its contacts still look alike."""
+
+    list_display = ["contact_a", "contact_b", "customer", "created_at"]
+    list_select_related = ["contact_a", "contact_b", "customer"]
+    search_fields = ["customer__name", "customer__number"]
+    readonly_fields = ["customer", "contact_a", "contact_b", "created_at"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        services.not_duplicate_unmark(mark=obj)
+
+    def delete_queryset(self, request, queryset):
+        for mark in queryset:
+            services.not_duplicate_unmark(mark=mark)
 
 
 register_customer_inline(ContactInline)

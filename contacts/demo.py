@@ -34,7 +34,8 @@ def demo_contacts_create(*, customer: Customer, index: int) -> int:
     """Two or three contacts with roles for a customer that has none yet; returns how
     many were created. Every seventh customer has no Primary contact, to show the
     Contacts tab's notice; every tenth has its first contact typed in a second time
-    (a letter dropped, the same email and phone), to show Possible duplicates and merging."""
+    (a letter dropped, the same email and phone), to show Possible duplicates and
+    merging."""
     if customer.contacts.exists():
         return 0
     roles = {role.code: role for role in ContactRole.objects.all()}

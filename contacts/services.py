@@ -633,6 +633,17 @@ def not_duplicate_mark(*, pair: PossibleDuplicate) -> NotDuplicate:
     return marked
 
 
+@transaction.atomic
+def not_duplicate_unmark(*, mark: NotDuplicate) -> None:
+    """Forget a "Not a duplicate" (an administrator's undo): the pair is proposed
+    again at once if its contacts still look alike."""
+    _lock_customers([mark.customer_id])
+    mark.delete()
+    possible_duplicates_refresh(
+        customer_ids=[mark.customer_id], changed=[mark.contact_a_id, mark.contact_b_id]
+    )
+
+
 STALE_MERGE_MESSAGE = (
     "One of the two contacts changed since you opened the preview, so nothing was "
     "merged. Review the current values below and merge again."

@@ -195,3 +195,21 @@ def test_not_a_duplicate_is_remembered_and_said(client_for, manager, two_pairs):
     assert [p.customer for p in response.context["pairs"]] != [two_pairs]
     assert NotDuplicate.objects.filter(customer=two_pairs).count() == 1
     assert client.post(url).status_code == 404  # already gone from the list
+
+
+def test_undoing_not_a_duplicate_in_the_admin_proposes_the_pair_again(
+    client, customer
+):
+    from tests.factories import UserFactory
+
+    admin_user = UserFactory(username="root", is_staff=True, is_superuser=True)
+    contact_create(customer=customer, first_name="Anna", last_name="Berg")
+    contact_create(customer=customer, first_name="Ana", last_name="Berg")
+    mark = not_duplicate_mark(pair=PossibleDuplicate.objects.get())
+    client.force_login(admin_user)
+    url = reverse("admin:contacts_notduplicate_delete", args=[mark.pk])
+
+    assert client.post(url, {"post": "yes"}).status_code == 302
+
+    assert not NotDuplicate.objects.exists()
+    assert len(pairs()) == 1
