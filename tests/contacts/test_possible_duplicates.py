@@ -197,9 +197,7 @@ def test_not_a_duplicate_is_remembered_and_said(client_for, manager, two_pairs):
     assert client.post(url).status_code == 404  # already gone from the list
 
 
-def test_undoing_not_a_duplicate_in_the_admin_proposes_the_pair_again(
-    client, customer
-):
+def test_undoing_not_a_duplicate_in_the_admin_proposes_the_pair_again(client, customer):
     from tests.factories import UserFactory
 
     admin_user = UserFactory(username="root", is_staff=True, is_superuser=True)
