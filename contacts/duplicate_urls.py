@@ -9,7 +9,7 @@ urlpatterns = [
     path("", views.PossibleDuplicateListView.as_view(), name="list"),
     path(
         "<int:pk>/not-a-duplicate/",
-        views.not_a_duplicate,
+        views.NotADuplicateView.as_view(),
         name="not_a_duplicate",
     ),
 ]

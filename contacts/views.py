@@ -1,12 +1,10 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 from django.views.generic import (
     CreateView,
     DeleteView,
@@ -14,7 +12,9 @@ from django.views.generic import (
     ListView,
     TemplateView,
     UpdateView,
+    View,
 )
+from django.views.generic.detail import SingleObjectMixin
 
 from contacts import selectors, services
 from contacts.forms import ContactCardWindow, ContactForm, ContactMergeForm
@@ -244,22 +244,25 @@ class PossibleDuplicateListView(PermissionRequiredMixin, ListView):
         return selectors.possible_duplicates()
 
 
-@require_POST
-@permission_required(
-    ("customers.view_customer", "contacts.merge_contact"), raise_exception=True
-)
-def not_a_duplicate(request, pk):
-    """Not a duplicate: remembered, so the pair is not proposed again."""
-    pair = get_object_or_404(
-        PossibleDuplicate.objects.select_related("contact_a", "contact_b"), pk=pk
-    )
-    services.not_duplicate_mark(pair=pair)
-    messages.success(
-        request,
-        f"{pair.contact_a.full_name} and {pair.contact_b.full_name} are marked as "
-        "not a duplicate.",
-    )
-    return redirect("duplicates:list")
+class NotADuplicateView(PermissionRequiredMixin, SingleObjectMixin, View):
+    """Not a duplicate (POST): remembered, so the pair is not proposed again."""
+
+    permission_required = ("customers.view_customer", "contacts.merge_contact")
+    raise_exception = True
+    model = PossibleDuplicate
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        pair = self.get_object(
+            PossibleDuplicate.objects.select_related("contact_a", "contact_b")
+        )
+        services.not_duplicate_mark(pair=pair)
+        messages.success(
+            request,
+            f"{pair.contact_a.full_name} and {pair.contact_b.full_name} are marked "
+            "as not a duplicate.",
+        )
+        return redirect("duplicates:list")
 
 
 class ContactMergeView(CustomerPageMixin, FormView):
@@ -275,6 +278,7 @@ class ContactMergeView(CustomerPageMixin, FormView):
     )
     template_name = "contacts/contact_merge.html"
     form_class = ContactMergeForm
+    model = Contact  # of both `pk` (kept) and `other_pk` (merged away)
     active_tab = "contacts"
 
     def setup_contacts(self):
