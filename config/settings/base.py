@@ -62,10 +62,10 @@ DJANGO_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.humanize",
-    # OpClass in index expressions (the trigram indexes of core.db); harmless on SQLite.
-    "django.contrib.postgres",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Its index expressions (OpClass: the trigram indexes); harmless on SQLite.
+    "django.contrib.postgres",
 ]
 THIRD_PARTY_APPS = [
     "axes",
@@ -80,6 +80,7 @@ LOCAL_APPS = [
     "contacts",
     "sales",
     "activity",
+    "search",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -98,6 +99,9 @@ MIDDLEWARE = [
     # Every page but the sign-in page needs a login.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A control character in the address (a NUL byte in a search) is answered with
+    # a page saying so, before a view can send it to the database.
+    "core.middleware.UnusableCharactersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the signed-in user on every history row written during the request.
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0005_history_activity_index'),
+        ('contacts', '0007_history_activity_index'),
         ('customers', '0005_history_activity_index'),
         ('sales', '0002_default_groups'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -265,8 +265,8 @@ def test_the_country_filter_keeps_the_chosen_country_selected(client_for, viewer
 
 def test_a_search_it_cannot_use_is_named_not_an_error(client_for, viewer):
     CustomerFactory(name="Fjord")
-    response = client_for(viewer).get(URL, {"q": "Fjord\x00"})
+    response = client_for(viewer).get(URL, {"q": "F" * 201})
     assert response.status_code == 200
-    assert "The search was not used: Null characters are not allowed." in (
+    assert "The search was not used: Ensure this value has at most 200" in (
         response.content.decode()
     )
