@@ -1,5 +1,4 @@
 from django.apps import apps as global_apps
-from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import F, Q
@@ -11,6 +10,7 @@ from contacts.validators import (
     normalize_phone_number,
     normalize_website,
 )
+from core.db import trigram_index
 from core.history import tracked_history
 from core.models import TimeStampedModel
 from customers.models import Customer
@@ -161,10 +161,7 @@ class Contact(TimeStampedModel):
             # The header search's words (icontains), on PostgreSQL only
             # (migration 0006 creates them there).
             *[
-                GinIndex(
-                    OpClass(Upper(name), name="gin_trgm_ops"),
-                    name=f"contact_{name}_trgm",
-                )
+                trigram_index(name, name=f"contact_{name}_trgm")
                 for name in ("first_name", "last_name", "email")
             ],
         ]
@@ -248,10 +245,7 @@ class ContactDetail(TimeStampedModel):
             # The header search's numbers (E.164), the duplicate warnings' emails.
             models.Index(fields=["value"], name="contactdetail_value"),
             models.Index(Upper("value"), name="contactdetail_value_upper"),
-            GinIndex(
-                OpClass(Upper("value"), name="gin_trgm_ops"),
-                name="contactdetail_value_trgm",
-            ),
+            trigram_index("value", name="contactdetail_value_trgm"),
         ]
         constraints = [
             models.UniqueConstraint(
