@@ -3,7 +3,7 @@ admin's model forms: the organisation's required fields, emails normalised, phon
 numbers read with the customer's billing country."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.forms.models import BaseInlineFormSet
 
 from contacts import services
@@ -192,13 +192,29 @@ def _changes(form) -> dict:
 
 class ContactDetailInlineFormSet(BaseInlineFormSet):
     """Saves each inline row through the contact services, so the primary flags
-    follow the one primary rule whatever the order the admin saves the rows in."""
+    follow the one primary rule whatever the order the admin saves the rows in.
+
+    `warnings` collects what the saved rows warn about (a mobile number as
+    Telephone); the customer's admin shows them after the save."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.warnings: list[str] = []
+
+    def _warn(self, detail: ContactDetail) -> ContactDetail:
+        if warning := detail.type_warning():
+            self.warnings.append(warning)
+        return detail
 
     def save_new(self, form, commit=True):
-        return services.contact_detail_create(customer=self.instance, **_changes(form))
+        return self._warn(
+            services.contact_detail_create(customer=self.instance, **_changes(form))
+        )
 
     def save_existing(self, form, obj, commit=True):
-        return services.contact_detail_update(detail=obj, data=_changes(form))
+        return self._warn(
+            services.contact_detail_update(detail=obj, data=_changes(form))
+        )
 
     def delete_existing(self, obj, commit=True):
         if commit:
@@ -241,6 +257,8 @@ class ContactDetailAdmin(HistoryAdmin):
             )
         # The admin reads the saved object back (its pk for the redirect, messages).
         obj.pk, obj.is_primary = saved.pk, saved.is_primary
+        if warning := saved.type_warning():
+            self.message_user(request, warning, messages.WARNING)
 
     def delete_model(self, request, obj):
         services.contact_detail_delete(detail=obj)

@@ -8,6 +8,7 @@ from contacts.validators import (
     normalize_email_address,
     normalize_phone_number,
     normalize_website,
+    phone_type_warning,
 )
 from core.history import tracked_history
 from core.models import TimeStampedModel
@@ -232,6 +233,13 @@ class ContactDetail(TimeStampedModel):
             self.value = self.normalized_value()
         except ValidationError as error:
             raise ValidationError({"value": error}) from error
+
+    def type_warning(self) -> str | None:
+        """A warning, not a refusal, for a stored number of the other kind: a mobile
+        number as Telephone, a landline number as Mobile Phone."""
+        if self.kind not in self.PHONE_KINDS:
+            return None
+        return phone_type_warning(kind=self.kind, value=self.value)
 
     def normalized_value(self) -> str:
         if self.kind == self.Kind.EMAIL:

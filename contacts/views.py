@@ -123,7 +123,7 @@ class ContactCardUpdateView(CustomerPageMixin, TemplateView):
         if window.adds_row or not window.is_valid():
             return self.render_window(window)
         try:
-            services.contact_details_update(
+            written = services.contact_details_update(
                 customer=self.customer,
                 primaries=window.primary_inputs(),
                 additional=window.additional_inputs(),
@@ -139,6 +139,9 @@ class ContactCardUpdateView(CustomerPageMixin, TemplateView):
             window.add_service_errors(error)
             return self.render_window(window)
         messages.success(request, self.success_message)
+        for detail in written:
+            if warning := detail.type_warning():
+                messages.warning(request, warning)
         return HttpResponseRedirect(self.get_success_url())
 
     def current_window(self) -> ContactCardWindow:

@@ -119,7 +119,7 @@ def test_save_stores_everything_and_ends_with_one_success_message(
         {"email": "info@example.com", "telephone": "020 123 4567"},
         rows=[
             {"kind": "email", "value": "billing@example.com", "description": "Billing"},
-            {"kind": "telephone", "value": "06 12345678", "description": "Billing"},
+            {"kind": "telephone", "value": "020 765 4321", "description": "Billing"},
             {"kind": "email", "value": "", "description": ""},  # a row left empty
         ],
     )
@@ -134,7 +134,7 @@ def test_save_stores_everything_and_ends_with_one_success_message(
         ("email", "info@example.com", "", True),
         ("email", "billing@example.com", "Billing", False),
         ("telephone", "+31201234567", "", True),
-        ("telephone", "+31612345678", "Billing", False),
+        ("telephone", "+31207654321", "Billing", False),
     ]
 
 
@@ -161,10 +161,12 @@ def test_refused_input_saves_nothing_and_shows_each_error_at_its_field(
     response = client_for(editor).post(edit_url(customer), data)
     assert response.status_code == 200
     form, formset = response.context["form"], response.context["formset"]
-    assert form.errors["email"][0].startswith("Enter a valid email address")
-    assert "valid phone number" in form.errors["mobile"][0]
+    assert form.errors["email"][0].startswith("This address has no @ sign")
+    assert form.errors["mobile"][0] == (
+        "This number has too few digits for Netherlands (+31)."
+    )
     assert "website" not in form.errors
-    assert formset.forms[1].errors["value"][0].startswith("Enter a valid email")
+    assert formset.forms[1].errors["value"][0].startswith("Add the domain")
     assert not formset.forms[0].errors
     # Every value as typed.
     content = response.content.decode()
@@ -335,3 +337,36 @@ def test_adding_a_row_past_the_limit_is_refused_with_a_message(
     formset = response.context["formset"]
     assert len(formset.forms) == 100
     assert "Please submit at most 100 forms." in formset.non_form_errors()
+
+
+def test_a_mobile_number_typed_as_telephone_is_saved_with_a_warning(
+    client_for, editor, customer
+):
+    data = form_data(
+        customer,
+        {"telephone": "06 12345678", "mobile": "020 123 4567"},
+        rows=[{"kind": "mobile", "value": "06 87654321", "description": "Sales"}],
+    )
+    response = client_for(editor).post(edit_url(customer), data, follow=True)
+    shown = [(m.level_tag, str(m)) for m in response.context["messages"]]
+    assert shown == [
+        ("success", "The contact details were saved."),
+        (
+            "warning",
+            "+31 6 12345678 is a mobile number: did you mean Mobile Phone?",
+        ),
+        (
+            "warning",
+            "+31 20 123 4567 is a landline number: did you mean Telephone?",
+        ),
+    ]
+    assert ("telephone", "+31612345678", "", True) in stored(customer)
+
+
+def test_an_unchanged_number_of_the_other_kind_is_not_warned_about_again(
+    client_for, editor, customer
+):
+    contact_detail_create(customer=customer, kind="telephone", value="06 12345678")
+    data = form_data(customer, {"telephone": "+31 6 12345678", "email": "a@b.example"})
+    response = client_for(editor).post(edit_url(customer), data, follow=True)
+    assert [m.level_tag for m in response.context["messages"]] == ["success"]
