@@ -122,6 +122,8 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Amsterdam")
 USE_I18N = True
 USE_TZ = True
+# Dates and times in one format per language (config/formats/en: "9 Feb 2026, 14:05").
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -146,6 +148,9 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 PHONENUMBER_DB_FORMAT = "E164"
 PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
+
+# The currency a new sales order or invoice starts with (ISO 4217 code).
+DEFAULT_CURRENCY = os.environ.get("DEFAULT_CURRENCY", "EUR")
 
 # Whether email addresses are checked against DNS when saved. Off by default: the
 # check needs network access and a slow resolver would slow every save.

@@ -9,7 +9,7 @@ from sales.models import Sending, Shipment
 from sales.services import document_send
 from tests.contacts.factories import ContactFactory
 from tests.customers.factories import CustomerFactory
-from tests.sales.factories import make_document, make_invoice
+from tests.sales.factories import ana_of_invoices, make_document, make_invoice
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +20,7 @@ def customer():
 
 
 def test_sending_emails_the_recipients_and_records_the_sending(customer, editor):
-    ContactFactory(
-        customer=customer,
-        first_name="Ana",
-        last_name="Berg",
-        email="ana@example.com",
-        roles=["invoice"],
-    )
+    ana_of_invoices(customer)
     invoice = make_invoice(customer, reference="PO-77")
 
     sending = document_send(document=invoice, sent_by=editor)
@@ -41,7 +35,7 @@ def test_sending_emails_the_recipients_and_records_the_sending(customer, editor)
         in message.body
     )
     assert "Reference: PO-77" in message.body
-    assert "Amount: 250.00" in message.body
+    assert "Amount: €250.00" in message.body
     assert message.content_subtype == "plain"
     # It is well-formed for an SMTP server: headers and addresses encode cleanly.
     rendered = message.message()
