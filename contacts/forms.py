@@ -1,5 +1,8 @@
+from dataclasses import dataclass
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.html import format_html, strip_tags
 
 from contacts.models import (
     OPTIONAL_CONTACT_FIELDS,
@@ -83,12 +86,9 @@ class ContactForm(ModelForm):
         super().add_error(field, error)
 
 
-PRIMARY_FIELD_LABELS = {
-    ContactDetail.Kind.EMAIL: "Email",
-    ContactDetail.Kind.TELEPHONE: "Telephone",
-    ContactDetail.Kind.MOBILE: "Mobile",
-    ContactDetail.Kind.WEBSITE: "Website",
-}
+# The window's primary fields carry the card's words: Email Address, Telephone,
+# Mobile Phone, Website.
+PRIMARY_FIELD_LABELS = dict(ContactDetail.Kind.choices)
 # Plain text inputs: the browser's own checks (type=email, type=url) would stop a
 # value before the server can say at its field what is wrong with it.
 PRIMARY_FIELD_ATTRS = {
@@ -132,7 +132,12 @@ class ContactCardPrimaryForm(forms.Form):
                 widget=forms.TextInput(attrs=PRIMARY_FIELD_ATTRS[kind]),
             )
             self.fields[f"{kind}_description"] = forms.CharField(
-                label=f"{label} description",
+                # Seen as "Description" beside its field; heard as "Description of
+                # Email Address".
+                label=format_html(
+                    'Description<span class="visually-hidden"> of {kind}</span>',
+                    kind=label,
+                ),
                 required=False,
                 max_length=DESCRIPTION_MAX_LENGTH,
             )
@@ -148,7 +153,7 @@ class AdditionalDetailForm(forms.Form):
     """One row under "Additional contact details"."""
 
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    kind = forms.ChoiceField(label="Kind", choices=ContactDetail.Kind.choices)
+    kind = forms.ChoiceField(label="Type", choices=ContactDetail.Kind.choices)
     value = forms.CharField(label="Value", required=False, max_length=VALUE_MAX_LENGTH)
     description = forms.CharField(
         label="Description", required=False, max_length=DESCRIPTION_MAX_LENGTH
@@ -192,6 +197,29 @@ AdditionalDetailFormSet = forms.formset_factory(
     absolute_max=MAX_ADDITIONAL_ROWS,
     validate_max=True,
 )
+
+
+@dataclass(frozen=True)
+class SummaryError:
+    """One line of the window's error summary: the field it is about (its label
+    and id; none for an error about the whole window) and what is wrong."""
+
+    label: str
+    message: str
+    field_id: str = ""
+
+
+def _field_errors(form: forms.Form, row_label: str) -> list[SummaryError]:
+    summary = []
+    for name in form.fields:
+        field = form[name]
+        label = strip_tags(str(field.label))
+        if row_label:
+            label = f"{row_label}, {label}"
+        summary += [
+            SummaryError(label, message, field.id_for_label) for message in field.errors
+        ]
+    return summary
 
 
 class ContactCardWindow:
@@ -241,6 +269,39 @@ class ContactCardWindow:
     def is_valid(self) -> bool:
         # Both, so each shows its own errors.
         return all([self.form.is_valid(), self.formset.is_valid()])
+
+    def error_summary(self) -> list[SummaryError]:
+        """Every error of the window in the order of its fields, for the summary at
+        its top; each names and links to its field."""
+        if not self.form.is_bound:
+            return []
+        summary = [
+            SummaryError("", message) for message in self.form.non_field_errors()
+        ]
+        summary += _field_errors(self.form, "")
+        summary += [
+            SummaryError("", message) for message in self.formset.non_form_errors()
+        ]
+        for number, row in enumerate(self.formset.forms, start=1):
+            summary += [SummaryError("", message) for message in row.non_field_errors()]
+            summary += _field_errors(row, f"Additional detail {number}")
+        return summary
+
+    def focus_first_error(self) -> None:
+        """Give the first field with an error the focus when the window opens (the
+        HTML `autofocus`: with or without JavaScript, in the dialog or the page). A
+        row added without JavaScript gets it on its first field instead."""
+        fields = [self.form[name] for name in self.form.fields]
+        for row in self.formset.forms:
+            fields += [row[name] for name in ("kind", "value", "description")]
+        invalid = [field for field in fields if field.errors]
+        if invalid:
+            target = invalid[0]
+        elif self.adds_row and self.formset.forms:
+            target = self.formset.forms[-1]["kind"]
+        else:
+            return
+        target.field.widget.attrs["autofocus"] = True
 
     @property
     def version(self) -> int:

@@ -198,7 +198,7 @@ class ContactDetail(TimeStampedModel):
     customer = models.ForeignKey(
         Customer, on_delete=models.CASCADE, related_name="contact_details"
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField("type", max_length=10, choices=Kind.choices)
     value = models.CharField(max_length=254)
     description = models.CharField(max_length=100, blank=True)
     # Set only by the primary rule (contacts.services), never by a person.

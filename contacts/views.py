@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.views.generic import (
     CreateView,
@@ -17,6 +17,14 @@ from contacts.models import Contact, ContactRole
 from core.views import ServiceFormMixin
 from customers.models import Customer
 from customers.pages import CustomerPageMixin, customer_pages
+
+
+def contact_persons_panel(request: HttpRequest, customer: Customer) -> dict | None:
+    """The Overview's box of the customer's contact persons with their roles, for
+    those who may view contacts."""
+    if not request.user.has_perm("contacts.view_contact"):
+        return None
+    return {"persons": selectors.overview_contacts(customer=customer)}
 
 
 class ContactListView(CustomerPageMixin, ListView):
@@ -151,8 +159,14 @@ class ContactCardUpdateView(CustomerPageMixin, TemplateView):
         )
 
     def render_window(self, window: ContactCardWindow, **context):
+        window.focus_first_error()
         return self.render_to_response(
-            self.get_context_data(form=window.form, formset=window.formset, **context)
+            self.get_context_data(
+                form=window.form,
+                formset=window.formset,
+                error_summary=window.error_summary(),
+                **context,
+            )
         )
 
     def get_success_url(self) -> str:

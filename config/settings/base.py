@@ -158,9 +158,14 @@ CONTACTS_EMAIL_CHECK_DELIVERABILITY = env_bool(
     "CONTACTS_EMAIL_CHECK_DELIVERABILITY", False
 )
 
+# One handler prints every line: the root's. Django's own `django` logger would print
+# its lines a second time with DEBUG on (its console handler, then the root's), so it
+# keeps none and passes its lines up. `django.server` (runserver's request lines)
+# keeps its own handler and does not pass them up: printed once too.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }

@@ -103,10 +103,13 @@ def test_the_window_shows_the_card_with_its_fields(client_for, editor, customer)
         ">Add</button>",
         ">Save</button>",
         ">Cancel</a>",
-        ">Email</label>",
+        # The card's own words for the primary fields.
+        ">Email Address</label>",
         ">Telephone</label>",
-        ">Mobile</label>",
+        ">Mobile Phone</label>",
         ">Website</label>",
+        '>Description<span class="visually-hidden"> of Mobile Phone</span></label>',
+        "Change contact details of Fjord Foods B.V.",
     ):
         assert words in content
 
@@ -370,3 +373,56 @@ def test_an_unchanged_number_of_the_other_kind_is_not_warned_about_again(
     data = form_data(customer, {"telephone": "+31 6 12345678", "email": "a@b.example"})
     response = client_for(editor).post(edit_url(customer), data, follow=True)
     assert [m.level_tag for m in response.context["messages"]] == ["success"]
+
+
+def test_after_an_error_a_summary_lists_each_and_the_first_invalid_field_has_focus(
+    client_for, editor, customer
+):
+    data = form_data(
+        customer,
+        {"email": "ok@example.com", "telephone": "020 12345", "website": "not a site"},
+        rows=[{"kind": "email", "value": "info@@example.com", "description": ""}],
+    )
+    response = client_for(editor).post(edit_url(customer), data)
+    assert [
+        (error.label, error.message, error.field_id)
+        for error in response.context["error_summary"]
+    ] == [
+        (
+            "Telephone",
+            "This is a landline number in Netherlands (+31) with 2 digits too few.",
+            "id_telephone",
+        ),
+        (
+            "Website",
+            "Enter a valid website address, such as https://example.com.",
+            "id_website",
+        ),
+        (
+            "Additional detail 1, Value",
+            "This address has 2 @ signs: an email address has exactly one.",
+            "id_additional-0-value",
+        ),
+    ]
+    content = response.content.decode()
+    assert "Nothing was saved: correct the 3 errors below." in content
+    assert '<a href="#id_telephone">Telephone: This is a landline number' in content
+    # The first field in error, and only it, is focused when the window opens.
+    assert content.count("autofocus") == 1
+    assert "autofocus" in content.split('name="telephone"')[1].split(">")[0]
+
+
+def test_a_window_without_errors_has_no_summary_and_no_autofocus(
+    client_for, editor, customer
+):
+    response = client_for(editor).get(edit_url(customer))
+    assert response.context["error_summary"] == []
+    assert "autofocus" not in response.content.decode()
+
+
+def test_add_without_javascript_focuses_the_new_row(client_for, editor, customer):
+    data = form_data(customer, add_row="1")
+    response = client_for(editor).post(edit_url(customer), data)
+    assert response.context["error_summary"] == []
+    new_row = response.content.decode().split('name="additional-0-kind"')[1]
+    assert "autofocus" in new_row.split(">")[0]
