@@ -14,7 +14,7 @@ from contacts.models import (
     ContactFieldSettings,
     ContactRole,
 )
-from core.admin import HistoryAdmin
+from core.admin import HistoryAdmin, LabelledTabularInline
 from core.phones import format_phone_number
 from customers.admin import register_customer_inline
 
@@ -221,7 +221,7 @@ class ContactDetailInlineFormSet(BaseInlineFormSet):
             services.contact_detail_delete(detail=obj)
 
 
-class ContactDetailInline(admin.TabularInline):
+class ContactDetailInline(LabelledTabularInline):
     model = ContactDetail
     formset = ContactDetailInlineFormSet
     extra = 0
