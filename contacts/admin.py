@@ -24,6 +24,25 @@ def _roles_display(contact: Contact) -> str:
     return ", ".join(role.name for role in contact.roles.all())
 
 
+class PhoneShownFormattedForm(forms.ModelForm):
+    """Shows a stored number as people read it (`+31 6 12345678`), not in E.164;
+    a save reads it back through the model's rules, and an unchanged number is not
+    a change."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound or self.instance.pk is None:
+            return
+        for name in self.phone_fields():
+            if name in self.fields:
+                self.initial[name] = format_phone_number(getattr(self.instance, name))
+
+    def phone_fields(self) -> list[str]:
+        if isinstance(self.instance, ContactDetail):
+            return ["value"] if self.instance.kind in ContactDetail.PHONE_KINDS else []
+        return ["phone"]
+
+
 class RolesAsCheckboxesMixin:
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "roles":
@@ -33,6 +52,7 @@ class RolesAsCheckboxesMixin:
 
 @admin.register(Contact)
 class ContactAdmin(RolesAsCheckboxesMixin, HistoryAdmin):
+    form = PhoneShownFormattedForm
     list_display = [
         "full_name",
         "customer",
@@ -106,6 +126,7 @@ class ContactInlineFormSet(BaseInlineFormSet):
 
 class ContactInline(RolesAsCheckboxesMixin, admin.StackedInline):
     model = Contact
+    form = PhoneShownFormattedForm
     formset = ContactInlineFormSet
     extra = 0
     show_change_link = True
@@ -223,6 +244,7 @@ class ContactDetailInlineFormSet(BaseInlineFormSet):
 
 class ContactDetailInline(LabelledTabularInline):
     model = ContactDetail
+    form = PhoneShownFormattedForm
     formset = ContactDetailInlineFormSet
     extra = 0
     fields = [*DETAIL_FIELDS, "is_primary"]
@@ -231,12 +253,17 @@ class ContactDetailInline(LabelledTabularInline):
 
 @admin.register(ContactDetail)
 class ContactDetailAdmin(HistoryAdmin):
-    list_display = ["customer", "kind", "value", "description", "is_primary"]
+    form = PhoneShownFormattedForm
+    list_display = ["customer", "kind", "shown_value", "description", "is_primary"]
     list_filter = ["kind", "is_primary"]
     list_select_related = ["customer"]
     search_fields = ["customer__name", "customer__number", "value", "description"]
     autocomplete_fields = ["customer"]
     readonly_fields = ["is_primary", "created_at", "updated_at"]
+
+    @admin.display(description="value", ordering="value")
+    def shown_value(self, detail: ContactDetail) -> str:
+        return detail.display_value
 
     def get_fields(self, request, obj=None):
         return ["customer", *DETAIL_FIELDS, *self.readonly_fields]

@@ -105,13 +105,6 @@ MAX_ADDITIONAL_ROWS = 100
 ADDITIONAL_PREFIX = "additional"
 
 
-def shown_value(kind: str, value: str) -> str:
-    """A stored value as the window shows it: phone numbers in international format."""
-    if kind in ContactDetail.PHONE_KINDS:
-        return format_phone_number(value)
-    return value
-
-
 class ContactCardPrimaryForm(forms.Form):
     """The primary fields (value and description per kind) and the card's version.
 
@@ -250,7 +243,7 @@ class ContactCardWindow:
         initial = {"version": version}
         for row in card.primaries if card else ():
             if row.detail is not None:
-                initial[row.kind] = shown_value(row.kind, row.detail.value)
+                initial[row.kind] = row.detail.display_value
                 initial[f"{row.kind}_description"] = row.detail.description
         return initial
 
@@ -260,7 +253,7 @@ class ContactCardWindow:
             {
                 "id": detail.pk,
                 "kind": detail.kind,
-                "value": shown_value(detail.kind, detail.value),
+                "value": detail.display_value,
                 "description": detail.description,
             }
             for detail in (card.additional if card else ())

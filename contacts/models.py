@@ -12,6 +12,7 @@ from contacts.validators import (
 )
 from core.history import tracked_history
 from core.models import TimeStampedModel
+from core.phones import format_phone_number
 from customers.models import Customer
 from customers.selectors import customer_phone_region
 
@@ -223,7 +224,14 @@ class ContactDetail(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.value}"
+        return f"{self.get_kind_display()}: {self.display_value}"
+
+    @property
+    def display_value(self) -> str:
+        """The value as people read it: a phone number in international format."""
+        if self.kind in self.PHONE_KINDS:
+            return format_phone_number(self.value)
+        return self.value
 
     def clean(self):
         # An unknown kind is refused at its field; its value cannot be read by it.
