@@ -227,7 +227,9 @@ class ContactCardWindow:
             data = data.copy()
             total = f"{ADDITIONAL_PREFIX}-TOTAL_FORMS"
             count = data.get(total, "")
-            data[total] = str(int(count) + 1) if count.isdigit() else count
+            # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+            if count.isascii() and count.isdigit():
+                data[total] = str(int(count) + 1)
         self.adds_row = data is not None and "add_row" in data
         self.form = ContactCardPrimaryForm(
             data=data, initial=None if data else self._initial(card, version)

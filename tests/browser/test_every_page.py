@@ -96,6 +96,7 @@ PAGES = {
 # URLs that are no page of their own.
 NOT_PAGES = {
     "home": "redirects to the customer list",
+    "favicon": "redirects to the icon",
     "logout": "a POST that signs out",
 }
 
