@@ -84,6 +84,21 @@ def test_an_editor_fills_the_contact_card(page, sign_in, editor):
     info.focus()
     expect(tooltip).to_be_visible()
     expect(info).to_have_accessible_description("General enquiries")
+    # It opens below its value and pushes the next row down: it covers nothing.
+    below = card.get_by_role("term").filter(has_text="Telephone").first
+    assert (
+        tooltip.bounding_box()["y"] + tooltip.bounding_box()["height"]
+        <= (below.bounding_box()["y"])
+    )
+    if page.javascript:
+        # Escape closes it without moving the focus (WCAG 1.4.13); it shows again
+        # once the focus has left and come back.
+        page.keyboard.press("Escape")
+        expect(tooltip).to_be_hidden()
+        expect(info).to_be_focused()
+        page.keyboard.press("Shift+Tab")
+        info.focus()
+        expect(tooltip).to_be_visible()
 
     # Cancel discards every change.
     window = open_window(page)
