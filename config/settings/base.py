@@ -260,14 +260,34 @@ CONTACTS_EMAIL_CHECK_DELIVERABILITY = env_bool(
     "CONTACTS_EMAIL_CHECK_DELIVERABILITY", False
 )
 
-# One handler prints every line: the root's. Django's own `django` logger would print
-# its lines a second time with DEBUG on (its console handler, then the root's), so it
-# keeps none and passes its lines up. `django.server` (runserver's request lines)
-# keeps its own handler and does not pass them up: printed once too.
+# Each line is printed once. Django's own `django` logger would print its lines a
+# second time with DEBUG on (its console handler, then the root's), so it keeps none
+# and passes its lines up to the root's handler. `django.server` (runserver's request
+# lines) prints them itself, with their time, and passes nothing up.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
 }

@@ -29,6 +29,17 @@ def test_a_line_is_printed_once(log_output, logger):
     assert log_output.getvalue().count("Not Found: /nowhere/") == 1
 
 
+def test_a_request_line_of_the_development_server_is_printed_once_with_its_time(
+    log_output,
+):
+    logging.getLogger("django.server").info(
+        '"GET /customers/ HTTP/1.1" 200 1375', extra={"status_code": 200}
+    )
+    (line,) = log_output.getvalue().splitlines()
+    assert line.startswith("[")
+    assert line.endswith('] "GET /customers/ HTTP/1.1" 200 1375')
+
+
 def test_the_favicon_is_there_for_pages_that_name_none(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
