@@ -99,6 +99,13 @@ class ContactAdmin(RolesAsCheckboxesMixin, HistoryAdmin):
     def roles_list(self, contact: Contact) -> str:
         return _roles_display(contact)
 
+    def delete_model(self, request, obj):
+        services.contact_delete(contact=obj)
+
+    def delete_queryset(self, request, queryset):
+        for contact in queryset:
+            services.contact_delete(contact=contact)
+
 
 class ContactInlineFormSet(BaseInlineFormSet):
     """Reads the role choices once for all rows: a customer with fifty contacts
@@ -122,6 +129,10 @@ class ContactInlineFormSet(BaseInlineFormSet):
     @property
     def empty_form(self):
         return self._share_role_choices(super().empty_form)
+
+    def delete_existing(self, obj, commit=True):
+        if commit:
+            services.contact_delete(contact=obj)
 
 
 class ContactInline(RolesAsCheckboxesMixin, admin.StackedInline):

@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html, strip_tags
 
 from contacts.models import (
@@ -14,6 +14,7 @@ from contacts.models import (
 from contacts.services import DetailInput
 from core.forms import ModelForm
 from core.phones import format_phone_number
+from core.validators import validate_single_line
 
 
 class ContactForm(ModelForm):
@@ -66,25 +67,6 @@ class ContactForm(ModelForm):
         if "phone" in self.fields and self.instance.phone and not self.is_bound:
             self.initial["phone"] = format_phone_number(self.instance.phone)
 
-    def add_error(self, field, error):
-        # Contact.clean() checks every field, also those this organisation hides:
-        # an error about a hidden field is shown above the form, never a crash.
-        if field is None and (isinstance(error, dict) or hasattr(error, "error_dict")):
-            errors = {}
-            for name, messages in ValidationError(error).error_dict.items():
-                if name in self._errors and name != NON_FIELD_ERRORS:
-                    # Refused already by the form field (a required field left
-                    # empty): the model's same verdict would show twice.
-                    continue
-                key = name if name in self.fields else NON_FIELD_ERRORS
-                errors.setdefault(key, []).extend(messages)
-            if not errors:
-                return
-            error = errors
-        elif field is not None and field not in self.fields:
-            field = None
-        super().add_error(field, error)
-
 
 # The window's primary fields carry the card's words: Email Address, Telephone,
 # Mobile Phone, Website.
@@ -122,6 +104,7 @@ class ContactCardPrimaryForm(forms.Form):
                 label=label,
                 required=False,
                 max_length=VALUE_MAX_LENGTH,
+                validators=[validate_single_line],
                 widget=forms.TextInput(attrs=PRIMARY_FIELD_ATTRS[kind]),
             )
             self.fields[f"{kind}_description"] = forms.CharField(
@@ -133,6 +116,7 @@ class ContactCardPrimaryForm(forms.Form):
                 ),
                 required=False,
                 max_length=DESCRIPTION_MAX_LENGTH,
+                validators=[validate_single_line],
             )
 
     def kind_rows(self):
@@ -147,9 +131,17 @@ class AdditionalDetailForm(forms.Form):
 
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     kind = forms.ChoiceField(label="Type", choices=ContactDetail.Kind.choices)
-    value = forms.CharField(label="Value", required=False, max_length=VALUE_MAX_LENGTH)
+    value = forms.CharField(
+        label="Value",
+        required=False,
+        max_length=VALUE_MAX_LENGTH,
+        validators=[validate_single_line],
+    )
     description = forms.CharField(
-        label="Description", required=False, max_length=DESCRIPTION_MAX_LENGTH
+        label="Description",
+        required=False,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        validators=[validate_single_line],
     )
 
     def __init__(self, *args, **kwargs):

@@ -67,7 +67,18 @@ def contact_update(
 
 @transaction.atomic
 def contact_delete(*, contact: Contact) -> None:
-    contact.delete()
+    """Delete a contact person; documents assigned it keep their copy of it.
+
+    The contact's row is locked first. A writer assigning this contact (a sales
+    document being created or changed) takes the same lock before it writes, so the
+    two queue up: a deletion that comes second unassigns the document just saved,
+    one that comes first makes the assignment refuse. Without the lock the deletion
+    would not see a document being saved at that moment, and PostgreSQL's foreign
+    key check would fail one of the two when it commits. Deleting a contact that is
+    already gone (a second click) does nothing.
+    """
+    if Contact.objects.select_for_update().filter(pk=contact.pk).exists():
+        contact.delete()
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from core.forms import ModelForm
 from core.money import currency_choices, default_currency
 from customers.models import Customer
 from sales.models import Invoice, SalesDocument, SalesOrder, Shipment
+from sales.services import CONTACT_DELETED_MESSAGE
 
 COMMON_FIELDS = ["date", "reference", "status", "contact"]
 
@@ -20,6 +21,8 @@ class DocumentForm(ModelForm):
         contact.queryset = Contact.objects.filter(customer=customer)
         contact.label = "Contact"
         contact.empty_label = "No contact"
+        # Chosen when the form opened, deleted before it was saved.
+        contact.error_messages["invalid_choice"] = CONTACT_DELETED_MESSAGE
         contact.label_from_instance = contact_choice_label
         contact.help_text = (
             "Their name, email address and phone number are copied onto the "

@@ -95,6 +95,9 @@ MIDDLEWARE = [
     # Every page but the sign-in page needs a login.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A control character in the address (a NUL byte in a search) is answered with
+    # a page saying so, before a view can send it to the database.
+    "core.middleware.UnusableCharactersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the signed-in user on every history row written during the request.
     "simple_history.middleware.HistoryRequestMiddleware",

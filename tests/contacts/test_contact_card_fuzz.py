@@ -4,7 +4,6 @@ stored passes every rule again, each kind keeps exactly one primary, and another
 customer's details cannot be reached through this one's window."""
 
 import pytest
-from django.db import DataError
 from django.urls import reverse
 from hypothesis import strategies as st
 
@@ -214,14 +213,6 @@ def test_a_huge_form_count_does_not_make_thousands_of_rows(rf, editor, customer)
     assert response.context_data["formset"].total_form_count() <= 100
 
 
-@pytest.mark.xfail(
-    strict=True,
-    # A 302 and a too long value on SQLite; PostgreSQL refuses the value itself.
-    raises=(AssertionError, DataError),
-    reason="issue 10 item 3: a website's length is checked before https:// is "
-    "added, so 247-254 characters are stored past the limit (SQLite) or fail "
-    "(PostgreSQL)",
-)
 @pytest.mark.parametrize("where", ["primary", "additional"])
 def test_a_website_that_is_too_long_once_completed_is_refused(
     client_for, editor, customer, where
@@ -242,12 +233,6 @@ def test_a_website_that_is_too_long_once_completed_is_refused(
     assert not ContactDetail.objects.filter(customer=customer, kind="website").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="issue 10 item 5: line breaks and other control characters are stored in "
-    "the one-line description (NUL is refused by Django's form fields)",
-)
 @pytest.mark.parametrize("value", WITH_CONTROL_CHARACTERS)
 def test_no_control_character_is_stored_in_a_description(
     client_for, editor, customer, value

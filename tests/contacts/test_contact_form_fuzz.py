@@ -109,12 +109,6 @@ def test_the_contact_form_answers_and_stores_only_valid_contacts(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="issue 10 item 5: line breaks and other control characters are stored in "
-    "one-line contact fields (NUL is refused by Django's form fields)",
-)
 @pytest.mark.parametrize(
     ("field", "value"),
     # Each value in one of the one-line fields, in turn.

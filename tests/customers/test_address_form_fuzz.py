@@ -84,12 +84,6 @@ def test_the_address_form_answers_and_stores_only_valid_addresses(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="issue 10 item 5: line breaks and other control characters are stored in "
-    "one-line address fields (NUL is refused by Django's form fields)",
-)
 @pytest.mark.parametrize("value", WITH_CONTROL_CHARACTERS)
 def test_no_control_character_is_stored_in_an_address(
     client_for, manager, customer, value
