@@ -32,5 +32,7 @@ urlpatterns = [
     path("", include("sales.urls")),
     path("customers/<int:customer_pk>/", include("contacts.urls")),
     path("customers/", include("activity.urls")),
+    path("contacts/duplicates/", include("contacts.duplicate_urls")),
+    path("search/", include("search.urls")),
     path("admin/", admin.site.urls),
 ]

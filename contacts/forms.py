@@ -5,13 +5,14 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html, strip_tags
 
 from contacts.models import (
+    MERGED_FIELDS,
     OPTIONAL_CONTACT_FIELDS,
     Contact,
     ContactDetail,
     ContactFieldSettings,
     ContactRole,
 )
-from contacts.services import DetailInput
+from contacts.services import DetailInput, merge_defaults
 from core.forms import ModelForm
 from core.phones import format_phone_number
 from core.validators import validate_single_line
@@ -29,6 +30,9 @@ class ContactForm(ModelForm):
         required=False,
         help_text="A contact can have several roles.",
     )
+    # The contact's version when the form was opened (contacts.services.
+    # contact_update refuses a save based on a contact that changed since).
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Contact
@@ -66,6 +70,8 @@ class ContactForm(ModelForm):
                 self.fields[name].required = True
         if "phone" in self.fields and self.instance.phone and not self.is_bound:
             self.initial["phone"] = format_phone_number(self.instance.phone)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
 
 
 # The window's primary fields carry the card's words: Email Address, Telephone,
@@ -311,6 +317,15 @@ class ContactCardWindow:
             for kind in PRIMARY_FIELD_LABELS
         }
 
+    def typed_values(self) -> list[tuple[str, str]]:
+        """(kind, value) of every value in the window, as typed: what the duplicate
+        warning reads."""
+        return [
+            (row.kind, row.value)
+            for row in [*self.primary_inputs().values(), *self.additional_inputs()]
+            if row.value.strip()
+        ]
+
     def additional_inputs(self) -> list[DetailInput]:
         return [
             DetailInput(
@@ -333,3 +348,49 @@ class ContactCardWindow:
                 self.form.add_error(name, messages)
             else:
                 rows[int(row)].add_error(field, messages)
+
+
+class ContactMergeForm(forms.Form):
+    """The merge preview: for each field on which the two contacts differ, which
+    contact's value stays (defaults: contacts.services.merge_defaults), and the two
+    contacts' versions when the preview was opened."""
+
+    KEEP, MERGE_AWAY = "keep", "merge_away"
+
+    keep_version = forms.CharField(widget=forms.HiddenInput)
+    merge_away_version = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, keep: Contact, merge_away: Contact, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.keep, self.merge_away = keep, merge_away
+        self.fields["keep_version"].initial = keep.version
+        self.fields["merge_away_version"].initial = merge_away.version
+        defaults = merge_defaults(keep=keep, merge_away=merge_away)
+        for name in MERGED_FIELDS:
+            kept, other = getattr(keep, name), getattr(merge_away, name)
+            if kept == other:
+                continue
+            shown = format_phone_number if name == "phone" else str
+            self.fields[name] = forms.ChoiceField(
+                label=str(Contact._meta.get_field(name).verbose_name).capitalize(),
+                choices=[
+                    (self.KEEP, shown(kept) or "(empty)"),
+                    (self.MERGE_AWAY, shown(other) or "(empty)"),
+                ],
+                initial=self.KEEP if defaults[name] == kept else self.MERGE_AWAY,
+                widget=forms.RadioSelect,
+            )
+
+    def choice_fields(self):
+        return [self[name] for name in MERGED_FIELDS if name in self.fields]
+
+    def chosen_values(self) -> dict[str, str]:
+        """The value that stays, by field, for the fields the user chose on."""
+        return {
+            name: getattr(
+                self.keep if self.cleaned_data[name] == self.KEEP else self.merge_away,
+                name,
+            )
+            for name in MERGED_FIELDS
+            if name in self.fields
+        }

@@ -63,6 +63,8 @@ DJANGO_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Its index expressions (OpClass: the trigram indexes); harmless on SQLite.
+    "django.contrib.postgres",
 ]
 THIRD_PARTY_APPS = [
     "axes",
@@ -77,6 +79,7 @@ LOCAL_APPS = [
     "contacts",
     "sales",
     "activity",
+    "search",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

@@ -22,6 +22,8 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from contacts.models import PossibleDuplicate
+from contacts.services import possible_duplicates_refresh
 from sales.models import DOCUMENT_KINDS
 from tests.contacts.factories import ContactDetailFactory, ContactFactory
 from tests.customers.factories import AddressFactory, CustomerFactory
@@ -77,6 +79,13 @@ ACCESS = {
     "contacts:update": Access(EDITORS, FORM, post=200),
     "contacts:delete": Access(EDITORS, FORM, post=302),
     "contacts:contact_details_edit": Access(EDITORS, FORM, post=200),
+    # The matrix seeds one contact, which is both `pk` and `other_pk` here: a
+    # contact merged into itself is not found (the merge itself is tested in
+    # tests/contacts/test_contact_merge.py).
+    "contacts:merge": Access(MANAGERS, FORM, get=404, post=404),
+    "duplicates:list": Access(MANAGERS, PAGE),
+    "duplicates:not_a_duplicate": Access(MANAGERS, "POST", post=302),
+    "search:results": Access(READERS, PAGE),
     "activity:list": Access(READERS, PAGE),
     **{
         f"sales:{kind}_{view}": access
@@ -165,7 +174,15 @@ def seeded():
     address = AddressFactory(customer=customer)
     contact = ContactFactory(customer=customer, roles=["primary"])
     ContactDetailFactory(customer=customer, is_primary=True)
-    objects = {"customer": customer, "address": address, "contact": contact}
+    # The contact typed twice: a possible duplicate.
+    ContactFactory(customer=customer, email=contact.email)
+    possible_duplicates_refresh(customer_ids=[customer.pk])
+    objects = {
+        "customer": customer,
+        "address": address,
+        "contact": contact,
+        "possibleduplicate": PossibleDuplicate.objects.get(),
+    }
     for kind in DOCUMENT_KINDS:
         objects[kind.__name__.lower()] = make_document(kind, customer, contact)
     return objects
@@ -176,7 +193,7 @@ def model_of(route: Route, kwarg: str):
     (core.views.ParentScopedMixin), else the view's own model for `pk`."""
     if kwarg == getattr(route.view_class, "parent_url_kwarg", None):
         return route.view_class.parent_model
-    if kwarg == "pk":
+    if kwarg in ("pk", "other_pk"):
         return route.model
     return None
 
