@@ -40,6 +40,7 @@ class Demo:
     customer: object
     address: object
     contact: object
+    namesake: object  # a possible duplicate of `contact`
     order: object
     invoice: object
     shipment: object
@@ -84,6 +85,16 @@ PAGES = {
     "contacts:update": of_customer("contacts:update", "contact"),
     "contacts:delete": of_customer("contacts:delete", "contact"),
     "contacts:contact_details_edit": customer_page("contacts:contact_details_edit"),
+    "contacts:merge": lambda d: reverse(
+        "contacts:merge",
+        kwargs={
+            "customer_pk": d.customer.pk,
+            "pk": d.contact.pk,
+            "other_pk": d.namesake.pk,
+        },
+    ),
+    "duplicates:list": lambda d: reverse("duplicates:list"),
+    "search:results": lambda d: reverse("search:results") + "?q=Vries",
     "activity:list": customer_page("activity:list"),
     **document_pages("order", "order"),
     **document_pages("invoice", "invoice"),
@@ -98,6 +109,7 @@ NOT_PAGES = {
     "home": "redirects to the customer list",
     "favicon": "redirects to the icon",
     "logout": "a POST that signs out",
+    "duplicates:not_a_duplicate": "a POST from the Possible duplicates page",
 }
 
 
@@ -149,6 +161,13 @@ def demo(django_db_setup, django_db_blocker):
             department="Purchasing",
             roles=[role("primary"), role("invoice")],
         )
+        namesake = contact_services.contact_create(
+            customer=customer,
+            first_name="Anne",
+            last_name="de Vries",
+            email="anna.de.vries@fjord-foods.example.com",
+            roles=[role("order")],
+        )
         for kind, value, description in [
             ("email", "info@fjord-foods.example.com", "General enquiries"),
             ("telephone", "020 123 4567", "Reception"),
@@ -179,6 +198,7 @@ def demo(django_db_setup, django_db_blocker):
             customer=customer,
             address=address,
             contact=contact,
+            namesake=namesake,
             order=documents[SalesOrder],
             invoice=documents[Invoice],
             shipment=documents[Shipment],

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0004_contact_card_version'),
+        ('contacts', '0006_search_trigram_indexes'),
     ]
 
     operations = [
