@@ -93,6 +93,8 @@ SCREENS = [
         "addresses", "manager", lambda ids: f"/customers/{ids['customer']}/addresses/"
     ),
     Screen("activity", "staff", lambda ids: f"/customers/{ids['customer']}/activity/"),
+    Screen("search", "staff", lambda ids: "/search/?q=fjord"),
+    Screen("duplicates", "manager", lambda ids: "/contacts/duplicates/"),
     Screen("invoices", "staff", lambda ids: "/sales/invoices/"),
     Screen("new-invoice", "staff", lambda ids: "/sales/invoices/new/?q=fjord"),
     Screen(
