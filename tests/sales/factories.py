@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from sales.models import Invoice, SalesOrder, Shipment
 from sales.services import document_create
-from tests.contacts.factories import ContactFactory
 
 DEFAULTS = {
     SalesOrder: {"amount": Decimal("100.00")},
@@ -22,14 +21,3 @@ def make_document(kind, customer, contact=None, **fields):
 
 def make_invoice(customer, contact=None, **fields):
     return make_document(Invoice, customer, contact, **fields)
-
-
-def ana_of_invoices(customer):
-    """Ana Berg <ana@example.com>, the customer's contact for invoices."""
-    return ContactFactory(
-        customer=customer,
-        first_name="Ana",
-        last_name="Berg",
-        email="ana@example.com",
-        roles=["invoice"],
-    )

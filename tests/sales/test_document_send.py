@@ -9,7 +9,7 @@ from sales.models import Sending, Shipment
 from sales.services import document_send
 from tests.contacts.factories import ContactFactory
 from tests.customers.factories import CustomerFactory
-from tests.sales.factories import ana_of_invoices, make_document, make_invoice
+from tests.sales.factories import make_document, make_invoice
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,13 @@ def customer():
 
 
 def test_sending_emails_the_recipients_and_records_the_sending(customer, editor):
-    ana_of_invoices(customer)
+    ContactFactory(
+        customer=customer,
+        first_name="Ana",
+        last_name="Berg",
+        email="ana@example.com",
+        roles=["invoice"],
+    )
     invoice = make_invoice(customer, reference="PO-77")
 
     sending = document_send(document=invoice, sent_by=editor)
