@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format bench
+.PHONY: install run test lint format bench screens
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,3 +37,7 @@ bench: $(STAMP)
 	$(BIN)/pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python bench/scale.py $(BENCH_ARGS)
 	$(BIN)/python bench/loadtest.py
+
+# Screenshots of every page at 1280 and 360 px into docs/screens/ (needs Chromium).
+screens: $(STAMP)
+	$(BIN)/python docs/screens/make_screens.py

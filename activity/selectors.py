@@ -14,7 +14,8 @@ Nothing is read per entry or per difference.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -30,6 +31,7 @@ from simple_history.utils import get_m2m_reverse_field_name
 
 from activity.registry import TRACKED_MODELS, TrackedModel
 from core.history import STEP_REASON_PREFIX
+from core.phones import format_phone_number
 
 PAGE_SIZE = 50
 SYSTEM = "system"
@@ -235,18 +237,18 @@ class _RecordReader:
 
     def _lines(self, record, previous) -> list[Line]:
         lines = []
+        phones = self.tracked.phone_fields(record)
         if record.history_type == "~" and previous is not None:
+            phones_before = self.tracked.phone_fields(previous)
             for model_field in self.fields:
                 old = getattr(previous, model_field.attname)
                 new = getattr(record, model_field.attname)
                 if old != new:
-                    lines.append(
-                        Line(
-                            _label(model_field),
-                            f"{_display(model_field, old)} → "
-                            f"{_display(model_field, new)}",
-                        )
+                    old_text = _display(
+                        model_field, old, model_field.name in phones_before
                     )
+                    new_text = _display(model_field, new, model_field.name in phones)
+                    lines.append(Line(_label(model_field), f"{old_text} → {new_text}"))
             for label, values in self.m2m.items():
                 old, new = values[previous.history_id], values[record.history_id]
                 changes = []
@@ -260,7 +262,8 @@ class _RecordReader:
         for model_field in self.fields:
             value = getattr(record, model_field.attname)
             if value not in (None, ""):
-                lines.append(Line(_label(model_field), _display(model_field, value)))
+                text = _display(model_field, value, model_field.name in phones)
+                lines.append(Line(_label(model_field), text))
         # A deleted object's related rows are gone before its last record is
         # written: what it had is in the record before.
         source = previous if record.history_type == "-" and previous else record
@@ -319,9 +322,11 @@ def _label(model_field) -> str:
     return name[:1].upper() + name[1:]
 
 
-def _display(model_field, value) -> str:
+def _display(model_field, value, is_phone: bool = False) -> str:
     if value is None or value == "":
         return EMPTY
+    if is_phone:
+        return format_phone_number(value)
     if isinstance(model_field, CountryField):
         return str(getattr(value, "name", "") or value)
     if model_field.choices:
@@ -330,4 +335,8 @@ def _display(model_field, value) -> str:
         return "yes" if value else "no"
     if isinstance(value, datetime):
         return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, date):
+        return formats.date_format(value, "DATE_FORMAT")
+    if isinstance(value, Decimal):
+        return formats.number_format(value, force_grouping=True)
     return str(value)

@@ -9,10 +9,12 @@ from contacts.validators import (
     normalize_email_address,
     normalize_phone_number,
     normalize_website,
+    phone_type_warning,
 )
 from core.db import trigram_index
 from core.history import tracked_history
 from core.models import TimeStampedModel
+from core.phones import format_phone_number
 from customers.models import Customer
 from customers.selectors import customer_phone_region
 
@@ -228,7 +230,7 @@ class ContactDetail(TimeStampedModel):
     customer = models.ForeignKey(
         Customer, on_delete=models.CASCADE, related_name="contact_details"
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField("type", max_length=10, choices=Kind.choices)
     value = models.CharField(max_length=254)
     description = models.CharField(max_length=100, blank=True)
     # Set only by the primary rule (contacts.services), never by a person.
@@ -259,7 +261,14 @@ class ContactDetail(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.value}"
+        return f"{self.get_kind_display()}: {self.display_value}"
+
+    @property
+    def display_value(self) -> str:
+        """The value as people read it: a phone number in international format."""
+        if self.kind in self.PHONE_KINDS:
+            return format_phone_number(self.value)
+        return self.value
 
     def clean(self):
         # An unknown kind is refused at its field; its value cannot be read by it.
@@ -269,6 +278,13 @@ class ContactDetail(TimeStampedModel):
             self.value = self.normalized_value()
         except ValidationError as error:
             raise ValidationError({"value": error}) from error
+
+    def type_warning(self) -> str | None:
+        """A warning, not a refusal, for a stored number of the other kind: a mobile
+        number as Telephone, a landline number as Mobile Phone."""
+        if self.kind not in self.PHONE_KINDS:
+            return None
+        return phone_type_warning(kind=self.kind, value=self.value)
 
     def normalized_value(self) -> str:
         if self.kind == self.Kind.EMAIL:

@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet, _get_foreign_key
 from django.urls import reverse
@@ -126,6 +126,13 @@ class CustomerAdmin(HistoryAdmin):
         if not change:
             obj.number = customer_number_next()
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        # An inline of an app above may warn about what it saved (contacts: a mobile
+        # number typed as Telephone): said after the save, never refusing it.
+        for warning in getattr(formset, "warnings", ()):
+            self.message_user(request, warning, messages.WARNING)
 
 
 def register_customer_inline(inline: type[admin.options.InlineModelAdmin]) -> None:

@@ -64,7 +64,7 @@ class Address(TimeStampedModel):
     customer = models.ForeignKey(
         Customer, on_delete=models.CASCADE, related_name="addresses"
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField("type", max_length=10, choices=Kind.choices)
     street_line_1 = models.CharField("street", max_length=200)
     street_line_2 = models.CharField("street (line 2)", max_length=200, blank=True)
     postal_code = models.CharField(max_length=20, blank=True)

@@ -265,6 +265,8 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Amsterdam")
 USE_I18N = True
 USE_TZ = True
+# Dates and times in one format per language (config/formats/en: "9 Feb 2026, 14:05").
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -290,15 +292,43 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 PHONENUMBER_DB_FORMAT = "E164"
 PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 
+# The currency a new sales order or invoice starts with (ISO 4217 code).
+DEFAULT_CURRENCY = os.environ.get("DEFAULT_CURRENCY", "EUR")
+
 # Whether email addresses are checked against DNS when saved. Off by default: the
 # check needs network access and a slow resolver would slow every save.
 CONTACTS_EMAIL_CHECK_DELIVERABILITY = env_bool(
     "CONTACTS_EMAIL_CHECK_DELIVERABILITY", False
 )
 
+# Each line is printed once. Django's own `django` logger would print its lines a
+# second time with DEBUG on (its console handler, then the root's), so it keeps none
+# and passes its lines up to the root's handler. `django.server` (runserver's request
+# lines) prints them itself, with their time, and passes nothing up.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
 }

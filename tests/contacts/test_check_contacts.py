@@ -65,8 +65,14 @@ def test_it_reports_stored_numbers_that_are_no_longer_valid():
 
     error, out, _ = run_failing("check_contacts")
 
-    assert "C00001 contact Old Number: +3161234: Enter a valid phone number." in out
-    assert "C00001 Mobile Phone: +999123456: Enter a valid phone number." in out
+    assert (
+        "C00001 contact Old Number: +3161234: This is a mobile number in Netherlands "
+        "(+31) with 4 digits too few." in out
+    )
+    assert (
+        "C00001 Mobile Phone: +999123456: No country has this calling code: check "
+        "the digits after the +." in out
+    )
     assert "+31612345678" not in out
     assert "2 problem(s) found." in str(error)
 

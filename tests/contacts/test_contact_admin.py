@@ -316,6 +316,43 @@ def test_the_admin_pages_open(admin_client, url_name):
     assert admin_client.get(reverse(url_name), {"q": "a"}).status_code == 200
 
 
+def test_the_admin_shows_stored_numbers_formatted_and_keeps_them_on_save(
+    admin_client,
+):
+    from contacts.models import ContactDetail
+    from contacts.services import contact_detail_create
+
+    customer = CustomerFactory()
+    billing_address(customer, country="NL")
+    contact = ContactFactory(customer=customer, phone="+31612345678")
+    detail = contact_detail_create(
+        customer=customer, kind="telephone", value="020 123 4567"
+    )
+    url = reverse("admin:contacts_contact_change", args=[contact.pk])
+    page = admin_client.get(url).content.decode()
+    assert 'value="+31 6 12345678"' in page
+    detail_page = admin_client.get(
+        reverse("admin:contacts_contactdetail_change", args=[detail.pk])
+    ).content.decode()
+    assert 'value="+31 20 123 4567"' in detail_page
+    listing = admin_client.get(reverse("admin:contacts_contactdetail_changelist"))
+    assert "+31 20 123 4567" in listing.content.decode()
+    customer_page = admin_client.get(
+        reverse("admin:customers_customer_change", args=[customer.pk])
+    ).content.decode()
+    assert "Telephone: +31 20 123 4567" in customer_page
+    assert "+31201234567" not in customer_page.replace('href="tel:', "")
+
+    response = admin_client.post(
+        url,
+        contact_form(customer, first_name=contact.first_name, phone="+31 6 12345678"),
+    )
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.phone == "+31612345678"
+    assert ContactDetail.objects.get().value == "+31201234567"
+
+
 def test_the_admin_keeps_the_possible_duplicates_current(admin_client):
     from contacts.models import PossibleDuplicate
     from contacts.services import contact_create

@@ -132,3 +132,18 @@ def test_a_dry_run_writes_nothing(tmp_path, dutch):
 
     assert not ContactDetail.objects.exists()
     assert "Nothing was written." in out
+
+
+def test_a_number_of_the_other_kind_does_not_stop_an_import(tmp_path, dutch):
+    path = write_csv(
+        tmp_path / "details.csv",
+        HEADER + "C00001,telephone,06 12345678,\nC00001,mobile,020 1234567,\n",
+    )
+
+    out, _ = run("import_contact_details", str(path))
+
+    assert dict(ContactDetail.objects.values_list("kind", "value")) == {
+        "telephone": "+31612345678",
+        "mobile": "+31201234567",
+    }
+    assert "2 written, 0 refused" in out
