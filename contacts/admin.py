@@ -15,7 +15,7 @@ from contacts.models import (
     ContactRole,
     NotDuplicate,
 )
-from core.admin import HistoryAdmin, LabelledTabularInline
+from core.admin import HistoryAdmin, LabelledTabularInline, VersionedAdminForm
 from core.phones import format_phone_number
 from customers.admin import register_customer_inline
 
@@ -25,7 +25,7 @@ def _roles_display(contact: Contact) -> str:
     return ", ".join(role.name for role in contact.roles.all())
 
 
-class PhoneShownFormattedForm(forms.ModelForm):
+class PhoneShownFormattedForm(VersionedAdminForm):
     """Shows a stored number as people read it (`+31 6 12345678`), not in E.164;
     a save reads it back through the model's rules, and an unchanged number is not
     a change."""

@@ -30,9 +30,6 @@ class ContactForm(ModelForm):
         required=False,
         help_text="A contact can have several roles.",
     )
-    # The contact's version when the form was opened (contacts.services.
-    # contact_update refuses a save based on a contact that changed since).
-    version = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Contact
@@ -70,8 +67,6 @@ class ContactForm(ModelForm):
                 self.fields[name].required = True
         if "phone" in self.fields and self.instance.phone and not self.is_bound:
             self.initial["phone"] = format_phone_number(self.instance.phone)
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
 
 
 # The window's primary fields carry the card's words: Email Address, Telephone,

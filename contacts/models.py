@@ -181,12 +181,6 @@ class Contact(TimeStampedModel):
     def full_name(self) -> str:
         return " ".join(part for part in (self.first_name, self.last_name) if part)
 
-    @property
-    def version(self) -> str:
-        """What a form opened on this contact carries, so a save (or a merge) based
-        on values that changed since is refused instead of overwriting them."""
-        return self.updated_at.isoformat() if self.updated_at else ""
-
     def clean(self):
         errors = {}
         settings = self.field_settings or ContactFieldSettings.load()

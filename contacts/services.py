@@ -26,6 +26,7 @@ from contacts.models import (
 )
 from contacts.selectors import contact_card_version, outliving_relations
 from core.history import step_reason
+from core.services import GONE, STALE, EditConflict
 from customers.models import Customer
 from customers.selectors import customers_with_phone_region
 
@@ -60,7 +61,7 @@ def contact_create(
     return contact
 
 
-class ContactChanged(ValidationError):
+class ContactChanged(EditConflict):
     """The contact changed, or is gone (deleted, merged), since the form was opened."""
 
 
@@ -84,7 +85,7 @@ def _lock_contacts(contacts: Collection[Contact]) -> dict[int, Contact]:
         .order_by("pk")
     }
     if len(stored) < len({contact.pk for contact in contacts}):
-        raise ContactChanged(GONE_CONTACT_MESSAGE, code="contact_gone")
+        raise ContactChanged(GONE_CONTACT_MESSAGE, code=GONE)
     return stored
 
 
@@ -106,7 +107,7 @@ def contact_update(
     _lock_customers([contact.customer_id])
     stored = _lock_contacts([contact])[contact.pk]
     if version is not None and stored.version != version:
-        raise ContactChanged(STALE_CONTACT_MESSAGE, code="stale_contact")
+        raise ContactChanged(STALE_CONTACT_MESSAGE, code=STALE)
     # The change is applied to the row as stored now, not to the caller's copy: a
     # field the caller did not change keeps what another writer stored meanwhile.
     if (

@@ -116,9 +116,8 @@ class ContactCreateView(WarnSharedMixin, ContactMixin, CreateView):
         return kwargs
 
     def save(self, form):
-        data = dict(form.cleaned_data)
+        data = form.model_data()
         roles = data.pop("roles")
-        data.pop("version", None)
         return services.contact_create(customer=self.customer, roles=roles, **data)
 
 
@@ -132,32 +131,10 @@ class ContactUpdateView(WarnSharedMixin, ContactMixin, UpdateView):
         return contact
 
     def save(self, form):
-        data = dict(form.cleaned_data)
+        data = form.model_data()
         roles = data.pop("roles")
-        version = data.pop("version", None) or None
         return services.contact_update(
-            contact=self.object, data=data, roles=roles, version=version
-        )
-
-    def form_invalid(self, form):
-        stale = [
-            error
-            for error in form.non_field_errors().as_data()
-            if error.code in ("stale_contact", "contact_gone")
-        ]
-        if not stale:
-            return super().form_invalid(form)
-        if stale[0].code == "contact_gone":
-            messages.error(self.request, stale[0].message)
-            return HttpResponseRedirect(self.get_success_url())
-        # Another save came first: the form again with the current values, so the
-        # user sees them before changing anything.
-        self.object = self.get_object()
-        return self.render_to_response(
-            self.get_context_data(
-                form=self.get_form_class()(instance=self.object),
-                stale_message=stale[0].message,
-            )
+            contact=self.object, data=data, roles=roles, version=form.opened_version()
         )
 
 

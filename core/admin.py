@@ -1,18 +1,69 @@
+from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.models import NumberSequence
+from core.services import EditConflict, lock_unchanged
+
+
+class VersionedAdminForm(forms.ModelForm):
+    """An admin form that refuses to save over a row someone changed since the form
+    was opened (core.services.lock_unchanged), as the application's forms do.
+
+    The check locks the row and runs last, after the form's own checks (which may
+    lock a related row first: a document's contact), inside the transaction in
+    which the admin saves, so the row stays as checked until it is saved.
+    """
+
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = getattr(self.instance, "version", "")
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.instance.pk and not self.errors:
+            try:
+                lock_unchanged(
+                    self.instance, version=self.cleaned_data.get("version") or None
+                )
+            except EditConflict as conflict:
+                self.add_error(
+                    None,
+                    ValidationError(
+                        f"{conflict.message % (conflict.params or {})} Reload the "
+                        "page to see the current values.",
+                        code=conflict.code,
+                    ),
+                )
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    """The admin of a model with history: its history can be read, never reverted.
+    """The admin of a model with history: its history can be read, never reverted,
+    and a save over a row that changed since the form opened is refused.
 
     SIMPLE_HISTORY_REVERT_DISABLED only hides the Revert button; the past version's
     form would still save when posted to. This refuses the post as well, so the
     history stays what happened.
     """
+
+    form = VersionedAdminForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or any(
+            "version" in fieldset[1]["fields"] for fieldset in fieldsets
+        ):
+            return fieldsets
+        first, options = fieldsets[0]
+        return [
+            (first, {**options, "fields": [*options["fields"], "version"]}),
+            *fieldsets[1:],
+        ]
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":

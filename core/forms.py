@@ -11,9 +11,27 @@ class ModelForm(forms.ModelForm):
     crash (Django's `add_error` raises for a field the form lacks).
     """
 
+    # The row's version when the form was opened (TimeStampedModel.version); the
+    # services refuse a save based on a row that changed since (lock_unchanged).
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = getattr(self.instance, "version", "")
+
+    def model_data(self) -> dict:
+        """The cleaned values of the model's fields, for a service."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name != "version"
+        }
+
+    def opened_version(self) -> str | None:
+        """The version the form was opened on; None for a new row."""
+        return self.cleaned_data.get("version") or None
 
     def add_error(self, field, error):
         if field is None and (isinstance(error, dict) or hasattr(error, "error_dict")):

@@ -17,6 +17,13 @@ class TimeStampedModel(models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def version(self) -> str:
+        """What a form opened on this row carries, so a save based on values that
+        changed since is refused instead of overwriting them (core.services.
+        lock_unchanged)."""
+        return self.updated_at.isoformat() if self.updated_at else ""
+
     def full_clean(self, exclude=None, validate_unique=True, validate_constraints=True):
         """The model's own rules, and two that hold for every text of every model, so
         the forms, the admin, the services, the imports and the commands all apply

@@ -1,7 +1,38 @@
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import F
 
 from core.models import NumberSequence
+
+STALE = "stale"
+GONE = "gone"
+STALE_MESSAGE = (
+    "Someone else changed this %(object)s since you opened it, so nothing was saved. "
+    "Review the current values below and make your changes again."
+)
+GONE_MESSAGE = "This %(object)s no longer exists: someone else deleted it."
+
+
+class EditConflict(ValidationError):
+    """What a form was opened on changed since (code `stale`) or is gone (code
+    `gone`): the save is refused, so nobody overwrites values they have not seen.
+    Views based on core.views.ServiceFormMixin show the current values again."""
+
+
+def lock_unchanged(instance: models.Model, *, version: str | None) -> models.Model:
+    """Lock the instance's row and return it as stored now.
+
+    `version` is the row's `version` when the form was opened (None: not checked,
+    for writers without a form). A row changed since, or gone, raises EditConflict.
+    """
+    model = type(instance)
+    stored = model._default_manager.select_for_update().filter(pk=instance.pk).first()
+    what = {"object": model._meta.verbose_name}
+    if stored is None:
+        raise EditConflict(GONE_MESSAGE, code=GONE, params=what)
+    if version is not None and stored.version != version:
+        raise EditConflict(STALE_MESSAGE, code=STALE, params=what)
+    return stored
 
 
 @transaction.atomic

@@ -8,6 +8,8 @@ from django.db import models
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 
+from core.services import GONE, STALE
+
 
 class ServiceFormMixin(SuccessMessageMixin):
     """A form view whose valid form is saved by a service (`save`), not by the form.
@@ -39,6 +41,34 @@ class ServiceFormMixin(SuccessMessageMixin):
 
     def get_success_message(self, cleaned_data):
         return self.success_message % {**cleaned_data, "object": self.object}
+
+    def form_invalid(self, form):
+        conflict = next(
+            (
+                error
+                for error in form.non_field_errors().as_data()
+                if error.code in (STALE, GONE)
+            ),
+            None,
+        )
+        if conflict is None:
+            return super().form_invalid(form)
+        message = conflict.message % (conflict.params or {})
+        if conflict.code == GONE:
+            messages.error(self.request, message)
+            return HttpResponseRedirect(self.get_success_url())
+        # Another save came first: the form again with the values stored now, so
+        # the user sees them before changing anything.
+        self.object = self.get_object()
+        kwargs = self.get_form_kwargs()
+        kwargs.pop("data", None)
+        kwargs.pop("files", None)
+        kwargs["instance"] = self.object
+        return self.render_to_response(
+            self.get_context_data(
+                form=self.get_form_class()(**kwargs), stale_message=message
+            )
+        )
 
 
 class ParentScopedMixin(PermissionRequiredMixin):

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from core.services import sequence_next_value
+from core.services import lock_unchanged, sequence_next_value
 from customers.models import ONE_BILLING_ADDRESS_CODE, Address, Customer
 
 CUSTOMER_NUMBER_SEQUENCE = "customer"
@@ -33,7 +33,11 @@ def customer_create(*, name: str, is_active: bool = True, notes: str = "") -> Cu
 
 
 @transaction.atomic
-def customer_update(*, customer: Customer, data: dict[str, Any]) -> Customer:
+def customer_update(
+    *, customer: Customer, data: dict[str, Any], version: str | None = None
+) -> Customer:
+    """Change a customer. `version`: see core.services.lock_unchanged."""
+    lock_unchanged(customer, version=version)
     _apply(customer, data)
     customer.full_clean()
     customer.save()
@@ -73,7 +77,11 @@ def address_create(*, customer: Customer, **fields: Any) -> Address:
 
 
 @transaction.atomic
-def address_update(*, address: Address, data: dict[str, Any]) -> Address:
+def address_update(
+    *, address: Address, data: dict[str, Any], version: str | None = None
+) -> Address:
+    """Change an address. `version`: see core.services.lock_unchanged."""
+    lock_unchanged(address, version=version)
     return _address_save(_apply(address, data))
 
 

@@ -114,7 +114,7 @@ class CustomerCreateView(PermissionRequiredMixin, ServiceFormMixin, CreateView):
     success_message = "Customer %(object)s was created."
 
     def save(self, form):
-        return services.customer_create(**form.cleaned_data)
+        return services.customer_create(**form.model_data())
 
 
 class CustomerUpdateView(PermissionRequiredMixin, ServiceFormMixin, UpdateView):
@@ -126,7 +126,11 @@ class CustomerUpdateView(PermissionRequiredMixin, ServiceFormMixin, UpdateView):
     success_message = "Customer %(name)s was saved."
 
     def save(self, form):
-        return services.customer_update(customer=self.object, data=form.cleaned_data)
+        return services.customer_update(
+            customer=self.object,
+            data=form.model_data(),
+            version=form.opened_version(),
+        )
 
 
 class CustomerDetailView(CustomerPageMixin, TemplateView):
@@ -176,7 +180,7 @@ class AddressCreateView(AddressMixin, CreateView):
     success_message = "The address was added."
 
     def save(self, form):
-        return services.address_create(customer=self.customer, **form.cleaned_data)
+        return services.address_create(customer=self.customer, **form.model_data())
 
 
 class AddressUpdateView(AddressMixin, UpdateView):
@@ -184,7 +188,11 @@ class AddressUpdateView(AddressMixin, UpdateView):
     success_message = "The address was saved."
 
     def save(self, form):
-        return services.address_update(address=self.object, data=form.cleaned_data)
+        return services.address_update(
+            address=self.object,
+            data=form.model_data(),
+            version=form.opened_version(),
+        )
 
 
 class AddressDeleteView(AddressMixin, DeleteView):

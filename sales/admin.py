@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from core.admin import HistoryAdmin
+from core.admin import HistoryAdmin, VersionedAdminForm
 from core.money import currency_choices, default_currency
 from core.phones import format_phone_number
 from sales import services
@@ -26,7 +26,7 @@ class SendingInline(admin.TabularInline):
         return False
 
 
-class DocumentAdminForm(forms.ModelForm):
+class DocumentAdminForm(VersionedAdminForm):
     """Locks the chosen contact while the form is checked (`document_contact_lock`).
 
     The admin checks the form and saves it in one transaction, so the lock holds

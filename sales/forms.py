@@ -44,7 +44,7 @@ class DocumentForm(ModelForm):
         """The cleaned data without the contact, for the services."""
         return {
             name: value
-            for name, value in self.cleaned_data.items()
+            for name, value in self.model_data().items()
             if name != "contact"
         }
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import formats
 
 from contacts.models import Contact
-from core.services import sequence_next_value
+from core.services import lock_unchanged, sequence_next_value
 from customers.models import Customer
 from sales.models import SalesDocument, Sending, sending_field_for
 from sales.selectors import Recipient, document_recipients
@@ -96,7 +96,11 @@ _KEEP = object()
 
 @transaction.atomic
 def document_update(
-    *, document: D, data: dict[str, Any], contact: Contact | None | object = _KEEP
+    *,
+    document: D,
+    data: dict[str, Any],
+    contact: Contact | None | object = _KEEP,
+    version: str | None = None,
 ) -> D:
     """Change a document's fields and, when `contact` is given, its assigned contact
     (else it keeps the one it has).
@@ -104,7 +108,9 @@ def document_update(
     The snapshot is taken again only when the assigned contact changes; saving the same
     contact keeps the copy made when it was assigned. Unassigning clears it. The
     contact is locked and read again either way (`document_contact_lock`): a
-    contact deleted meanwhile is refused, never written back.
+    contact deleted meanwhile is refused, never written back. Then the document is
+    locked (the order every writer takes: contact, then document); a document
+    changed since `version` is refused (core.services.lock_unchanged).
     """
     for field, value in data.items():
         setattr(document, field, value)
@@ -112,6 +118,7 @@ def document_update(
         # By its key: the instance may hold a copy of a contact deleted since.
         contact = Contact(pk=document.contact_id) if document.contact_id else None
     contact = document_contact_lock(contact=contact)
+    lock_unchanged(document, version=version)
     stored_contact_id = (
         type(document)
         .objects.filter(pk=document.pk)

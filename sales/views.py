@@ -191,6 +191,7 @@ class DocumentUpdateView(DocumentFormMixin, UpdateView):
             document=self.object,
             data=form.document_fields(),
             contact=form.cleaned_data["contact"],
+            version=form.opened_version(),
         )
 
 
