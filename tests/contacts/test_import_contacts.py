@@ -295,7 +295,7 @@ def test_a_missing_file_is_a_clear_error(tmp_path):
 def test_progress_is_reported_in_plain_lines_when_not_on_a_terminal(
     tmp_path, dutch, monkeypatch
 ):
-    monkeypatch.setattr("contacts.imports.PROGRESS_EVERY", 3)
+    monkeypatch.setattr("core.csvio.PROGRESS_EVERY", 3)
     rows = "".join(f"C00001,P{n},,,,,,\n" for n in range(7))
     path = write_csv(tmp_path / "contacts.csv", HEADER + rows)
 
@@ -303,18 +303,3 @@ def test_progress_is_reported_in_plain_lines_when_not_on_a_terminal(
 
     assert "4 rows read" in err
     assert "\r" not in err
-
-
-def test_on_a_terminal_progress_is_a_bar_redrawn_in_place():
-    from io import StringIO
-
-    from django.core.management.base import OutputWrapper
-
-    from contacts.imports import Progress
-
-    out = StringIO()
-    progress = Progress(OutputWrapper(out), tty=True, total_bytes=200)
-    progress.update(rows=500, position=100)
-    progress.finish()
-
-    assert out.getvalue() == "\r[###############---------------]  50%  500 rows\n"

@@ -4,11 +4,12 @@ import argparse
 
 from django.core.management.base import BaseCommand, CommandError
 
-from contacts.imports import BATCH_SIZE, CsvImport, ImportFileError
+from contacts.csv_rows import CustomerRows
+from core.csvio import BATCH_SIZE, CsvImport, ImportFileError
 
 
 class ImportCommand(BaseCommand):
-    importer: type[CsvImport]
+    rows: type[CustomerRows]
     what = "rows"
 
     def add_arguments(self, parser):
@@ -34,14 +35,16 @@ class ImportCommand(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        importer = self.importer(
+        batch_size = max(1, options["batch_size"])
+        importer = CsvImport(
+            adapter=self.rows(batch_size=batch_size),
             path=options["file"],
             stderr=self.stderr,
             dry_run=options["dry_run"],
             skip_invalid=options["skip_invalid"],
             errors_path=options["errors"],
             progress_tty=self.stderr.isatty(),
-            batch_size=max(1, options["batch_size"]),
+            batch_size=batch_size,
         )
         try:
             result = importer.run()

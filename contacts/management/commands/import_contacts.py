@@ -1,4 +1,4 @@
-from contacts.imports import ContactImport
+from contacts.csv_rows import ContactRows
 from contacts.management.commands._csv_import import ImportCommand
 
 
@@ -9,5 +9,5 @@ class Command(ImportCommand):
         "names or codes separated by |). Customers are matched by number; phone "
         "numbers are read with the customer's billing country."
     )
-    importer = ContactImport
+    rows = ContactRows
     what = "contacts"

@@ -1,14 +1,12 @@
-"""Reading contact persons and contact details from CSV files: the engine behind the
-`import_contacts` and `import_contact_details` commands.
+"""Reading and writing CSV files in management commands, for any kind of row.
+
+This module knows nothing of the rows it moves: an adapter (see `RowAdapter`) says
+what a row is. It lives in `core`, the lowest app, so that any app can import or
+export its rows this way without depending on the app that first needed it.
 
 The files are UTF-8 (with or without a byte order mark), comma- or
-semicolon-separated (the header line decides), with a header row naming the columns
-below; the export commands write the same columns, so an export re-imports unchanged.
-
-Every row is validated by the model's own `full_clean()` (required fields, email,
-phone read with the billing country, website) and written through the bulk services
-in `contacts.services` (history, primary rules). Nothing here is a rule of its own;
-it only reads, batches and reports.
+semicolon-separated (the header line decides), with a header row naming the columns;
+headings are read as people write them (`First name`, `first-name`, `first_name`).
 
 How "a file with a refused row writes nothing" goes with streaming: the file is read
 once, in batches, inside one transaction. Valid batches are written as they come, so
@@ -16,7 +14,7 @@ memory holds one batch whatever the length of the file; the first refused row st
 the writing (the rest is still read, to report every refused row), and at the end the
 transaction is rolled back. Reading the file twice (check, then write) would parse and
 validate every row twice; this way a clean file, the usual case, costs one pass.
-`--skip-invalid` keeps writing the valid rows and commits; `--dry-run` never writes.
+`skip_invalid` keeps writing the valid rows and commits; `dry_run` never writes.
 """
 
 import csv
@@ -26,40 +24,41 @@ import os
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
-from contacts.models import Contact, ContactDetail, ContactFieldSettings, ContactRole
-from contacts.services import contact_details_bulk_create, contacts_bulk_create
-from customers.models import Customer
-from customers.selectors import customers_with_phone_region
-
-CONTACT_COLUMNS = (
-    "customer_number",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "job_title",
-    "department",
-    "roles",
-)
-DETAIL_COLUMNS = ("customer_number", "kind", "value", "description")
-ROLE_SEPARATOR = "|"
 # The column the errors file adds; an errors file, once fixed, re-imports as it is.
 ERROR_COLUMN = "error"
 BATCH_SIZE = 1000
-# Customers are looked up once per batch and kept; past this many the cache starts
-# afresh, so a file touching every customer still keeps memory flat.
-CUSTOMER_CACHE_LIMIT = 20_000
 # Away from a terminal, a progress line every so many rows.
 PROGRESS_EVERY = 10_000
 
 
 class ImportFileError(Exception):
     """The file as a whole cannot be read: not UTF-8, no header, unknown columns."""
+
+
+class RowAdapter(Protocol):
+    """What one kind of row is. The importer reads, batches and reports; the adapter
+    turns a record (column name → stripped text) into an object and writes objects."""
+
+    # Every column the file may have, in the order an export writes them.
+    columns: tuple[str, ...]
+    # The columns the header must have.
+    required_columns: tuple[str, ...]
+
+    def begin_batch(self, records: Sequence[dict[str, str]]) -> None:
+        """Read what the batch's rows refer to (their customers, say) in one go, so
+        that `build` asks the database nothing per row."""
+
+    def build(self, record: dict[str, str]) -> Any:
+        """A validated, unsaved object for the row; `ValidationError` if refused,
+        keyed by column name."""
+
+    def write(self, objects: Sequence[Any]) -> None:
+        """Write a batch of objects `build` returned."""
 
 
 def column_name(heading: str) -> str:
@@ -117,15 +116,13 @@ class Progress:
 
 
 class CsvImport:
-    """Reads a file in batches, validates each row, writes the valid ones and reports
-    the refused ones (stderr and the errors file). Subclasses say what a row is."""
-
-    columns: tuple[str, ...] = ()
-    required_columns: tuple[str, ...] = ()
+    """Reads a file in batches, has the adapter build and write the valid rows, and
+    reports the refused ones (stderr and the errors file)."""
 
     def __init__(
         self,
         *,
+        adapter: RowAdapter,
         path: str,
         stderr,
         dry_run: bool = False,
@@ -134,6 +131,7 @@ class CsvImport:
         progress_tty: bool = False,
         batch_size: int = BATCH_SIZE,
     ):
+        self.adapter = adapter
         self.path = path
         self.stderr = stderr
         self.dry_run = dry_run
@@ -142,18 +140,6 @@ class CsvImport:
         self.progress_tty = progress_tty
         self.batch_size = batch_size
         self.result = ImportResult(dry_run=dry_run)
-        self._customers: dict[str, Customer] = {}
-
-    # What a row is: subclasses.
-
-    def build(self, record: dict[str, str], customer: Customer) -> Any:
-        """A validated, unsaved object for the row; ValidationError if refused."""
-        raise NotImplementedError
-
-    def write(self, objects: Sequence[Any]) -> None:
-        raise NotImplementedError
-
-    # The run.
 
     def run(self) -> ImportResult:
         started = time.monotonic()
@@ -222,29 +208,30 @@ class CsvImport:
             progress.update(rows=self.result.read, position=raw.tell())
 
     def _read_header(self, header: list[str]) -> None:
+        columns = self.adapter.columns
         names = [column_name(heading) for heading in header]
         unknown = [
             heading
             for heading, name in zip(header, names, strict=True)
-            if name not in self.columns and name != ERROR_COLUMN
+            if name not in columns and name != ERROR_COLUMN
         ]
         if unknown:
             raise ImportFileError(
                 f"Unknown column(s) in the header: {', '.join(unknown)}. "
-                f"The columns are: {', '.join(self.columns)}."
+                f"The columns are: {', '.join(columns)}."
             )
         repeated = sorted({name for name in names if names.count(name) > 1})
         if repeated:
             raise ImportFileError(
                 f"Column(s) named twice in the header: {', '.join(repeated)}."
             )
-        missing = [name for name in self.required_columns if name not in names]
+        missing = [name for name in self.adapter.required_columns if name not in names]
         if missing:
             raise ImportFileError(
                 f"The header lacks the column(s): {', '.join(missing)}."
             )
         self._width = len(names)
-        self._index = {name: i for i, name in enumerate(names) if name in self.columns}
+        self._index = {name: i for i, name in enumerate(names) if name in columns}
         self._error_index = names.index(ERROR_COLUMN) if ERROR_COLUMN in names else None
 
     def _open_errors_file(self, header: list[str]):
@@ -263,25 +250,11 @@ class CsvImport:
             for name, i in self._index.items()
         }
 
-    def _load_customers(self, numbers: Iterable[str]) -> None:
-        wanted = {number for number in numbers if number} - self._customers.keys()
-        if not wanted:
-            return
-        if len(self._customers) + len(wanted) > CUSTOMER_CACHE_LIMIT:
-            self._customers = {}
-        # One query for the batch; each customer carries its billing country, so
-        # reading the phone numbers of its rows asks nothing more.
-        for customer in customers_with_phone_region().filter(number__in=wanted):
-            self._customers[customer.number] = customer
-
     def _process(self, batch: list[tuple[int, list[str]]]) -> None:
-        number_at = self._index.get("customer_number")
-        self._load_customers(
-            values[number_at].strip() for _, values in batch if number_at < len(values)
-        )
+        records = [self._record(values) for _, values in batch]
+        self.adapter.begin_batch(records)
         valid = []
-        for line, values in batch:
-            record = self._record(values)
+        for (line, values), record in zip(batch, records, strict=True):
             errors: list[tuple[str, str]] = []
             if len(values) > self._width and any(
                 value.strip() for value in values[self._width :]
@@ -293,20 +266,9 @@ class CsvImport:
                         f"{self._width} columns.",
                     )
                 )
-            number = record["customer_number"]
-            customer = self._customers.get(number)
-            if customer is None:
-                errors.append(
-                    (
-                        "customer_number",
-                        f"No customer has the number {number}."
-                        if number
-                        else "This field is required.",
-                    )
-                )
-            if not errors:
+            else:
                 try:
-                    valid.append(self.build(record, customer))
+                    valid.append(self.adapter.build(record))
                 except ValidationError as error:
                     errors.extend(error_messages(error))
             if errors:
@@ -316,7 +278,7 @@ class CsvImport:
             and not self.dry_run
             and (self.skip_invalid or not self.result.refused)
         ):
-            self.write(valid)
+            self.adapter.write(valid)
             self.result.written += len(valid)
 
     def _refuse(self, line: int, values: list[str], errors: list[tuple[str, str]]):
@@ -381,100 +343,19 @@ class _ErrorsFile:
         self.writer.writerow([*kept, f"Line {line}: {described}"])
 
 
-class ContactImport(CsvImport):
-    """Contact persons: one row each, roles by name or code separated by `|`."""
+def write_csv(
+    file: TextIO,
+    *,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    lineterminator: str = "\r\n",
+) -> None:
+    """Write the header and the rows, streaming: one row in memory at a time.
 
-    columns = CONTACT_COLUMNS
-    required_columns = ("customer_number", "first_name")
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        # Read once for the whole file, not once per row.
-        self.field_settings = ContactFieldSettings.load()
-        self.roles: dict[str, ContactRole] = {}
-        self.role_names = []
-        for role in ContactRole.objects.all():
-            self.roles[role.code.lower()] = role
-            self.roles[role.name.lower()] = role
-            self.role_names.append(role.name)
-
-    def build(self, record, customer):
-        contact = Contact(
-            customer=customer,
-            **{
-                name: record.get(name, "")
-                for name in (
-                    "first_name",
-                    "last_name",
-                    "email",
-                    "phone",
-                    "job_title",
-                    "department",
-                )
-            },
-        )
-        contact.field_settings = self.field_settings
-        errors: dict[str, list[ValidationError]] = {}
-        roles, unknown = self._roles(record.get("roles", ""))
-        if unknown:
-            errors["roles"] = [
-                ValidationError(
-                    f"Unknown role(s): {', '.join(unknown)}. The roles are: "
-                    f"{', '.join(self.role_names)}.",
-                    code="unknown_role",
-                )
-            ]
-        try:
-            # The customer was just read by its number: checking that it exists
-            # again would cost a query per row.
-            contact.full_clean(exclude=["customer"])
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        if errors:
-            raise ValidationError(errors)
-        return contact, roles
-
-    def _roles(self, text: str) -> tuple[list[ContactRole], list[str]]:
-        roles, unknown = [], []
-        for part in text.split(ROLE_SEPARATOR):
-            part = part.strip()
-            if not part:
-                continue
-            role = self.roles.get(part.lower())
-            if role is None:
-                unknown.append(part)
-            elif role not in roles:
-                roles.append(role)
-        return roles, unknown
-
-    def write(self, objects):
-        contacts_bulk_create(contacts=objects, batch_size=self.batch_size)
-
-
-class ContactDetailImport(CsvImport):
-    """Contact details: kind (email, telephone, mobile, website, or the names on the
-    contact card), value, description. The primary flags come from the primary rule."""
-
-    columns = DETAIL_COLUMNS
-    required_columns = ("customer_number", "kind", "value")
-
-    kinds = {
-        **{kind.lower(): kind for kind in ContactDetail.Kind.values},
-        **{str(label).lower(): kind for kind, label in ContactDetail.Kind.choices},
-    }
-
-    def build(self, record, customer):
-        kind = record["kind"]
-        detail = ContactDetail(
-            customer=customer,
-            kind=self.kinds.get(kind.lower(), kind),
-            value=record["value"],
-            description=record.get("description", ""),
-        )
-        # The customer was just read by its number; the primary flag is set by the
-        # primary rule when the batch is written.
-        detail.full_clean(exclude=["customer"])
-        return detail
-
-    def write(self, objects):
-        contact_details_bulk_create(details=objects, batch_size=self.batch_size)
+    `file` is a file opened with `newline=""` (CSV's own "\r\n" endings), or a
+    command's stdout with `lineterminator="\n"`: each row is one write ending in a
+    newline, so the command's output wrapper adds nothing to it.
+    """
+    writer = csv.writer(file, lineterminator=lineterminator)
+    writer.writerow(columns)
+    writer.writerows(rows)
