@@ -41,6 +41,8 @@ class CustomerRows:
 
     columns: tuple[str, ...] = ()
     required_columns: tuple[str, ...] = ()
+    # No contact or detail value spans lines.
+    multiline_columns: tuple[str, ...] = ()
 
     def __init__(self, *, batch_size: int = 1000):
         self.batch_size = batch_size

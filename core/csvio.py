@@ -15,13 +15,33 @@ the writing (the rest is still read, to report every refused row), and at the en
 transaction is rolled back. Reading the file twice (check, then write) would parse and
 validate every row twice; this way a clean file, the usual case, costs one pass.
 `skip_invalid` keeps writing the valid rows and commits; `dry_run` never writes.
+
+Cells a spreadsheet would run as formulas. A cell that starts with `=`, `+`, `-`,
+`@`, a tab or a carriage return is a formula to Excel, LibreOffice and Google Sheets
+(`=HYPERLINK(...)`, `-2+3+cmd|...`). Following OWASP's advice on CSV injection,
+`write_csv` wraps every cell in double quotes (so a `;` or `,` inside a value cannot
+start a new cell in a spreadsheet that splits on the other one), doubles the quotes
+inside, and puts a single quote before such a cell, which a spreadsheet takes as
+"this is text" and does not show. A plain number (`+31612345678`, `-5`) runs nothing
+and is left as it is, so phone numbers in E.164 still read as numbers. The importer
+takes exactly that quote off again (`restore_cell`), so an export re-imports
+unchanged; `'t Hart` and other values that merely start with a quote are read as
+they are.
+
+Broken files are refused, not guessed at: a quoted value that is never closed (which
+would swallow the rest of the file into one value) or a stray quote after a closing
+one refuses the whole file with its line number; a control character in a cell (a
+NUL byte, a tab, a line break in a column that is not multi-line) and a row with
+more or fewer values than the header refuse that row, at its line and column.
 """
 
 import csv
 import io
 import itertools
 import os
+import re
 import time
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
@@ -34,6 +54,10 @@ ERROR_COLUMN = "error"
 BATCH_SIZE = 1000
 # Away from a terminal, a progress line every so many rows.
 PROGRESS_EVERY = 10_000
+# A cell starting with one of these (after any quotes) is neutralised on export.
+_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+")
+_LINE_BREAKS = frozenset("\r\n")
 
 
 class ImportFileError(Exception):
@@ -48,6 +72,9 @@ class RowAdapter(Protocol):
     columns: tuple[str, ...]
     # The columns the header must have.
     required_columns: tuple[str, ...]
+    # The columns whose values may hold line breaks (other control characters are
+    # refused in every column).
+    multiline_columns: tuple[str, ...]
 
     def begin_batch(self, records: Sequence[dict[str, str]]) -> None:
         """Read what the batch's rows refer to (their customers, say) in one go, so
@@ -185,15 +212,27 @@ class CsvImport:
         if not header_line.strip():
             raise ImportFileError("The file is empty: it needs a header row.")
         self.delimiter = sniff_delimiter(header_line)
+        # Strict: a quote left open or followed by more than a delimiter is an
+        # error, not a value that runs on into the next lines.
         reader = csv.reader(
-            itertools.chain([header_line], text), delimiter=self.delimiter
+            itertools.chain([header_line], text),
+            delimiter=self.delimiter,
+            strict=True,
         )
         header = next(reader)
         self._read_header(header)
         with self._open_errors_file(header) as self._errors:
             batch: list[tuple[int, list[str]]] = []
             next_line = reader.line_num + 1
-            for values in reader:
+            while True:
+                try:
+                    values = next(reader, None)
+                except csv.Error as error:
+                    raise ImportFileError(
+                        _csv_error_message(error, line=next_line)
+                    ) from error
+                if values is None:
+                    break
                 line, next_line = next_line, reader.line_num + 1
                 if not any(value.strip() for value in values):
                     continue
@@ -246,31 +285,43 @@ class CsvImport:
 
     def _record(self, values: list[str]) -> dict[str, str]:
         return {
-            name: values[i].strip() if i < len(values) else ""
-            for name, i in self._index.items()
+            name: restore_cell(values[i].strip()) for name, i in self._index.items()
         }
 
-    def _process(self, batch: list[tuple[int, list[str]]]) -> None:
-        records = [self._record(values) for _, values in batch]
-        self.adapter.begin_batch(records)
-        valid = []
-        for (line, values), record in zip(batch, records, strict=True):
-            errors: list[tuple[str, str]] = []
-            if len(values) > self._width and any(
-                value.strip() for value in values[self._width :]
-            ):
-                errors.append(
-                    (
-                        "",
-                        f"This row has {len(values)} values; the header has "
-                        f"{self._width} columns.",
-                    )
+    def _shape_errors(self, values: list[str]) -> list[tuple[str, str]]:
+        """What is wrong with the row as text, before it means anything: its number
+        of values, and control characters in its cells."""
+        # Trailing empty values (a spreadsheet's trailing delimiters) are no values.
+        if len(values) < self._width or any(
+            value.strip() for value in values[self._width :]
+        ):
+            return [
+                (
+                    "",
+                    f"This row has {len(values)} values; the header has "
+                    f"{self._width} columns.",
                 )
-            else:
+            ]
+        multiline = self.adapter.multiline_columns
+        return [
+            (name, f"The value holds {problem}, which no value may hold.")
+            for name, i in self._index.items()
+            if (problem := _control_character(values[i], multiline=name in multiline))
+        ]
+
+    def _process(self, batch: list[tuple[int, list[str]]]) -> None:
+        checked = [(line, values, self._shape_errors(values)) for line, values in batch]
+        records = {
+            line: self._record(values) for line, values, errors in checked if not errors
+        }
+        self.adapter.begin_batch(list(records.values()))
+        valid = []
+        for line, values, errors in checked:
+            if not errors:
                 try:
-                    valid.append(self.adapter.build(record))
+                    valid.append(self.adapter.build(records[line]))
                 except ValidationError as error:
-                    errors.extend(error_messages(error))
+                    errors = error_messages(error)
             if errors:
                 self._refuse(line, values, errors)
         if (
@@ -286,6 +337,55 @@ class CsvImport:
         for column, message in errors:
             self.stderr.write(f"Line {line}, column {column or '-'}: {message}")
         self._errors.add(line, values, errors)
+
+
+def _control_character(value: str, *, multiline: bool) -> str:
+    """The first control character in the value, in words; "" when it has none."""
+    for character in value:
+        if unicodedata.category(character) != "Cc":
+            continue
+        if character in _LINE_BREAKS:
+            if not multiline:
+                return "a line break"
+        elif character == "\t":
+            return "a tab"
+        elif character == "\0":
+            return "a NUL byte"
+        else:
+            return f"the control character U+{ord(character):04X}"
+    return ""
+
+
+def _csv_error_message(error: csv.Error, *, line: int) -> str:
+    if "unexpected end of data" in str(error):
+        return (
+            f"Line {line}: a quoted value starts on this line and is never closed, "
+            "so the rest of the file would be read as that one value. Close the "
+            'quote, or write a quote inside a value twice (""). Nothing was written.'
+        )
+    if "expected after" in str(error):
+        return (
+            f"Line {line}: a quoted value is followed by more than a delimiter. A "
+            'quote inside a quoted value is written twice (""). Nothing was written.'
+        )
+    return f"Line {line}: the file is not valid CSV: {error}. Nothing was written."
+
+
+def neutralise_cell(value: Any) -> str:
+    """The cell as written to a CSV file: a quote before a value that a spreadsheet
+    would run as a formula (see the module's docstring)."""
+    text = "" if value is None else str(value)
+    if _FORMULA_START.match(text) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def restore_cell(text: str) -> str:
+    """The value of a cell `neutralise_cell` wrote: exactly its added quote taken
+    off. A value that merely starts with a quote (`'t Hart`) is left alone."""
+    if text.startswith("'") and _FORMULA_START.match(text, 1):
+        return text[1:]
+    return text
 
 
 def error_messages(error: ValidationError) -> list[tuple[str, str]]:
@@ -327,8 +427,10 @@ class _ErrorsFile:
             raise ImportFileError(
                 f"Cannot write the errors file {self.path}: {error.strerror}."
             ) from error
-        self.writer = csv.writer(self.file, delimiter=self.delimiter)
-        self.writer.writerow(self.header)
+        csv.writer(self.file, delimiter=self.delimiter).writerow(self.header)
+        self.writer = csv.writer(
+            self.file, delimiter=self.delimiter, quoting=csv.QUOTE_ALL
+        )
         return self
 
     def __exit__(self, *exc_info):
@@ -336,7 +438,12 @@ class _ErrorsFile:
         return False
 
     def add(self, line, values, errors):
-        kept = [values[i] if i < len(values) else "" for i in self.keep]
+        # The values as the importer read them, neutralised as an export is: a
+        # person opens this file in a spreadsheet to fix it.
+        kept = [
+            neutralise_cell(restore_cell(values[i].strip())) if i < len(values) else ""
+            for i in self.keep
+        ]
         described = "; ".join(
             f"{column}: {message}" if column else message for column, message in errors
         )
@@ -350,12 +457,13 @@ def write_csv(
     rows: Iterable[Sequence[Any]],
     lineterminator: str = "\r\n",
 ) -> None:
-    """Write the header and the rows, streaming: one row in memory at a time.
+    """Write the header and the rows, streaming: one row in memory at a time; every
+    cell quoted and neutralised (see the module's docstring).
 
     `file` is a file opened with `newline=""` (CSV's own "\r\n" endings), or a
     command's stdout with `lineterminator="\n"`: each row is one write ending in a
     newline, so the command's output wrapper adds nothing to it.
     """
-    writer = csv.writer(file, lineterminator=lineterminator)
+    writer = csv.writer(file, lineterminator=lineterminator, quoting=csv.QUOTE_ALL)
     writer.writerow(columns)
-    writer.writerows(rows)
+    writer.writerows([neutralise_cell(value) for value in row] for row in rows)

@@ -303,3 +303,106 @@ def test_progress_is_reported_in_plain_lines_when_not_on_a_terminal(
 
     assert "4 rows read" in err
     assert "\r" not in err
+
+
+@pytest.mark.parametrize("skip_invalid", [False, True])
+def test_an_unclosed_quote_refuses_the_file_at_its_line(tmp_path, dutch, skip_invalid):
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        HEADER
+        + "C00001,Jan,,,,,,\n"
+        + 'C00001,"Piet,Pietersen,,,,,\n'
+        + "C00001,Kees,,,,,,\n"
+        + "C00001,Klaas,,,,,,\n",
+    )
+
+    error, _, _ = run_failing("import_contacts", str(path), skip_invalid=skip_invalid)
+
+    assert error.returncode == 1
+    assert str(error).startswith("Line 3: a quoted value starts on this line and is")
+    assert "never closed" in str(error)
+    assert not Contact.objects.exists()
+
+
+def test_a_stray_quote_after_a_quoted_value_refuses_the_file_at_its_line(
+    tmp_path, dutch
+):
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        HEADER + "C00001,Jan,,,,,,\n" + 'C00001,"Jan"sen,,,,,,\n',
+    )
+
+    error, _, _ = run_failing("import_contacts", str(path), dry_run=True)
+
+    assert error.returncode == 1
+    assert str(error).startswith("Line 3: a quoted value is followed by more than")
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_nul_byte_in_a_cell_is_refused_at_its_line_and_column(
+    tmp_path, dutch, dry_run
+):
+    path = write_csv(
+        tmp_path / "contacts.csv", HEADER + "C00001,Jan,,,,,,\nC00001,Pi\0et,,,,,,\n"
+    )
+
+    error, out, err = run_failing("import_contacts", str(path), dry_run=dry_run)
+
+    assert error.returncode == 1
+    assert (
+        "Line 3, column first_name: The value holds a NUL byte, which no value may "
+        "hold." in err
+    )
+    assert "2 contacts: " in out
+    assert "1 refused" in out
+    assert not Contact.objects.exists()
+
+
+def test_tabs_line_breaks_and_other_control_characters_are_refused(tmp_path, dutch):
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        HEADER
+        + "C00001,Jan,Jan\tsen,,,,,\n"
+        + 'C00001,"Piet\nPietersen",,,,,,\n'
+        + "C00001,Kees,,,,Boss\x1b[31m,,\n"
+        + 'C00001,Klaas,,,,,"Sales\r",\n'
+        + "C00001,Anna,,,,,,primary\n",
+    )
+
+    _, err = run("import_contacts", str(path), skip_invalid=True)
+
+    assert "Line 2, column last_name: The value holds a tab" in err
+    assert "Line 3, column first_name: The value holds a line break" in err
+    assert (
+        "Line 5, column job_title: The value holds the control character U+001B" in err
+    )
+    assert "Line 6, column department: The value holds a line break" in err
+    assert list(Contact.objects.values_list("first_name", flat=True)) == ["Anna"]
+
+
+def test_a_row_with_too_few_values_is_refused_not_padded(tmp_path, dutch):
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        HEADER + "C00001,Jan,Jansen\nC00001,Piet,,,,,,,,\n",
+    )
+
+    _, err = run("import_contacts", str(path), skip_invalid=True)
+
+    assert "Line 2, column -: This row has 3 values; the header has 8 columns." in err
+    # Trailing empty values, as a spreadsheet writes them, are no extra values.
+    assert list(Contact.objects.values_list("first_name", flat=True)) == ["Piet"]
+
+
+def test_a_cell_an_export_neutralised_is_read_back_to_its_value(tmp_path, dutch):
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        HEADER
+        + "C00001,'=1+1,''=x,,+31612345678,'@SUM(A1),'t Hooft,\n"
+        + "C00001,'t Hart,'-,,,,,\n",
+    )
+
+    run("import_contacts", str(path))
+
+    stored = set(Contact.objects.values_list("first_name", "last_name", "job_title"))
+    assert stored == {("=1+1", "'=x", "@SUM(A1)"), ("'t Hart", "-", "")}
+    assert Contact.objects.get(first_name="=1+1").department == "'t Hooft"
