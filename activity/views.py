@@ -2,10 +2,10 @@ from django.views.generic import TemplateView
 
 from activity import selectors
 from activity.registry import TRACKED_MODELS, tracked_model
-from customers.views import CustomerScopedMixin
+from customers.pages import CustomerPageMixin
 
 
-class ActivityView(CustomerScopedMixin, TemplateView):
+class ActivityView(CustomerPageMixin, TemplateView):
     """The customer's Activity tab: every change to its data, newest first."""
 
     permission_required = ("customers.view_customer", "activity.view_activity_log")

@@ -7,16 +7,16 @@ from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 
 from contacts import services
-from contacts.models import Contact, ContactDetail, ContactFieldSettings, ContactRole
-from contacts.validators import format_phone_number
+from contacts.models import (
+    STANDARD_ROLE_CODES,
+    Contact,
+    ContactDetail,
+    ContactFieldSettings,
+    ContactRole,
+)
 from core.admin import HistoryAdmin
-
-STANDARD_ROLE_CODES = {
-    ContactRole.PRIMARY,
-    ContactRole.ORDER,
-    ContactRole.INVOICE,
-    ContactRole.SHIPMENT,
-}
+from core.phones import format_phone_number
+from customers.admin import register_customer_inline
 
 
 def _roles_display(contact: Contact) -> str:
@@ -73,7 +73,7 @@ class ContactAdmin(RolesAsCheckboxesMixin, HistoryAdmin):
 
     @admin.display(description="phone number", ordering="phone")
     def phone_international(self, contact: Contact) -> str:
-        return format_phone_number(contact.phone) if contact.phone else ""
+        return format_phone_number(contact.phone)
 
     @admin.display(description="roles")
     def roles_list(self, contact: Contact) -> str:
@@ -249,3 +249,7 @@ class ContactDetailAdmin(HistoryAdmin):
     def delete_queryset(self, request, queryset):
         for detail in queryset.select_related("customer"):
             services.contact_detail_delete(detail=detail)
+
+
+register_customer_inline(ContactInline)
+register_customer_inline(ContactDetailInline)

@@ -1,6 +1,62 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+from core.permissions import SALES_MANAGER, SALES_STAFF, SALES_VIEWER
+
+READ = ["view_contactrole", "view_contact", "view_contactdetail"]
+EDIT = [
+    *READ,
+    "add_contact",
+    "change_contact",
+    "delete_contact",
+    "update_customer_contact_details",
+]
 
 
 class ContactsConfig(AppConfig):
     name = "contacts"
     verbose_name = "Contacts"
+    # What the default groups may do with contacts and contact details
+    # (core.permissions). Managers may also use the Contact details admin.
+    default_group_permissions = {
+        SALES_VIEWER: READ,
+        SALES_STAFF: EDIT,
+        SALES_MANAGER: [
+            *EDIT,
+            "add_contactdetail",
+            "change_contactdetail",
+            "delete_contactdetail",
+        ],
+    }
+
+    def ready(self):
+        from contacts.demo import seed_demo_contacts
+        from contacts.models import create_standard_roles
+        from contacts.selectors import contact_card
+        from core.demo import DemoSeeder, register_demo_seeder
+        from customers.pages import CustomerPanel, CustomerTab, customer_pages
+
+        customer_pages.register_tab(
+            CustomerTab(
+                key="contacts",
+                label="Contacts",
+                url_name="contacts:list",
+                permissions=("contacts.view_contact",),
+                position=20,
+            )
+        )
+        customer_pages.register_panel(
+            CustomerPanel(
+                key="contact_card",
+                page="overview",
+                template_name="contacts/includes/contact_card.html",
+                context=lambda request, customer: {
+                    "contact_card": contact_card(customer=customer)
+                },
+                position=10,
+            )
+        )
+        register_demo_seeder(DemoSeeder("contacts", seed_demo_contacts, 20))
+        post_migrate.connect(
+            create_standard_roles, sender=self, dispatch_uid="contacts.standard_roles"
+        )

@@ -7,6 +7,7 @@ from phonenumbers import PhoneNumberType
 
 from contacts.models import ContactDetail, ContactRole
 from contacts.services import contact_create, contact_detail_create
+from customers.demo import demo_customer_names
 from customers.models import Customer
 from customers.selectors import customer_phone_region
 
@@ -92,3 +93,18 @@ def demo_contact_details(*, customer: Customer, index: int) -> list[ContactDetai
         )
         for kind, value, description in rows
     ]
+
+
+def seed_demo_contacts() -> str:
+    """Contacts and contact cards for the demo customers that have none yet."""
+    contacts = details = 0
+    for index, name in enumerate(demo_customer_names()):
+        customer = Customer.objects.filter(name=name).first()
+        if customer is None:
+            continue
+        contacts += demo_contacts_create(customer=customer, index=index)
+        if not customer.contact_details.exists():
+            details += len(demo_contact_details(customer=customer, index=index))
+    return (
+        f"Demo contacts: {contacts} created.\nDemo contact details: {details} created."
+    )

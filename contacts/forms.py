@@ -9,8 +9,8 @@ from contacts.models import (
     ContactRole,
 )
 from contacts.services import DetailInput
-from contacts.validators import format_phone_number
 from core.forms import ModelForm
+from core.phones import format_phone_number
 
 
 class ContactForm(ModelForm):

@@ -1,5 +1,6 @@
+from django.apps import apps as global_apps
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import Q
 from django.urls import reverse
 
@@ -9,11 +10,12 @@ from contacts.validators import (
     normalize_website,
 )
 from core.history import tracked_history
+from core.models import TimeStampedModel
 from customers.models import Customer
 from customers.selectors import customer_phone_region
 
 
-class ContactRole(models.Model):
+class ContactRole(TimeStampedModel):
     """What a contact person is used for. The four standard roles come from a data
     migration; administrators may add more."""
 
@@ -26,8 +28,6 @@ class ContactRole(models.Model):
     name = models.CharField(max_length=100, unique=True)
     description = models.CharField(max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     history = tracked_history()
 
@@ -38,11 +38,34 @@ class ContactRole(models.Model):
         return self.name
 
 
+# code, name, description: the roles every installation has (the help page's words).
+STANDARD_ROLES = [
+    (ContactRole.PRIMARY, "Primary", "Main point of contact"),
+    (ContactRole.ORDER, "Order", "Used for sales order communication"),
+    (ContactRole.INVOICE, "Invoice", "Used for billing and invoice communication"),
+    (ContactRole.SHIPMENT, "Shipment", "Used for shipment notifications"),
+]
+STANDARD_ROLE_CODES = frozenset(code for code, _, _ in STANDARD_ROLES)
+
+
+def create_standard_roles(
+    sender=None, apps=global_apps, using=DEFAULT_DB_ALIAS, **kwargs
+):
+    """Create the standard roles that are missing (post_migrate, so also on a fresh
+    database and after `flush`). A role an administrator renamed keeps its name."""
+    Role = apps.get_model("contacts", "ContactRole")
+    for position, (code, name, description) in enumerate(STANDARD_ROLES, start=1):
+        Role.objects.using(using).get_or_create(
+            code=code,
+            defaults={"name": name, "description": description, "position": position},
+        )
+
+
 # The contact fields an organisation may hide or require; First name is always both.
 OPTIONAL_CONTACT_FIELDS = ("last_name", "email", "phone", "job_title", "department")
 
 
-class ContactFieldSettings(models.Model):
+class ContactFieldSettings(TimeStampedModel):
     """The organisation's choice of which optional contact fields are shown and which
     are required. One row; First name is always shown and required."""
 
@@ -56,8 +79,6 @@ class ContactFieldSettings(models.Model):
     require_job_title = models.BooleanField(default=False)
     show_department = models.BooleanField(default=True)
     require_department = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     history = tracked_history()
 
@@ -96,7 +117,7 @@ class ContactFieldSettings(models.Model):
         ]
 
 
-class Contact(models.Model):
+class Contact(TimeStampedModel):
     """A person at the customer."""
 
     customer = models.ForeignKey(
@@ -110,8 +131,6 @@ class Contact(models.Model):
     job_title = models.CharField(max_length=100, blank=True)
     department = models.CharField(max_length=100, blank=True)
     roles = models.ManyToManyField(ContactRole, blank=True, related_name="contacts")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     history = tracked_history(m2m_fields=[roles])
 
@@ -164,7 +183,7 @@ class Contact(models.Model):
         return customer_phone_region(customer=self.customer)
 
 
-class ContactDetail(models.Model):
+class ContactDetail(TimeStampedModel):
     """One contact point of the customer, shown on its contact card."""
 
     class Kind(models.TextChoices):
@@ -183,8 +202,6 @@ class ContactDetail(models.Model):
     description = models.CharField(max_length=100, blank=True)
     # Set only by the primary rules in contacts.services, never by a person.
     is_primary = models.BooleanField("primary", default=False, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     history = tracked_history()
 

@@ -2,10 +2,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
-
-from contacts.models import Contact, ContactDetail, ContactRole
-from contacts.validators import normalize_email_address
+from contacts.models import ContactDetail
 from customers.models import Customer
 
 
@@ -16,111 +13,6 @@ def customer_primary_details(*, customer: Customer) -> dict[str, ContactDetail |
     for detail in ContactDetail.objects.filter(customer=customer, is_primary=True):
         primaries[detail.kind] = detail
     return primaries
-
-
-@dataclass(frozen=True)
-class Recipient:
-    """Who a notification goes to, and why this address was chosen."""
-
-    email: str
-    name: str
-    reason: str
-
-
-REASON_ASSIGNED = "assigned contact"
-REASON_PRIMARY = "Primary contact"
-REASON_CONTACT_CARD = "contact card"
-
-
-def notification_recipients(
-    *, customer: Customer, role_code: str, assigned_contact: Contact | None = None
-) -> list[Recipient]:
-    """Who a notification of a document with this role (order, invoice, shipment)
-    goes to, and why, in this order of preference:
-
-    1. the document's assigned contact, if it has an email address;
-    2. else every contact holding the role, with an email address;
-    3. else every contact holding the Primary role, with an email address;
-    4. else the customer's primary email address on its contact card.
-
-    An assigned contact without an email address does not stop the notification: it
-    falls through to the next rule, so it still reaches the customer. Addresses come
-    back normalised and once each (compared without case); an address that cannot be
-    normalised (old data) is left out. An empty list means nobody would receive it.
-    """
-    return notification_recipients_by_role(
-        customer=customer, role_codes=[role_code], assigned_contact=assigned_contact
-    )[role_code]
-
-
-def notification_recipients_by_role(
-    *,
-    customer: Customer,
-    role_codes: Iterable[str],
-    assigned_contact: Contact | None = None,
-) -> dict[str, list[Recipient]]:
-    """`notification_recipients` for several roles at once, reading the customer's
-    contacts (with their roles) and its contact card once for all of them."""
-    if assigned_contact is not None and assigned_contact.customer_id != customer.pk:
-        raise ValueError("The assigned contact belongs to another customer.")
-    contacts = list(
-        Contact.objects.filter(customer=customer)
-        .exclude(email="")
-        .prefetch_related("roles")
-        .order_by("first_name", "last_name", "pk")
-    )
-    card_email = list(
-        ContactDetail.objects.filter(
-            customer=customer, kind=ContactDetail.Kind.EMAIL, is_primary=True
-        )
-    )
-
-    def holders(code: str) -> list[Contact]:
-        return [c for c in contacts if any(r.code == code for r in c.roles.all())]
-
-    def resolve(role_code: str) -> list[Recipient]:
-        if assigned_contact is not None and assigned_contact.email:
-            found = _recipients([assigned_contact], REASON_ASSIGNED)
-            if found:
-                return found
-        if role_code != ContactRole.PRIMARY:
-            role_holders = holders(role_code)
-            if role_holders:
-                role = next(
-                    r for r in role_holders[0].roles.all() if r.code == role_code
-                )
-                found = _recipients(role_holders, f"{role} role")
-                if found:
-                    return found
-        found = _recipients(holders(ContactRole.PRIMARY), REASON_PRIMARY)
-        if found:
-            return found
-        return _unique(
-            [
-                (detail.value, customer.name, REASON_CONTACT_CARD)
-                for detail in card_email
-            ]
-        )
-
-    return {code: resolve(code) for code in role_codes}
-
-
-def _recipients(contacts, reason: str) -> list[Recipient]:
-    return _unique([(c.email, c.full_name, reason) for c in contacts])
-
-
-def _unique(candidates) -> list[Recipient]:
-    recipients, seen = [], set()
-    for email, name, reason in candidates:
-        try:
-            address = normalize_email_address(email)
-        except ValidationError:
-            continue
-        if address.lower() in seen:
-            continue
-        seen.add(address.lower())
-        recipients.append(Recipient(email=address, name=name, reason=reason))
-    return recipients
 
 
 def contact_card_version(details: Iterable[ContactDetail]) -> str:

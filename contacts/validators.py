@@ -53,14 +53,6 @@ def normalize_phone_number(value: str, *, region: str | None) -> str:
     return number.as_e164
 
 
-def format_phone_number(value: str) -> str:
-    """An E.164 number in international format for display: `+31 6 12345678`."""
-    number = to_python(value)
-    if isinstance(number, PhoneNumber) and number.is_valid():
-        return number.as_international
-    return value
-
-
 _url_validator = URLValidator(schemes=["http", "https"])
 
 

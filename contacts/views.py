@@ -19,10 +19,11 @@ from contacts.forms import (
     ContactForm,
 )
 from contacts.models import Contact, ContactRole
-from customers.views import CustomerScopedMixin, ServiceFormMixin
+from core.views import ServiceFormMixin
+from customers.pages import CustomerPageMixin, customer_pages
 
 
-class ContactListView(CustomerScopedMixin, ListView):
+class ContactListView(CustomerPageMixin, ListView):
     """The customer's Contacts tab: every contact with its roles at a glance."""
 
     permission_required = ("customers.view_customer", "contacts.view_contact")
@@ -41,10 +42,13 @@ class ContactListView(CustomerScopedMixin, ListView):
             for contact in contacts
             for role in contact.roles.all()
         )
+        kwargs["panels"] = customer_pages.panels(
+            "contacts", self.request, self.customer
+        )
         return super().get_context_data(**kwargs)
 
 
-class ContactMixin(CustomerScopedMixin, ServiceFormMixin):
+class ContactMixin(CustomerPageMixin, ServiceFormMixin):
     model = Contact
     form_class = ContactForm
     template_name = "contacts/contact_form.html"
@@ -59,7 +63,7 @@ class ContactMixin(CustomerScopedMixin, ServiceFormMixin):
 
 class ContactCreateView(ContactMixin, CreateView):
     permission_required = ("customers.view_customer", "contacts.add_contact")
-    success_message = "Contact {object.full_name} was added."
+    success_message = "Contact %(object)s was added."
 
     def get_initial(self):
         initial = super().get_initial()
@@ -84,7 +88,7 @@ class ContactCreateView(ContactMixin, CreateView):
 
 class ContactUpdateView(ContactMixin, UpdateView):
     permission_required = ("customers.view_customer", "contacts.change_contact")
-    success_message = "Contact {object.full_name} was saved."
+    success_message = "Contact %(object)s was saved."
 
     def save(self, form):
         data = dict(form.cleaned_data)
@@ -96,15 +100,14 @@ class ContactDeleteView(ContactMixin, DeleteView):
     permission_required = ("customers.view_customer", "contacts.delete_contact")
     template_name = "contacts/contact_confirm_delete.html"
     form_class = Form
+    success_message = "Contact %(object)s was deleted."
 
-    def form_valid(self, form):
-        name = self.object.full_name
+    def save(self, form):
         services.contact_delete(contact=self.object)
-        messages.success(self.request, f"Contact {name} was deleted.")
-        return HttpResponseRedirect(self.get_success_url())
+        return self.object
 
 
-class ContactCardUpdateView(CustomerScopedMixin, TemplateView):
+class ContactCardUpdateView(CustomerPageMixin, TemplateView):
     """The editing window of the Contact card: a page of its own, which app.js opens
     as a dialog on the Overview. Save stores the whole card at once or nothing."""
 

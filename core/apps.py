@@ -1,6 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Core"
+
+    def ready(self):
+        from core.permissions import create_default_groups
+
+        # Connected after contrib.auth's create_permissions (auth is installed
+        # before core), so every app's permissions exist when they are granted.
+        post_migrate.connect(create_default_groups, dispatch_uid="core.default_groups")

@@ -1,42 +1,55 @@
-"""Grants the default groups their permissions from data migrations.
+"""The default groups, created by a `post_migrate` handler, as `contrib.auth` creates
+permissions: on a fresh database, after every `migrate`, and after `flush`.
 
-Django creates model permissions after migrations have run, so a data migration that
-grants them must create them first.
+Each app declares what the default groups may do with its own models, as an attribute
+of its AppConfig:
+
+    class ContactsConfig(AppConfig):
+        default_group_permissions = {"Sales viewer": ["view_contact"], …}
+
+Running again changes nothing that is already there: a missing group is created and a
+missing permission granted. A permission an administrator removed from a default group
+is granted again by the next `migrate`; give other rights through groups of your own.
 """
 
-from django.contrib.auth.management import create_permissions
+from django.apps import AppConfig
+from django.apps import apps as global_apps
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS
+
+SALES_VIEWER = "Sales viewer"
+SALES_STAFF = "Sales staff"
+SALES_MANAGER = "Sales manager"
+DEFAULT_GROUPS = (SALES_VIEWER, SALES_STAFF, SALES_MANAGER)
 
 
-def grant_group_permissions(apps, grants: dict[str, list[str]]) -> None:
-    """Give each named group (created if missing) its `app.codename` permissions."""
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
+def create_default_groups(
+    sender: AppConfig, apps=global_apps, using: str = DEFAULT_DB_ALIAS, **kwargs
+) -> None:
+    """Grant the default groups the permissions `sender` declares. Connected to
+    post_migrate after contrib.auth's handler, so the app's permissions exist.
+    `migrate` passes the migrated state as `apps`; `flush` passes none."""
+    grants: dict[str, list[str]] = getattr(sender, "default_group_permissions", {})
+    if not grants:
+        return
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for group_name, permission_names in grants.items():
-        group, _ = Group.objects.get_or_create(name=group_name)
-        for permission_name in permission_names:
-            app_label, codename = permission_name.split(".")
-            group.permissions.add(
-                Permission.objects.get(
-                    content_type__app_label=app_label, codename=codename
-                )
+    for group_name, codenames in grants.items():
+        if group_name not in DEFAULT_GROUPS:
+            raise ImproperlyConfigured(
+                f"{sender.label} grants permissions to {group_name!r}, which is not "
+                f"a default group ({', '.join(DEFAULT_GROUPS)})."
             )
-
-
-def revoke_group_permissions(apps, grants: dict[str, list[str]]) -> None:
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group_name, permission_names in grants.items():
-        group = Group.objects.filter(name=group_name).first()
-        if group is None:
-            continue
-        for permission_name in permission_names:
-            app_label, codename = permission_name.split(".")
-            group.permissions.remove(
-                *Permission.objects.filter(
-                    content_type__app_label=app_label, codename=codename
-                )
+        group, _ = Group.objects.using(using).get_or_create(name=group_name)
+        permissions = list(
+            Permission.objects.using(using).filter(
+                content_type__app_label=sender.label, codename__in=codenames
             )
+        )
+        missing = set(codenames) - {permission.codename for permission in permissions}
+        if missing:
+            raise ImproperlyConfigured(
+                f"{sender.label} grants unknown permissions: "
+                f"{', '.join(sorted(missing))}."
+            )
+        group.permissions.add(*permissions)

@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
-from contacts.admin import ContactDetailInline, ContactInline
 from core.admin import HistoryAdmin
 from customers.models import ONE_BILLING_ADDRESS_CODE, Address, Customer
 from customers.services import customer_number_next
@@ -51,12 +50,19 @@ class CustomerAdmin(HistoryAdmin):
     search_fields = ["number", "name", "addresses__city"]
     readonly_fields = ["number", "created_at", "updated_at"]
     fields = ["number", "name", "is_active", "notes", "created_at", "updated_at"]
-    inlines = [AddressInline, ContactInline, ContactDetailInline]
+    # Apps above customers add theirs with register_customer_inline().
+    inlines = [AddressInline]
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.number = customer_number_next()
         super().save_model(request, obj, form, change)
+
+
+def register_customer_inline(inline: type[admin.options.InlineModelAdmin]) -> None:
+    """Show an app's inline on the customer's admin page (its contacts, its contact
+    details): the app above registers it, so customers imports nothing of it."""
+    CustomerAdmin.inlines = [*CustomerAdmin.inlines, inline]
 
 
 @admin.register(Address)

@@ -5,17 +5,16 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 
 from core.history import tracked_history
+from core.models import TimeStampedModel
 
 ONE_BILLING_ADDRESS_CODE = "one_billing_address"
 
 
-class Customer(models.Model):
+class Customer(TimeStampedModel):
     number = models.CharField(max_length=20, unique=True, editable=False)
     name = models.CharField(max_length=200)
     is_active = models.BooleanField("active", default=True)
     notes = models.TextField(blank=True, max_length=5000)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     history = tracked_history()
 
@@ -29,7 +28,7 @@ class Customer(models.Model):
         return reverse("customers:detail", kwargs={"pk": self.pk})
 
 
-class Address(models.Model):
+class Address(TimeStampedModel):
     class Kind(models.TextChoices):
         BILLING = "billing", "Billing"
         SHIPPING = "shipping", "Shipping"
@@ -44,8 +43,6 @@ class Address(models.Model):
     city = models.CharField(max_length=100)
     region = models.CharField(max_length=100, blank=True)
     country = CountryField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     history = tracked_history()
 

@@ -1,67 +1,19 @@
-from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import (
     CreateView,
     DeleteView,
-    DetailView,
     ListView,
+    TemplateView,
     UpdateView,
 )
 
-from contacts.selectors import contact_card
+from core.views import ServiceFormMixin
 from customers import selectors, services
 from customers.forms import AddressForm, CustomerForm
 from customers.models import Address, Customer
-
-
-class ServiceFormMixin:
-    """Saves a valid form through a service; a ValidationError the service raises (a
-    rule across rows, a race lost to another user) goes back to the form's fields."""
-
-    success_message = ""
-
-    def save(self, form):
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            self.object = self.save(form)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, self.get_success_message())
-        return HttpResponseRedirect(self.get_success_url())
-
-    def get_success_message(self) -> str:
-        return self.success_message.format(object=self.object)
-
-
-class CustomerScopedMixin(PermissionRequiredMixin):
-    """A page under /customers/<customer_pk>/: the permission is checked first (403),
-    then the customer is loaded (404), and the page shows the customer's tabs."""
-
-    raise_exception = True
-    customer_url_kwarg = "customer_pk"
-    active_tab = ""
-    # PUT and DELETE would bypass the forms and services (DeleteView answers DELETE
-    # by deleting directly): only GET and POST.
-    http_method_names = ["get", "post", "head", "options"]
-
-    def dispatch(self, request, *args, **kwargs):
-        if not self.has_permission():
-            return self.handle_no_permission()
-        self.customer = get_object_or_404(Customer, pk=kwargs[self.customer_url_kwarg])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("customer", self.customer)
-        kwargs.setdefault("active_tab", self.active_tab)
-        return super().get_context_data(**kwargs)
+from customers.pages import CustomerPageMixin, customer_pages
 
 
 class CustomerListView(PermissionRequiredMixin, ListView):
@@ -83,7 +35,7 @@ class CustomerCreateView(PermissionRequiredMixin, ServiceFormMixin, CreateView):
     raise_exception = True
     form_class = CustomerForm
     template_name = "customers/customer_form.html"
-    success_message = "Customer {object.name} ({object.number}) was created."
+    success_message = "Customer %(object)s was created."
 
     def save(self, form):
         return services.customer_create(**form.cleaned_data)
@@ -95,31 +47,31 @@ class CustomerUpdateView(PermissionRequiredMixin, ServiceFormMixin, UpdateView):
     model = Customer
     form_class = CustomerForm
     template_name = "customers/customer_form.html"
-    success_message = "Customer {object.name} was saved."
+    success_message = "Customer %(name)s was saved."
 
     def save(self, form):
         return services.customer_update(customer=self.object, data=form.cleaned_data)
 
 
-class CustomerDetailView(PermissionRequiredMixin, DetailView):
-    """The customer's Overview tab."""
+class CustomerDetailView(CustomerPageMixin, TemplateView):
+    """The customer's Overview tab: its own cards, then the panels other apps add."""
 
     permission_required = "customers.view_customer"
-    raise_exception = True
-    model = Customer
+    parent_url_kwarg = "pk"
     template_name = "customers/customer_detail.html"
+    active_tab = "overview"
 
     def get_context_data(self, **kwargs):
-        kwargs["customer"] = self.object
-        kwargs["active_tab"] = "overview"
         kwargs["billing_address"] = selectors.customer_billing_address(
-            customer=self.object
+            customer=self.customer
         )
-        kwargs["contact_card"] = contact_card(customer=self.object)
+        kwargs["panels"] = customer_pages.panels(
+            "overview", self.request, self.customer
+        )
         return super().get_context_data(**kwargs)
 
 
-class AddressListView(CustomerScopedMixin, ListView):
+class AddressListView(CustomerPageMixin, ListView):
     """The customer's Addresses tab."""
 
     permission_required = ("customers.view_customer", "customers.view_address")
@@ -130,7 +82,7 @@ class AddressListView(CustomerScopedMixin, ListView):
         return self.customer.addresses.order_by("kind", "city", "pk")
 
 
-class AddressMixin(CustomerScopedMixin, ServiceFormMixin):
+class AddressMixin(CustomerPageMixin, ServiceFormMixin):
     model = Address
     form_class = AddressForm
     template_name = "customers/address_form.html"
@@ -165,7 +117,6 @@ class AddressDeleteView(AddressMixin, DeleteView):
     form_class = Form
     success_message = "The address was deleted."
 
-    def form_valid(self, form):
+    def save(self, form):
         services.address_delete(address=self.object)
-        messages.success(self.request, self.success_message)
-        return HttpResponseRedirect(self.get_success_url())
+        return self.object

@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact, ContactRole
-from contacts.validators import format_phone_number
 from core.history import tracked_history
+from core.models import TimeStampedModel
 from customers.models import Customer
 
 
-class SalesDocument(models.Model):
+class SalesDocument(TimeStampedModel):
     """What the three kinds share. Each kind says, as class attributes, how it is
     numbered, which contact role it notifies, and where its pages live."""
 
@@ -57,8 +57,6 @@ class SalesDocument(models.Model):
     contact_name = models.CharField(max_length=201, blank=True, editable=False)
     contact_email = models.CharField(max_length=254, blank=True, editable=False)
     contact_phone = models.CharField(max_length=32, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         abstract = True
@@ -97,45 +95,44 @@ class SalesDocument(models.Model):
             )
 
     @property
-    def contact_phone_display(self) -> str:
-        return format_phone_number(self.contact_phone) if self.contact_phone else ""
-
-    @property
     def contact_was_deleted(self) -> bool:
         """A contact was assigned, and has since been deleted."""
         return self.contact_id is None and bool(self.contact_name)
 
 
-class SalesOrder(SalesDocument):
+class AmountDocument(SalesDocument):
+    """A document with an amount to pay: sales orders and invoices."""
+
+    amount = models.DecimalField(
+        max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+
+    class Meta(SalesDocument.Meta):
+        abstract = True
+
+
+class SalesOrder(AmountDocument):
     KIND = "order"
     NUMBER_PREFIX = "SO"
     ROLE_CODE = ContactRole.ORDER
     NOTIFICATION = "Order confirmation"
 
-    amount = models.DecimalField(
-        max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
-    )
-
     history = tracked_history()
 
-    class Meta(SalesDocument.Meta):
+    class Meta(AmountDocument.Meta):
         verbose_name = "sales order"
         permissions = [("send_salesorder", "Can send sales order")]
 
 
-class Invoice(SalesDocument):
+class Invoice(AmountDocument):
     KIND = "invoice"
     NUMBER_PREFIX = "INV"
     ROLE_CODE = ContactRole.INVOICE
     NOTIFICATION = "Invoice"
 
-    amount = models.DecimalField(
-        max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
-    )
-
     history = tracked_history()
 
-    class Meta(SalesDocument.Meta):
+    class Meta(AmountDocument.Meta):
         permissions = [("send_invoice", "Can send invoice")]
 
 
@@ -157,7 +154,7 @@ class Shipment(SalesDocument):
 DOCUMENT_KINDS: tuple[type[SalesDocument], ...] = (SalesOrder, Invoice, Shipment)
 
 
-class Sending(models.Model):
+class Sending(TimeStampedModel):
     """One notification of a document by email: when, by whom, to whom and why.
 
     Exactly one of the three document fields is set; `customer` is the document's
@@ -199,8 +196,6 @@ class Sending(models.Model):
     subject = models.CharField(max_length=255)
     # [{"email": …, "name": …, "reason": …}], in the order they were addressed.
     recipients = models.JSONField(default=list)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     history = tracked_history()
 

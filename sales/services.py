@@ -12,10 +12,10 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 
 from contacts.models import Contact
-from contacts.selectors import Recipient, notification_recipients
 from core.services import sequence_next_value
 from customers.models import Customer
 from sales.models import SalesDocument, Sending, sending_field_for
+from sales.selectors import Recipient, document_recipients
 
 D = TypeVar("D", bound=SalesDocument)
 
@@ -87,15 +87,6 @@ def document_update(
     document.full_clean()
     document.save()
     return document
-
-
-def document_recipients(*, document: SalesDocument) -> list[Recipient]:
-    """Who a notification of this document would reach now, and why."""
-    return notification_recipients(
-        customer=document.customer,
-        role_code=document.ROLE_CODE,
-        assigned_contact=document.contact,
-    )
 
 
 def no_recipient_message(*, document: SalesDocument) -> str:

@@ -4,18 +4,38 @@ three kinds; the URLs pass the model."""
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.views.generic import CreateView, DetailView, ListView, UpdateView, View
 
-from customers.views import CustomerScopedMixin, ServiceFormMixin
+from core.views import ServiceFormMixin
+from customers.models import Customer
+from customers.pages import CustomerPageMixin
 from sales import selectors, services
 from sales.forms import FORMS
-from sales.models import SalesDocument
+from sales.models import DOCUMENT_KINDS, SalesDocument
 
 
 def permission(kind: type[SalesDocument], action: str) -> str:
     return f"sales.{action}_{kind._meta.model_name}"
+
+
+def documents_panel(request: HttpRequest, customer: Customer) -> dict | None:
+    """The Overview's boxes of the customer's newest orders, invoices and shipments:
+    the kinds this user may view, each with New where they may add one."""
+    user = request.user
+    kinds = [kind for kind in DOCUMENT_KINDS if user.has_perm(permission(kind, "view"))]
+    if not kinds:
+        return None
+    sections = selectors.customer_documents(customer=customer, kinds=kinds)
+    for section in sections:
+        section.can_add = user.has_perm(permission(section.kind, "add"))
+    return {"sections": sections}
+
+
+def who_receives_what_panel(request: HttpRequest, customer: Customer) -> dict:
+    """The Contacts tab's table of who each kind's notification would reach now."""
+    return {"rows": selectors.customer_who_receives_what(customer=customer)}
 
 
 class KindMixin:
@@ -57,7 +77,7 @@ class DocumentListView(KindMixin, PermissionRequiredMixin, ListView):
         return super().get_context_data(**kwargs)
 
 
-class CustomerDocumentMixin(KindMixin, CustomerScopedMixin):
+class CustomerDocumentMixin(KindMixin, CustomerPageMixin):
     """A document page under its customer: view_customer and the kind's permission
     (403), then the customer (404), then the document among that customer's (404)."""
 
@@ -86,7 +106,7 @@ class DocumentFormMixin(CustomerDocumentMixin, ServiceFormMixin):
 
 class DocumentCreateView(DocumentFormMixin, CreateView):
     action = "add"
-    success_message = "{object} was created."
+    success_message = "%(object)s was created."
 
     def get_initial(self):
         initial = super().get_initial()
@@ -106,7 +126,7 @@ class DocumentCreateView(DocumentFormMixin, CreateView):
 
 class DocumentUpdateView(DocumentFormMixin, UpdateView):
     action = "change"
-    success_message = "{object} was saved."
+    success_message = "%(object)s was saved."
 
     def save(self, form):
         return services.document_update(
@@ -122,7 +142,7 @@ class DocumentDetailView(CustomerDocumentMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         kwargs["sendings"] = self.object.sendings.select_related("sent_by")
-        kwargs["recipients"] = services.document_recipients(document=self.object)
+        kwargs["recipients"] = selectors.document_recipients(document=self.object)
         return super().get_context_data(**kwargs)
 
 

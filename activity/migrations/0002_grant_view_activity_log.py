@@ -1,21 +1,10 @@
-"""Every default group may read customers' Activity Logs."""
+"""Once granted the default groups the permission to read the Activity Log.
+
+Kept so that the migration history of existing databases stays whole; it does nothing
+now. The groups come from `core.permissions.create_default_groups`, a post_migrate handler.
+"""
 
 from django.db import migrations
-
-from core.permissions import grant_group_permissions, revoke_group_permissions
-
-GRANTS = {
-    group: ["activity.view_activity_log"]
-    for group in ("Sales viewer", "Sales staff", "Sales manager")
-}
-
-
-def grant(apps, schema_editor):
-    grant_group_permissions(apps, GRANTS)
-
-
-def revoke(apps, schema_editor):
-    revoke_group_permissions(apps, GRANTS)
 
 
 class Migration(migrations.Migration):
@@ -24,4 +13,4 @@ class Migration(migrations.Migration):
         ("customers", "0002_default_groups"),
     ]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = []

@@ -1,17 +1,11 @@
-"""Display helpers for the Contact card: how a stored value is shown and linked."""
+"""How a contact detail is shown and linked on the Contact card."""
 
 from django import template
 
 from contacts.models import ContactDetail
-from contacts.validators import format_phone_number
+from core.phones import format_phone_number
 
 register = template.Library()
-
-
-@register.filter
-def international_phone(value: str) -> str:
-    """`+31612345678` shown as `+31 6 12345678`."""
-    return format_phone_number(value) if value else ""
 
 
 @register.filter

@@ -1,27 +1,11 @@
-"""The default groups and their permissions on customers and addresses. Later apps
-grant their own permissions to the same groups in their own migrations."""
+"""Once created the default groups and granted them customers' permissions.
+
+Kept so that the migration history of existing databases stays whole; it does nothing
+now. The groups come from `core.permissions.create_default_groups`, a post_migrate handler,
+with the permissions each app declares in its AppConfig.
+"""
 
 from django.db import migrations
-
-from core.permissions import grant_group_permissions, revoke_group_permissions
-
-GRANTS = {
-    "Sales viewer": ["customers.view_customer", "customers.view_address"],
-    "Sales staff": ["customers.view_customer", "customers.view_address"],
-    "Sales manager": [
-        f"customers.{action}_{model}"
-        for model in ("customer", "address")
-        for action in ("view", "add", "change", "delete")
-    ],
-}
-
-
-def grant(apps, schema_editor):
-    grant_group_permissions(apps, GRANTS)
-
-
-def revoke(apps, schema_editor):
-    revoke_group_permissions(apps, GRANTS)
 
 
 class Migration(migrations.Migration):
@@ -31,4 +15,4 @@ class Migration(migrations.Migration):
         ("customers", "0001_initial"),
     ]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = []

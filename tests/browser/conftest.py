@@ -24,23 +24,10 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def chromium(django_db_setup, django_db_blocker):
-    from django.db import connections
+def chromium():
     from playwright.sync_api import sync_playwright
 
-    # Playwright leaves an event loop marked as running in this thread, and Django
-    # then keeps its connections per context instead of per thread: the connection
-    # the tests see afterwards is a new object. Hand it the snapshot of the data
-    # migrations' rows that serialized_rollback restores (groups, roles).
-    with django_db_blocker.unblock():
-        snapshots = {
-            alias: getattr(connections[alias], "_test_serialized_contents", None)
-            for alias in connections
-        }
     with sync_playwright() as playwright:
-        for alias, snapshot in snapshots.items():
-            if snapshot is not None:
-                connections[alias]._test_serialized_contents = snapshot
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
             headless=True,

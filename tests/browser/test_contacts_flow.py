@@ -6,11 +6,9 @@ from playwright.sync_api import expect
 from contacts.models import Contact
 from tests.customers.factories import CustomerFactory, billing_address
 
-# serialized_rollback: the default groups and the contact roles come from data
-# migrations and must survive the flush that a live-server test ends with.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

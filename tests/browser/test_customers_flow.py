@@ -3,11 +3,9 @@ from playwright.sync_api import expect
 
 from tests.customers.factories import AddressFactory, CustomerFactory
 
-# serialized_rollback: the default groups come from a data migration and must survive
-# the flush that a live-server test ends with.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

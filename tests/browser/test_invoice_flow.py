@@ -5,11 +5,9 @@ from contacts.services import contact_delete
 from tests.contacts.factories import ContactFactory
 from tests.customers.factories import CustomerFactory
 
-# serialized_rollback: the default groups and roles come from data migrations and
-# must survive the flush that a live-server test ends with.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

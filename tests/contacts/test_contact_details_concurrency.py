@@ -24,8 +24,9 @@ pytestmark = [
         connection.vendor != "postgresql",
         reason="needs PostgreSQL: two connections writing at the same time",
     ),
-    # Real commits on separate connections; the data migrations' rows are put back.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # Real commits on separate connections; the flush after each test runs the
+    # post_migrate handlers again (groups, roles).
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -246,11 +246,3 @@ def test_delete_removes_the_contact_and_keeps_its_history(customer):
     contact_delete(contact=contact)
     assert not Contact.objects.filter(pk=pk).exists()
     assert Contact.history.filter(id=pk, history_type="-").exists()
-
-
-def test_the_phone_filter_shows_the_international_format():
-    from contacts.templatetags.contacts_tags import phone
-
-    assert phone("+31612345678") == "+31 6 12345678"
-    assert phone("+12015550101") == "+1 201-555-0101"
-    assert phone("") == ""

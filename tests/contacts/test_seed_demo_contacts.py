@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from contacts.models import Contact
-from contacts.validators import format_phone_number
+from core.phones import format_phone_number
 from customers.models import Customer
 
 pytestmark = pytest.mark.django_db

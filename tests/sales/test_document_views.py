@@ -7,7 +7,7 @@ from django.urls import reverse
 from contacts.services import contact_delete
 from sales.models import Invoice, SalesOrder, Sending, Shipment
 from tests.contacts.factories import ContactFactory
-from tests.customers.factories import CustomerFactory
+from tests.customers.factories import CustomerFactory, billing_address
 from tests.sales.factories import make_document, make_invoice
 
 pytestmark = pytest.mark.django_db
@@ -288,3 +288,13 @@ def test_the_overview_hides_document_kinds_the_user_may_not_view(
     assert ">Shipments</h2>" in page
     assert ">Invoices</h2>" not in page
     assert "INV-00001" not in page
+
+
+def test_the_document_shows_the_snapshot_phone_in_international_format(
+    client_for, viewer, customer
+):
+    billing_address(customer, "NL")
+    ana = ContactFactory(customer=customer, first_name="Ana", phone="+31612345678")
+    invoice = make_invoice(customer, contact=ana)
+    content = client_for(viewer).get(invoice.get_absolute_url()).content.decode()
+    assert "<dd>+31 6 12345678</dd>" in content

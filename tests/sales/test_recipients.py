@@ -1,10 +1,10 @@
-"""The one recipient rule (contacts.selectors.notification_recipients), branch by
+"""The one recipient rule (sales.selectors.notification_recipients), branch by
 branch."""
 
 import pytest
 
-from contacts.selectors import Recipient, notification_recipients
 from contacts.services import contact_detail_create
+from sales.selectors import Recipient, notification_recipients
 from tests.contacts.factories import ContactDetailFactory, ContactFactory
 from tests.customers.factories import CustomerFactory
 

@@ -1,17 +1,24 @@
-"""The Who receives what panel: its selector and the include the Contacts tab shows."""
+"""The Who receives what panel: its selector and the panel the Contacts tab shows."""
 
 import pytest
 from django.template.loader import render_to_string
+from django.test import RequestFactory
 
 from contacts.services import contact_detail_create
 from sales.models import Invoice, SalesOrder, Shipment
 from sales.selectors import customer_who_receives_what
+from sales.views import who_receives_what_panel
 from tests.contacts.factories import ContactFactory
 from tests.customers.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
-TEMPLATE = "contacts/includes/who_receives_what.html"
+TEMPLATE = "sales/includes/who_receives_what.html"
+
+
+def render_panel(customer) -> str:
+    context = who_receives_what_panel(RequestFactory().get("/"), customer)
+    return render_to_string(TEMPLATE, {"customer": customer, **context})
 
 
 @pytest.fixture
@@ -57,7 +64,7 @@ def test_the_selector_falls_back_to_the_contact_card_and_then_to_nobody():
 
 
 def test_the_panel_names_who_receives_each_notification_and_why(customer):
-    html = render_to_string(TEMPLATE, {"customer": customer})
+    html = render_panel(customer)
     assert "Who receives what" in html
     assert "Order confirmation" in html
     assert "Invoice" in html
@@ -69,6 +76,6 @@ def test_the_panel_names_who_receives_each_notification_and_why(customer):
 
 
 def test_the_panel_says_what_to_add_when_nobody_would_receive_a_notification():
-    html = render_to_string(TEMPLATE, {"customer": CustomerFactory()})
+    html = render_panel(CustomerFactory())
     assert html.count("Nobody: add a contact with an email address") == 3
     assert "the Shipment or Primary role" in html

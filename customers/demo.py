@@ -1,25 +1,8 @@
-"""Demo data for a local installation: customers with addresses, and one user per
-default group plus an administrator. Running it again adds only what is missing."""
+"""Demo customers with their addresses, for `manage.py seed_demo`: fifty customers in
+seven countries, made through the customer services."""
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
-
-from contacts.demo import demo_contact_details, demo_contacts_create
 from customers.models import Address, Customer
 from customers.services import address_create, customer_create
-from sales.demo import seed_demo_documents
-
-DEMO_PASSWORD = "contacts-demo"
-DEMO_USERS = [
-    # username, group (None: superuser), first name
-    ("admin", None, "Ada"),
-    ("manager", "Sales manager", "Maria"),
-    ("staff", "Sales staff", "Sam"),
-    ("viewer", "Sales viewer", "Vera"),
-]
 
 # country, cities with postal codes, street names, company name pattern
 COUNTRIES = [
@@ -151,58 +134,19 @@ def demo_customers():
         yield company, addresses
 
 
-class Command(BaseCommand):
-    help = "Create demo customers and demo users (one per default group, and an admin)."
+def demo_customer_names() -> list[str]:
+    """The demo customers' names, in the order they are created: higher apps seed
+    their part of the demo for these customers, by this index."""
+    return [company for company, _ in demo_customers()]
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--no-users",
-            action="store_true",
-            help="Create the demo data only, not the demo users.",
-        )
 
-    @transaction.atomic
-    def handle(self, *args, no_users: bool = False, **options):
-        if not no_users and not settings.DEBUG:
-            raise CommandError(
-                "Refusing to create demo users with DEBUG off: their passwords are "
-                "public. Use --no-users to create only the demo data."
-            )
-        created = contacts = details = 0
-        for index, (company, addresses) in enumerate(demo_customers()):
-            customer = Customer.objects.filter(name=company).first()
-            if customer is None:
-                customer = customer_create(name=company)
-                for address in addresses:
-                    address_create(customer=customer, **address)
-                created += 1
-            contacts += demo_contacts_create(customer=customer, index=index)
-            if not customer.contact_details.exists():
-                details += len(demo_contact_details(customer=customer, index=index))
-        self.stdout.write(
-            f"Demo customers: {created} created, {Customer.objects.count()} in all."
-        )
-        self.stdout.write(f"Demo contacts: {contacts} created.")
-        self.stdout.write(f"Demo contact details: {details} created.")
-        self.stdout.write(
-            f"Demo documents: {seed_demo_documents()} customers given some."
-        )
-        if not no_users:
-            self._create_users()
-
-    def _create_users(self):
-        User = get_user_model()
-        self.stdout.write(f"Demo users (password for all: {DEMO_PASSWORD}):")
-        for username, group_name, first_name in DEMO_USERS:
-            user, _ = User.objects.get_or_create(
-                username=username, defaults={"first_name": first_name}
-            )
-            user.set_password(DEMO_PASSWORD)
-            user.is_staff = group_name is None
-            user.is_superuser = group_name is None
-            user.save()
-            if group_name:
-                user.groups.set([Group.objects.get(name=group_name)])
-            role = group_name or "administrator"
-            self.stdout.write(f"  {username:<8} {role}")
-        self.stdout.write("Sign in at http://127.0.0.1:8000/")
+def seed_demo_customers() -> str:
+    created = 0
+    for company, addresses in demo_customers():
+        if Customer.objects.filter(name=company).exists():
+            continue
+        customer = customer_create(name=company)
+        for address in addresses:
+            address_create(customer=customer, **address)
+        created += 1
+    return f"Demo customers: {created} created, {Customer.objects.count()} in all."
