@@ -9,9 +9,16 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
+from django.db.models import Max
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from contacts.models import Contact, ContactDetail, ContactRole
+from contacts.models import (
+    OPTIONAL_CONTACT_FIELDS,
+    Contact,
+    ContactDetail,
+    ContactRole,
+)
 from contacts.selectors import contact_card_version
 from customers.models import Customer
 
@@ -391,3 +398,135 @@ def contact_details_bulk_create(
         detail.is_primary = key not in present
         present.add(key)
     return bulk_create_with_history(details, ContactDetail, batch_size=batch_size)
+
+
+def customers_lock(*, customer_ids: Collection[int]) -> None:
+    """Lock the customers' rows until the transaction ends, in the order of their
+    keys, so two writers of the same customers take turns (an import matching rows
+    against what is stored must not read while another adds the same rows)."""
+    list(
+        Customer.objects.select_for_update()
+        .filter(pk__in=sorted(customer_ids))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+# A contact person's own fields (its customer and roles aside): what an import
+# reads and may change.
+CONTACT_PERSON_FIELDS = ("first_name", *OPTIONAL_CONTACT_FIELDS)
+
+
+@transaction.atomic
+def contacts_bulk_update(
+    *,
+    contacts: Sequence[tuple[Contact, Collection[ContactRole] | None]],
+    batch_size: int = 1000,
+) -> None:
+    """Save changed contact persons, and the roles given (None: roles left as they
+    are), in a few queries: the write path of `import_contacts --update`.
+
+    Each contact must have passed `full_clean()` already. Every contact gets its
+    "changed" history record with no user ("system"), and that record lists the
+    contact's roles after the change, as simple-history does for `contact_update`,
+    so the Activity Log shows a role change as one.
+    """
+    if not contacts:
+        return
+    now = timezone.now()
+    for contact, _ in contacts:
+        contact.updated_at = now
+    objects = [contact for contact, _ in contacts]
+    bulk_update_with_history(
+        objects,
+        Contact,
+        fields=[*CONTACT_PERSON_FIELDS, "updated_at"],
+        batch_size=batch_size,
+        default_date=now,
+    )
+    through = Contact.roles.through
+    wanted = {
+        contact.pk: {role.pk for role in roles}
+        for contact, roles in contacts
+        if roles is not None
+    }
+    links = through.objects.filter(contact_id__in=[c.pk for c in objects])
+    current: dict[int, dict[int, int]] = {}
+    for link_id, contact_id, role_id in links.values_list(
+        "pk", "contact_id", "contactrole_id"
+    ):
+        current.setdefault(contact_id, {})[role_id] = link_id
+    gone = [
+        link_id
+        for contact_id, role_ids in wanted.items()
+        for role_id, link_id in current.get(contact_id, {}).items()
+        if role_id not in role_ids
+    ]
+    if gone:
+        # The link table has no history of its own: the role history is the
+        # snapshot on each contact's record, written below.
+        through.objects.filter(pk__in=gone).delete()
+    added = through.objects.bulk_create(
+        [
+            through(contact_id=contact_id, contactrole_id=role_id)
+            for contact_id, role_ids in wanted.items()
+            for role_id in role_ids - current.get(contact_id, {}).keys()
+        ],
+        batch_size=batch_size,
+    )
+    roles_after = {
+        contact.pk: {
+            role_id: link_id
+            for role_id, link_id in current.get(contact.pk, {}).items()
+            if contact.pk not in wanted or role_id in wanted[contact.pk]
+        }
+        for contact in objects
+    }
+    for link in added:
+        roles_after[link.contact_id][link.contactrole_id] = link.pk
+    history_ids = dict(
+        Contact.history.filter(id__in=roles_after, history_type="~")
+        .values("id")
+        .annotate(latest=Max("history_id"))
+        .values_list("id", "latest")
+    )
+    role_history = apps.get_model("contacts", "HistoricalContact_roles")
+    role_history.objects.bulk_create(
+        [
+            role_history(
+                history_id=history_ids[contact_id],
+                id=link_id,
+                contact_id=contact_id,
+                contactrole_id=role_id,
+            )
+            for contact_id, roles in roles_after.items()
+            for role_id, link_id in roles.items()
+        ],
+        batch_size=batch_size,
+    )
+
+
+@transaction.atomic
+def contact_details_bulk_update(
+    *, details: Sequence[ContactDetail], batch_size: int = 1000
+) -> None:
+    """Save a new value or description of many details in a few queries: the write
+    path of `import_contact_details --update`. The kind and the primary flag stay
+    as they are, so the primary rules are not touched.
+
+    Each detail must have passed `full_clean()` already; the callers hold their
+    customers' locks (`customers_lock`). Every detail gets its "changed" history
+    record with no user ("system").
+    """
+    if not details:
+        return
+    now = timezone.now()
+    for detail in details:
+        detail.updated_at = now
+    bulk_update_with_history(
+        details,
+        ContactDetail,
+        fields=["value", "description", "updated_at"],
+        batch_size=batch_size,
+        default_date=now,
+    )

@@ -10,11 +10,13 @@ headings are read as people write them (`First name`, `first-name`, `first_name`
 
 How "a file with a refused row writes nothing" goes with streaming: the file is read
 once, in batches, inside one transaction. Valid batches are written as they come, so
-memory holds one batch whatever the length of the file; the first refused row stops
-the writing (the rest is still read, to report every refused row), and at the end the
-transaction is rolled back. Reading the file twice (check, then write) would parse and
-validate every row twice; this way a clean file, the usual case, costs one pass.
-`skip_invalid` keeps writing the valid rows and commits; `dry_run` never writes.
+memory holds one batch whatever the length of the file; at the end the transaction
+is rolled back if a row was refused (`skip_invalid` commits the valid rows instead),
+and always for a dry run. Reading the file twice (check, then write) would parse and
+validate every row twice; this way a clean file, the usual case, costs one pass. A
+dry run and a file with refused rows are written too, then rolled back, because what
+a row does can depend on the rows before it (the primary of a kind, a row that
+updates the contact an earlier row added): only writing them tells exactly.
 
 Cells a spreadsheet would run as formulas. A cell that starts with `=`, `+`, `-`,
 `@`, a tab or a carriage return is a formula to Excel, LibreOffice and Google Sheets
@@ -43,7 +45,7 @@ import re
 import time
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, TextIO
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -84,8 +86,9 @@ class RowAdapter(Protocol):
         """A validated, unsaved object for the row; `ValidationError` if refused,
         keyed by column name."""
 
-    def write(self, objects: Sequence[Any]) -> None:
-        """Write a batch of objects `build` returned."""
+    def write(self, rows: Sequence[tuple[int, Any]]) -> "WriteOutcome":
+        """Write a batch of (line, object `build` returned); say what became of
+        them. A row may still be refused here, where it meets what is stored."""
 
 
 def column_name(heading: str) -> str:
@@ -98,12 +101,27 @@ def sniff_delimiter(header_line: str) -> str:
 
 
 @dataclass
+class WriteOutcome:
+    """What became of a batch of valid rows."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    # (line, [(column, message)]) of the rows refused against what is stored.
+    refused: list[tuple[int, list[tuple[str, str]]]] = field(default_factory=list)
+
+
+@dataclass
 class ImportResult:
     read: int = 0
-    written: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
     refused: int = 0
     seconds: float = 0.0
     dry_run: bool = False
+    # Nothing the run wrote was kept: a dry run, or refused rows without
+    # skip_invalid.
     rolled_back: bool = False
 
 
@@ -170,15 +188,11 @@ class CsvImport:
 
     def run(self) -> ImportResult:
         started = time.monotonic()
-        if self.dry_run:
+        with transaction.atomic():
             self._read_file()
-        else:
-            with transaction.atomic():
-                self._read_file()
-                if self.result.refused and not self.skip_invalid:
-                    transaction.set_rollback(True)
-                    self.result.rolled_back = True
-                    self.result.written = 0
+            if self.dry_run or (self.result.refused and not self.skip_invalid):
+                transaction.set_rollback(True)
+                self.result.rolled_back = True
         self.result.seconds = time.monotonic() - started
         return self.result
 
@@ -315,22 +329,22 @@ class CsvImport:
             line: self._record(values) for line, values, errors in checked if not errors
         }
         self.adapter.begin_batch(list(records.values()))
-        valid = []
-        for line, values, errors in checked:
+        valid, refused = [], []
+        for line, _, errors in checked:
             if not errors:
                 try:
-                    valid.append(self.adapter.build(records[line]))
+                    valid.append((line, self.adapter.build(records[line])))
                 except ValidationError as error:
                     errors = error_messages(error)
             if errors:
-                self._refuse(line, values, errors)
-        if (
-            valid
-            and not self.dry_run
-            and (self.skip_invalid or not self.result.refused)
-        ):
-            self.adapter.write(valid)
-            self.result.written += len(valid)
+                refused.append((line, errors))
+        outcome = self.adapter.write(valid) if valid else WriteOutcome()
+        self.result.added += outcome.added
+        self.result.updated += outcome.updated
+        self.result.unchanged += outcome.unchanged
+        values_at = {line: values for line, values, _ in checked}
+        for line, errors in sorted(refused + outcome.refused):
+            self._refuse(line, values_at[line], errors)
 
     def _refuse(self, line: int, values: list[str], errors: list[tuple[str, str]]):
         self.result.refused += 1

@@ -5,7 +5,13 @@ import pytest
 
 from contacts.models import Contact, ContactDetail
 from contacts.services import contact_create, contact_detail_create
-from tests.contacts.csv_helpers import run, run_failing, write_csv
+from tests.contacts.csv_helpers import (
+    contacts_state,
+    details_state,
+    run,
+    run_failing,
+    write_csv,
+)
 from tests.contacts.factories import role
 from tests.customers.factories import CustomerFactory, billing_address
 
@@ -43,30 +49,6 @@ def customers():
     contact_detail_create(customer=dutch, kind="mobile", value="06 12345678")
     contact_detail_create(customer=german, kind="website", value="example.de")
     return dutch, german
-
-
-def contacts_state():
-    return sorted(
-        (
-            contact.customer.number,
-            contact.first_name,
-            contact.last_name,
-            contact.email,
-            contact.phone,
-            contact.job_title,
-            contact.department,
-            tuple(sorted(contact.roles.values_list("code", flat=True))),
-        )
-        for contact in Contact.objects.all()
-    )
-
-
-def details_state():
-    return sorted(
-        ContactDetail.objects.values_list(
-            "customer__number", "kind", "value", "description", "is_primary"
-        )
-    )
 
 
 def test_it_exports_contacts_in_the_columns_the_import_reads(customers):

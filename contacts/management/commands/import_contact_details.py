@@ -9,4 +9,8 @@ class Command(ImportCommand):
         "detail of a kind for a customer becomes primary; an existing primary stays."
     )
     rows = ContactDetailRows
+    update_help = (
+        "Leave a detail the customer already has (same kind and value) as it is, or "
+        "change its description, instead of adding it again."
+    )
     what = "contact details"

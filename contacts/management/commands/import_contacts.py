@@ -10,4 +10,9 @@ class Command(ImportCommand):
         "numbers are read with the customer's billing country."
     )
     rows = ContactRows
+    update_help = (
+        "Update the customer's contact with the same email, else the same phone "
+        "number, else the same first and last name, instead of adding one; roles are "
+        "replaced by the row's. Importing a file twice changes nothing the second time."
+    )
     what = "contacts"
