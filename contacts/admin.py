@@ -183,7 +183,7 @@ class ContactFieldSettingsAdmin(HistoryAdmin):
         return False
 
 
-DETAIL_FIELDS = ["kind", "value", "description"]
+DETAIL_FIELDS = list(services.DETAIL_FIELDS)
 
 
 def _changes(form) -> dict:
@@ -191,9 +191,8 @@ def _changes(form) -> dict:
 
 
 class ContactDetailInlineFormSet(BaseInlineFormSet):
-    """Saves the inline rows through the contact services, so the primary flags
-    follow the rules: removals first (promoting the oldest remaining), then changes,
-    then new rows (the first of a kind becomes primary)."""
+    """Saves each inline row through the contact services, so the primary flags
+    follow the one primary rule whatever the order the admin saves the rows in."""
 
     def save_new(self, form, commit=True):
         return services.contact_detail_create(customer=self.instance, **_changes(form))

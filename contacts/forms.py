@@ -99,6 +99,10 @@ PRIMARY_FIELD_ATTRS = {
 }
 VALUE_MAX_LENGTH = ContactDetail._meta.get_field("value").max_length
 DESCRIPTION_MAX_LENGTH = ContactDetail._meta.get_field("description").max_length
+# More additional rows than a person would ever keep on one card: a window that
+# posts more is refused, and never builds more forms than this.
+MAX_ADDITIONAL_ROWS = 100
+ADDITIONAL_PREFIX = "additional"
 
 
 def shown_value(kind: str, value: str) -> str:
@@ -112,11 +116,10 @@ class ContactCardPrimaryForm(forms.Form):
     """The primary fields (value and description per kind) and the card's version.
 
     The forms only check the shape of the input; the rules (formats, primaries) are
-    applied by `contacts.services.contact_details_update`, whose errors the view puts
-    back at these fields.
+    applied by `contacts.services.contact_details_update`.
     """
 
-    version = forms.CharField(widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -134,30 +137,11 @@ class ContactCardPrimaryForm(forms.Form):
                 max_length=DESCRIPTION_MAX_LENGTH,
             )
 
-    @classmethod
-    def initial_from(cls, card) -> dict[str, str]:
-        initial = {"version": card.version}
-        for row in card.primaries:
-            if row.detail is not None:
-                initial[row.kind] = shown_value(row.kind, row.detail.value)
-                initial[f"{row.kind}_description"] = row.detail.description
-        return initial
-
     def kind_rows(self):
         """(value field, description field) per kind, for the template."""
         return [
             (self[kind], self[f"{kind}_description"]) for kind in PRIMARY_FIELD_LABELS
         ]
-
-    def inputs(self) -> dict[str, DetailInput]:
-        return {
-            kind: DetailInput(
-                kind=kind,
-                value=self.cleaned_data[kind],
-                description=self.cleaned_data[f"{kind}_description"],
-            )
-            for kind in PRIMARY_FIELD_LABELS
-        }
 
 
 class AdditionalDetailForm(forms.Form):
@@ -181,39 +165,20 @@ class AdditionalDetailForm(forms.Form):
             not data.get("id") and not data.get("value") and not data.get("description")
         )
 
-    def input(self) -> DetailInput:
-        return DetailInput(
-            pk=self.cleaned_data["id"],
-            kind=self.cleaned_data["kind"],
-            value=self.cleaned_data["value"],
-            description=self.cleaned_data["description"],
-        )
-
 
 class BaseAdditionalDetailFormSet(forms.BaseFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
         form.fields["DELETE"].label = "Remove"
 
-    @classmethod
-    def initial_from(cls, card) -> list[dict]:
-        return [
-            {
-                "id": detail.pk,
-                "kind": detail.kind,
-                "value": shown_value(detail.kind, detail.value),
-                "description": detail.description,
-            }
-            for detail in card.additional
-        ]
-
-    def rows(self) -> list[tuple[AdditionalDetailForm, DetailInput]]:
-        """The rows to save, each with its form: removed and blank rows left out."""
-        return [
-            (form, form.input())
-            for form in self.forms
-            if not self._should_delete_form(form) and not form.is_blank()
-        ]
+    def clean(self):
+        super().clean()
+        # A negative count would read as "no rows": every additional detail removed.
+        if self.management_form.cleaned_data.get("TOTAL_FORMS", 0) < 0:
+            raise ValidationError(
+                "The window's rows could not be read. Open it again and retry.",
+                code="invalid_row_count",
+            )
 
 
 AdditionalDetailFormSet = forms.formset_factory(
@@ -221,5 +186,102 @@ AdditionalDetailFormSet = forms.formset_factory(
     formset=BaseAdditionalDetailFormSet,
     extra=0,
     can_delete=True,
+    # absolute_max: however many rows the management form claims, no more forms
+    # are built (a forged count cannot make the window render millions of rows).
+    max_num=MAX_ADDITIONAL_ROWS,
+    absolute_max=MAX_ADDITIONAL_ROWS,
+    validate_max=True,
 )
-ADDITIONAL_PREFIX = "additional"
+
+
+class ContactCardWindow:
+    """The editing window of the Contact card: the primary fields and the rows of
+    additional details, as one form. It checks the shape of the input, hands the
+    rows to the service (`inputs`) and puts the service's errors back at the fields
+    they are about (`add_service_errors`)."""
+
+    def __init__(self, *, card=None, version: int = 0, data=None):
+        if data is not None and "add_row" in data:
+            # Without JavaScript, Add comes here: the same window, one row more.
+            data = data.copy()
+            total = f"{ADDITIONAL_PREFIX}-TOTAL_FORMS"
+            count = data.get(total, "")
+            data[total] = str(int(count) + 1) if count.isdigit() else count
+        self.adds_row = data is not None and "add_row" in data
+        self.form = ContactCardPrimaryForm(
+            data=data, initial=None if data else self._initial(card, version)
+        )
+        self.formset = AdditionalDetailFormSet(
+            data=data,
+            prefix=ADDITIONAL_PREFIX,
+            initial=None if data else self._initial_rows(card),
+        )
+
+    @staticmethod
+    def _initial(card, version: int) -> dict:
+        initial = {"version": version}
+        for row in card.primaries if card else ():
+            if row.detail is not None:
+                initial[row.kind] = shown_value(row.kind, row.detail.value)
+                initial[f"{row.kind}_description"] = row.detail.description
+        return initial
+
+    @staticmethod
+    def _initial_rows(card) -> list[dict]:
+        return [
+            {
+                "id": detail.pk,
+                "kind": detail.kind,
+                "value": shown_value(detail.kind, detail.value),
+                "description": detail.description,
+            }
+            for detail in (card.additional if card else ())
+        ]
+
+    def is_valid(self) -> bool:
+        # Both, so each shows its own errors.
+        return all([self.form.is_valid(), self.formset.is_valid()])
+
+    @property
+    def version(self) -> int:
+        return self.form.cleaned_data["version"]
+
+    def _rows(self) -> list[AdditionalDetailForm]:
+        """The row forms to save: removed and blank rows left out."""
+        return [
+            form
+            for form in self.formset.forms
+            if not self.formset._should_delete_form(form) and not form.is_blank()
+        ]
+
+    def primary_inputs(self) -> dict[str, DetailInput]:
+        data = self.form.cleaned_data
+        return {
+            kind: DetailInput(
+                kind=kind, value=data[kind], description=data[f"{kind}_description"]
+            )
+            for kind in PRIMARY_FIELD_LABELS
+        }
+
+    def additional_inputs(self) -> list[DetailInput]:
+        return [
+            DetailInput(
+                pk=form.cleaned_data["id"],
+                kind=form.cleaned_data["kind"],
+                value=form.cleaned_data["value"],
+                description=form.cleaned_data["description"],
+            )
+            for form in self._rows()
+        ]
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """The service keys its errors by row (`primary.<kind>.<field>`,
+        `additional.<index>.<field>`); each goes to the field it is about."""
+        rows = self._rows()
+        for key, messages in error.message_dict.items():
+            part, row, field = key.split(".")
+            if part == "primary":
+                name = row if field == "value" else f"{row}_{field}"
+                self.form.add_error(name, messages)
+            else:
+                rows[int(row)].add_error(field, messages)

@@ -200,7 +200,7 @@ class ContactDetail(TimeStampedModel):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     value = models.CharField(max_length=254)
     description = models.CharField(max_length=100, blank=True)
-    # Set only by the primary rules in contacts.services, never by a person.
+    # Set only by the primary rule (contacts.services), never by a person.
     is_primary = models.BooleanField("primary", default=False, editable=False)
 
     history = tracked_history()
@@ -242,3 +242,21 @@ class ContactDetail(TimeStampedModel):
             customer_phone_region(customer=self.customer) if self.customer_id else None
         )
         return normalize_phone_number(self.value, region=region)
+
+
+class ContactCardVersion(TimeStampedModel):
+    """The version of a customer's contact card: raised by every write of its details
+    (contacts.services), so the editing window can tell that the card changed since it
+    was opened, and refuse to overwrite what its user has not seen. A customer whose
+    details were never written has no row: version 0."""
+
+    customer = models.OneToOneField(
+        Customer, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["customer"]
+
+    def __str__(self) -> str:
+        return f"Contact card of customer {self.customer_id}: version {self.version}"

@@ -1,8 +1,6 @@
-import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from contacts.models import ContactDetail
+from contacts.models import ContactCardVersion, ContactDetail
 from customers.models import Customer
 
 
@@ -15,25 +13,14 @@ def customer_primary_details(*, customer: Customer) -> dict[str, ContactDetail |
     return primaries
 
 
-def contact_card_version(details: Iterable[ContactDetail]) -> str:
-    """A digest of the card's rows: it changes whenever a detail of the customer is
-    added, changed (value, description, kind, primary flag) or removed.
-
-    The editing window carries it in a hidden field, so a save based on a card that
-    changed since the window opened can be told apart and refused.
-    """
-    digest = hashlib.sha256()
-    for detail in sorted(details, key=lambda detail: detail.pk):
-        row = (
-            detail.pk,
-            detail.kind,
-            detail.value,
-            detail.description,
-            detail.is_primary,
-            detail.updated_at.isoformat() if detail.updated_at else "",
-        )
-        digest.update(repr(row).encode())
-    return digest.hexdigest()[:32]
+def contact_card_version(*, customer: Customer) -> int:
+    """The card's version: raised by every write of the customer's details. The
+    editing window carries it, so a save based on a card that changed since the window
+    opened is refused (contacts.services.contact_details_update)."""
+    version = ContactCardVersion.objects.filter(customer_id=customer.pk).values_list(
+        "version", flat=True
+    )
+    return version.first() or 0
 
 
 @dataclass(frozen=True)
@@ -55,7 +42,6 @@ class ContactCard:
 
     primaries: list[PrimaryRow]
     additional: list[ContactDetail]
-    version: str
 
     @property
     def is_empty(self) -> bool:
@@ -86,5 +72,4 @@ def contact_card(*, customer: Customer) -> ContactCard:
             for kind, label in ContactDetail.Kind.choices
         ],
         additional=[detail for detail in details if not detail.is_primary],
-        version=contact_card_version(details),
     )

@@ -2,6 +2,7 @@
 commands all come through here, so the primary rules and the validation of emails,
 phone numbers and websites hold whichever way a change arrives."""
 
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -9,18 +10,20 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from contacts.models import (
     OPTIONAL_CONTACT_FIELDS,
     Contact,
+    ContactCardVersion,
     ContactDetail,
     ContactRole,
 )
 from contacts.selectors import contact_card_version
 from customers.models import Customer
+from customers.selectors import customers_with_phone_region
 
 
 @transaction.atomic
@@ -71,244 +74,6 @@ def contact_update(
 @transaction.atomic
 def contact_delete(*, contact: Contact) -> None:
     contact.delete()
-
-
-def _lock_customer(customer: Customer) -> None:
-    """Serialise writers of one customer's contact details: the primary rules read
-    the details of a kind and then write them, and must not interleave."""
-    if not Customer.objects.select_for_update().filter(pk=customer.pk).exists():
-        raise Customer.DoesNotExist("The customer no longer exists.")
-
-
-def contact_details_ensure_primary(*, customer: Customer, kind: str) -> None:
-    """Make the oldest detail of the kind primary when none of that kind is.
-
-    Callers hold the customer's lock (see `_lock_customer`).
-    """
-    details = ContactDetail.objects.filter(customer=customer, kind=kind)
-    if details.filter(is_primary=True).exists():
-        return
-    oldest = details.order_by("created_at", "pk").first()
-    if oldest is not None:
-        oldest.is_primary = True
-        oldest.save(update_fields=["is_primary", "updated_at"])
-
-
-def _has_primary(*, customer: Customer, kind: str) -> bool:
-    return ContactDetail.objects.filter(
-        customer=customer, kind=kind, is_primary=True
-    ).exists()
-
-
-@transaction.atomic
-def contact_detail_create(
-    *, customer: Customer, kind: str, value: str, description: str = ""
-) -> ContactDetail:
-    """Add a detail to the customer's card. The first of its kind becomes primary."""
-    _lock_customer(customer)
-    detail = ContactDetail(
-        customer=customer, kind=kind, value=value, description=description
-    )
-    detail.full_clean()
-    detail.is_primary = not _has_primary(customer=customer, kind=kind)
-    detail.save()
-    return detail
-
-
-DETAIL_FIELDS = ("kind", "value", "description")
-
-
-@transaction.atomic
-def contact_detail_update(
-    *, detail: ContactDetail, data: dict[str, Any]
-) -> ContactDetail:
-    """Change a detail's kind, value or description. A change of kind moves it: it
-    leaves the old kind (which promotes another primary) and joins the new one.
-
-    The primary flag is never taken from the caller: it is read again under the lock,
-    so an instance loaded before another write (a promotion) cannot undo it.
-    """
-    unknown = set(data) - set(DETAIL_FIELDS)
-    if unknown:
-        raise ValueError(
-            f"Only {', '.join(DETAIL_FIELDS)} can be changed; the primary flag "
-            f"follows the rules. Not: {', '.join(sorted(unknown))}."
-        )
-    _lock_customer(detail.customer)
-    stored = ContactDetail.objects.get(pk=detail.pk)
-    old_kind = stored.kind
-    detail.is_primary = stored.is_primary
-    for name, value in data.items():
-        setattr(detail, name, value)
-    if detail.kind != old_kind:
-        # It joins its new kind as an additional detail, or as its first: primary.
-        detail.is_primary = False
-    detail.full_clean()
-    if detail.kind != old_kind:
-        detail.save()
-        contact_details_ensure_primary(customer=detail.customer, kind=old_kind)
-        contact_details_ensure_primary(customer=detail.customer, kind=detail.kind)
-        detail.refresh_from_db(fields=["is_primary", "updated_at"])
-    else:
-        detail.save()
-    return detail
-
-
-@transaction.atomic
-def contact_detail_delete(*, detail: ContactDetail) -> None:
-    """Remove a detail; if it was the primary, the oldest of its kind takes over."""
-    _lock_customer(detail.customer)
-    kind = ContactDetail.objects.filter(pk=detail.pk).values_list("kind", flat=True)
-    kind = kind.first() or detail.kind
-    detail.delete()
-    contact_details_ensure_primary(customer=detail.customer, kind=kind)
-
-
-class ContactCardChanged(ValidationError):
-    """The card changed since the editing window opened; the save is refused."""
-
-
-STALE_CARD_MESSAGE = (
-    "Someone else changed this contact card since you opened it, so nothing was "
-    "saved. Review the current values below and make your changes again."
-)
-
-
-@dataclass(frozen=True)
-class DetailInput:
-    """One row of the editing window: `pk` names an existing additional detail."""
-
-    kind: str
-    value: str
-    description: str = ""
-    pk: int | None = None
-
-
-@transaction.atomic
-def contact_details_update(
-    *,
-    customer: Customer,
-    primaries: Mapping[str, DetailInput],
-    additional: Sequence[DetailInput],
-    card_version: str,
-) -> list[ContactDetail]:
-    """Save the whole contact card from the editing window at once, all or nothing.
-
-    - `primaries`, by kind, are the primary fields (Email, Telephone, Mobile,
-      Website). A value typed there changes the primary detail of that kind in place:
-      it stays the primary, and no other detail of the kind is touched or promoted.
-      Where the kind has no detail yet, the value becomes its primary. An emptied
-      field removes the primary; the oldest remaining detail of the kind (the
-      additional ones included) becomes primary. A kind left out is left alone.
-    - `additional` are the other details: rows with a `pk` change that detail, rows
-      without add one, and every existing additional detail not listed is removed.
-      Nobody chooses a primary: the flags follow the rules in this module.
-    - `card_version` is `contact_card_version` of the card the window showed. If the
-      card changed since, the save is refused with `ContactCardChanged`, so nobody
-      overwrites values they have not seen.
-
-    Refused input raises one ValidationError with an entry per field: `<kind>` and
-    `<kind>_description` for the primary fields, `additional-<index>-<field>` for
-    the rows (index into `additional`). Nothing is saved then.
-    """
-    _lock_customer(customer)
-    stored = list(ContactDetail.objects.filter(customer=customer))
-    if contact_card_version(stored) != card_version:
-        raise ContactCardChanged(STALE_CARD_MESSAGE, code="stale_card")
-    primary_of = {detail.kind: detail for detail in stored if detail.is_primary}
-    others = {detail.pk: detail for detail in stored if not detail.is_primary}
-
-    errors: dict[str, list[ValidationError]] = {}
-    deletions: list[ContactDetail] = []
-    changes: list[ContactDetail] = []
-    new_primaries: list[ContactDetail] = []
-    new_others: list[ContactDetail] = []
-
-    def check(detail: ContactDetail, keys: dict[str, str]) -> None:
-        if not detail.value.strip():
-            errors.setdefault(keys["value"], []).append(
-                ValidationError(
-                    "Enter a value, or remove the row.", code="value_required"
-                )
-            )
-            return
-        try:
-            detail.full_clean(exclude=["customer"], validate_constraints=False)
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                key = keys.get(name, keys["value"])
-                errors.setdefault(key, []).extend(
-                    ValidationError(message) for message in messages
-                )
-
-    for kind, row in primaries.items():
-        current = primary_of.get(kind)
-        value, description = row.value.strip(), row.description.strip()
-        if not value:
-            if description:
-                errors.setdefault(kind, []).append(
-                    ValidationError(
-                        "Enter a value for this description, or clear both.",
-                        code="description_without_value",
-                    )
-                )
-            elif current is not None:
-                deletions.append(current)
-            continue
-        detail = current or ContactDetail(customer=customer, kind=kind)
-        detail.value, detail.description = value, description
-        check(detail, {"value": kind, "description": f"{kind}_description"})
-        (changes if current else new_primaries).append(detail)
-
-    listed: set[int] = set()
-    for index, row in enumerate(additional):
-        keys = {name: f"additional-{index}-{name}" for name in DETAIL_FIELDS}
-        if row.pk is not None:
-            detail = others.get(row.pk)
-            if detail is None:
-                # Not an additional detail of this customer (any more).
-                raise ContactCardChanged(STALE_CARD_MESSAGE, code="stale_card")
-            listed.add(row.pk)
-        else:
-            detail = ContactDetail(customer=customer)
-        detail.kind = row.kind
-        detail.value, detail.description = row.value.strip(), row.description.strip()
-        check(detail, keys)
-        (changes if row.pk is not None else new_others).append(detail)
-    deletions.extend(detail for pk, detail in others.items() if pk not in listed)
-
-    if errors:
-        raise ValidationError(errors)
-
-    # The order keeps the constraint satisfied at every step, and lets a value typed
-    # in an empty primary field win over an additional row moved to that kind.
-    touched = {detail.kind for detail in stored}
-    for detail in deletions:
-        detail.delete()
-    for kind in touched:
-        contact_details_ensure_primary(customer=customer, kind=kind)
-    for detail in new_primaries:
-        detail.is_primary = not _has_primary(customer=customer, kind=detail.kind)
-        detail.save()
-    for detail in changes:
-        original = ContactDetail.objects.get(pk=detail.pk)
-        moved = original.kind != detail.kind
-        if not moved and (original.value, original.description) == (
-            detail.value,
-            detail.description,
-        ):
-            continue
-        if moved:
-            detail.is_primary = not _has_primary(customer=customer, kind=detail.kind)
-        else:
-            detail.is_primary = original.is_primary
-        detail.save()
-    for detail in new_others:
-        detail.is_primary = not _has_primary(customer=customer, kind=detail.kind)
-        detail.save()
-    for kind in touched | {detail.kind for detail in changes}:
-        contact_details_ensure_primary(customer=customer, kind=kind)
-    return list(ContactDetail.objects.filter(customer=customer))
 
 
 @transaction.atomic
@@ -364,6 +129,327 @@ def contacts_bulk_create(
     return created
 
 
+# Contact details. Every writer locks the customers it writes, loads their cards,
+# changes them in memory, and stores them with `_save_cards`, which applies the one
+# primary rule (`apply_primary_rule`) and raises the cards' versions.
+
+DETAIL_FIELDS = ("kind", "value", "description")
+
+
+def _lock_customers(customer_ids: Collection[int]) -> dict[int, Customer]:
+    """Lock the customers whose cards are written, in the order of their keys (two
+    writers cannot deadlock), so writers of one card queue up: the primary rule reads a
+    kind's details and then writes them. They come with their billing country, so the
+    phone numbers of their details are read without a query each."""
+    customers = {
+        customer.pk: customer
+        for customer in customers_with_phone_region()
+        .select_for_update()
+        .filter(pk__in=customer_ids)
+        .order_by("pk")
+    }
+    if len(customers) < len(set(customer_ids)):
+        raise Customer.DoesNotExist("The customer no longer exists.")
+    return customers
+
+
+def apply_primary_rule(details: Sequence[ContactDetail]) -> None:
+    """The one primary rule, over one customer's details as they are to be stored.
+
+    Per kind, the detail that is primary stays primary; a kind without one gets its
+    oldest detail (stored ones by creation, then new ones in the order given). So the
+    first detail of a kind becomes primary, and removing a primary promotes the oldest
+    remaining. Writers never choose a primary: they only keep a primary's flag when
+    they change it in place, and clear it when a detail moves to another kind.
+    """
+    by_kind: dict[str, list[tuple[tuple, ContactDetail]]] = defaultdict(list)
+    for index, detail in enumerate(details):
+        age = (0, detail.created_at, detail.pk) if detail.pk else (1, index)
+        by_kind[detail.kind].append((age, detail))
+    for aged in by_kind.values():
+        aged.sort(key=lambda pair: pair[0])
+        primaries = [detail for _, detail in aged if detail.is_primary]
+        keep = primaries[0] if primaries else aged[0][1]
+        for _, detail in aged:
+            detail.is_primary = detail is keep
+
+
+def _row(detail: ContactDetail) -> tuple:
+    return (detail.kind, detail.value, detail.description, detail.is_primary)
+
+
+class _Card:
+    """A customer's contact details as stored (`stored`), and as they are to be
+    (`details`): writers add, change and remove details here, in memory."""
+
+    def __init__(self, customer: Customer, details: list[ContactDetail]):
+        for detail in details:
+            detail.customer = customer  # with its billing country: no query
+        self.customer = customer
+        self.details = details
+        self.stored = {detail.pk: _row(detail) for detail in details}
+
+    @classmethod
+    def load(cls, customers: Iterable[Customer]) -> dict[int, "_Card"]:
+        customers = {customer.pk: customer for customer in customers}
+        details = defaultdict(list)
+        for detail in ContactDetail.objects.filter(customer__in=customers).order_by(
+            "created_at", "pk"
+        ):
+            details[detail.customer_id].append(detail)
+        return {pk: cls(customer, details[pk]) for pk, customer in customers.items()}
+
+    def get(self, pk: int) -> ContactDetail | None:
+        return next((detail for detail in self.details if detail.pk == pk), None)
+
+    def primary(self, kind: str) -> ContactDetail | None:
+        return next((d for d in self.details if d.kind == kind and d.is_primary), None)
+
+    def add(self, **fields: Any) -> ContactDetail:
+        detail = ContactDetail(customer=self.customer, **fields)
+        self.details.append(detail)
+        return detail
+
+    def remove(self, detail: ContactDetail) -> None:
+        self.details.remove(detail)
+
+
+def _save_cards(cards: Iterable[_Card], batch_size: int | None = None) -> None:
+    """Store the cards as they are to be, the primary rule applied: removals first,
+    then rows that lose or keep no primary flag, then those that hold it, then new
+    rows, so the database's one-primary-per-kind constraint holds at every step. A
+    fixed number of queries whatever the number of details (each removal writes its
+    own history record); unchanged rows are not written."""
+    removed, losing, holding, added, touched = [], [], [], [], []
+    for card in cards:
+        apply_primary_rule(card.details)
+        kept = {detail.pk for detail in card.details if detail.pk}
+        gone = [pk for pk in card.stored if pk not in kept]
+        new = [detail for detail in card.details if detail.pk is None]
+        changed = [
+            detail
+            for detail in card.details
+            if detail.pk is not None and _row(detail) != card.stored[detail.pk]
+        ]
+        if gone or new or changed:
+            touched.append(card.customer.pk)
+        removed += gone
+        added += new
+        losing += [detail for detail in changed if not detail.is_primary]
+        holding += [detail for detail in changed if detail.is_primary]
+    if removed:
+        ContactDetail.objects.filter(pk__in=removed).delete()
+    now = timezone.now()
+    for group in (losing, holding):
+        for detail in group:
+            detail.updated_at = now
+        if group:
+            fields = [*DETAIL_FIELDS, "is_primary", "updated_at"]
+            bulk_update_with_history(group, ContactDetail, fields, batch_size)
+    if added:
+        bulk_create_with_history(added, ContactDetail, batch_size=batch_size)
+    _raise_card_versions(touched)
+
+
+def _raise_card_versions(customer_ids: list[int]) -> None:
+    if not customer_ids:
+        return
+    raised = ContactCardVersion.objects.filter(customer_id__in=customer_ids).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
+    if raised < len(customer_ids):
+        existing = set(
+            ContactCardVersion.objects.filter(customer_id__in=customer_ids).values_list(
+                "customer_id", flat=True
+            )
+        )
+        ContactCardVersion.objects.bulk_create(
+            ContactCardVersion(customer_id=pk, version=1)
+            for pk in customer_ids
+            if pk not in existing
+        )
+
+
+def _card_of(customer_id: int) -> _Card:
+    customer = _lock_customers([customer_id])[customer_id]
+    return _Card.load([customer])[customer_id]
+
+
+@transaction.atomic
+def contact_detail_create(
+    *, customer: Customer, kind: str, value: str, description: str = ""
+) -> ContactDetail:
+    """Add a detail to the customer's card. The first of its kind becomes primary."""
+    card = _card_of(customer.pk)
+    detail = card.add(kind=kind, value=value, description=description)
+    detail.full_clean(exclude=["customer"])
+    _save_cards([card])
+    return detail
+
+
+@transaction.atomic
+def contact_detail_update(
+    *, detail: ContactDetail, data: dict[str, Any]
+) -> ContactDetail:
+    """Change a detail's kind, value or description. A change of kind moves it: it
+    leaves the old kind (which promotes another primary) and joins the new one as an
+    additional detail, or as its primary if it is the first.
+
+    The primary flag is never taken from the caller: it is read again under the lock,
+    so an instance loaded before another write (a promotion) cannot undo it.
+    """
+    unknown = set(data) - set(DETAIL_FIELDS)
+    if unknown:
+        raise ValueError(
+            f"Only {', '.join(DETAIL_FIELDS)} can be changed; the primary flag "
+            f"follows the rules. Not: {', '.join(sorted(unknown))}."
+        )
+    card = _card_of(detail.customer_id)
+    stored = card.get(detail.pk)
+    if stored is None:
+        raise ContactDetail.DoesNotExist("The contact detail no longer exists.")
+    old_kind = stored.kind
+    for name, value in data.items():
+        setattr(stored, name, value)
+    if stored.kind != old_kind:
+        stored.is_primary = False
+    stored.full_clean(exclude=["customer"])
+    _save_cards([card])
+    for name in (*DETAIL_FIELDS, "is_primary", "updated_at"):
+        setattr(detail, name, getattr(stored, name))
+    return detail
+
+
+@transaction.atomic
+def contact_detail_delete(*, detail: ContactDetail) -> None:
+    """Remove a detail; if it was the primary, the oldest of its kind takes over."""
+    card = _card_of(detail.customer_id)
+    stored = card.get(detail.pk)
+    if stored is not None:
+        card.remove(stored)
+        _save_cards([card])
+
+
+class ContactCardChanged(ValidationError):
+    """The card changed since the editing window opened; the save is refused."""
+
+
+STALE_CARD_MESSAGE = (
+    "Someone else changed this contact card since you opened it, so nothing was "
+    "saved. Review the current values below and make your changes again."
+)
+
+
+@dataclass(frozen=True)
+class DetailInput:
+    """One row of the editing window: `pk` names an existing additional detail."""
+
+    kind: str
+    value: str
+    description: str = ""
+    pk: int | None = None
+
+
+class _RowErrors:
+    """What is wrong with the window's rows, keyed by row, not by the form's field
+    names: `primary.<kind>.<field>` and `additional.<index>.<field>`."""
+
+    def __init__(self):
+        self.errors: dict[str, list[ValidationError]] = defaultdict(list)
+
+    def add(self, key: str, message: str, code: str) -> None:
+        self.errors[key].append(ValidationError(message, code=code))
+
+    def check(self, detail: ContactDetail, row: str) -> None:
+        try:
+            detail.full_clean(exclude=["customer"], validate_constraints=False)
+        except ValidationError as error:
+            for field, errors in error.error_dict.items():
+                name = field if field in DETAIL_FIELDS else "value"
+                self.errors[f"{row}.{name}"].extend(errors)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError(dict(self.errors))
+
+
+@transaction.atomic
+def contact_details_update(
+    *,
+    customer: Customer,
+    primaries: Mapping[str, DetailInput],
+    additional: Sequence[DetailInput],
+    card_version: int,
+) -> list[ContactDetail]:
+    """Save the whole contact card from the editing window at once, all or nothing.
+
+    - `primaries`, by kind, are the primary fields (Email, Telephone, Mobile,
+      Website). A value typed there changes the primary detail of that kind in place:
+      it stays the primary, and no other detail of the kind is touched or promoted.
+      Where the kind has no detail yet, the value becomes its primary. An emptied
+      field removes the primary; the oldest remaining detail of the kind (the
+      additional ones included) becomes primary. A kind left out is left alone.
+    - `additional` are the other details: rows with a `pk` change that detail, rows
+      without add one, and every existing additional detail not listed is removed.
+    - `card_version` is `contact_card_version` of the card the window showed. If the
+      card changed since, the save is refused with `ContactCardChanged`, so nobody
+      overwrites values they have not seen.
+
+    Refused input raises one ValidationError keyed by row (see `_RowErrors`); nothing
+    is saved then.
+    """
+    card = _card_of(customer.pk)
+    if contact_card_version(customer=card.customer) != card_version:
+        raise ContactCardChanged(STALE_CARD_MESSAGE, code="stale_card")
+    others = {detail.pk: detail for detail in card.details if not detail.is_primary}
+    errors = _RowErrors()
+    for kind, row in primaries.items():
+        _apply_primary_field(card, kind, row, errors)
+    listed = {row.pk for row in additional if row.pk is not None}
+    if not listed <= others.keys():
+        # Not an additional detail of this customer (any more).
+        raise ContactCardChanged(STALE_CARD_MESSAGE, code="stale_card")
+    for pk in others.keys() - listed:
+        card.remove(others[pk])
+    for index, row in enumerate(additional):
+        detail = others[row.pk] if row.pk is not None else card.add(kind=row.kind)
+        _apply_row(detail, row, f"additional.{index}", errors)
+    errors.raise_if_any()
+    _save_cards([card])
+    return card.details
+
+
+def _apply_primary_field(
+    card: _Card, kind: str, row: DetailInput, errors: _RowErrors
+) -> None:
+    current = card.primary(kind)
+    if row.value.strip():
+        detail = current or card.add(kind=kind, is_primary=True)
+        _apply_row(detail, row, f"primary.{kind}", errors)
+    elif row.description.strip():
+        errors.add(
+            f"primary.{kind}.value",
+            "Enter a value for this description, or clear both.",
+            code="description_without_value",
+        )
+    elif current is not None:
+        card.remove(current)
+
+
+def _apply_row(
+    detail: ContactDetail, row: DetailInput, key: str, errors: _RowErrors
+) -> None:
+    if detail.kind != row.kind:
+        detail.kind, detail.is_primary = row.kind, False
+    detail.value, detail.description = row.value.strip(), row.description.strip()
+    if detail.value:
+        errors.check(detail, key)
+    else:
+        errors.add(
+            f"{key}.value", "Enter a value, or remove the row.", "value_required"
+        )
+
+
 @transaction.atomic
 def contact_details_bulk_create(
     *, details: Sequence[ContactDetail], batch_size: int = 1000
@@ -371,45 +457,27 @@ def contact_details_bulk_create(
     """Add many details to their customers' cards in a few queries: the write path
     of imports.
 
-    Each detail must have passed `full_clean()` already. The primary rule is that
-    of `contact_detail_create`, applied in the order given: a detail becomes primary
-    when its customer has no detail of its kind yet, so the first of a kind is
-    primary and an existing primary stays. The customers are locked as there. Every
-    detail gets its "created" history record with no user ("system").
+    Each detail must have passed `full_clean()` already. The primary rule applies as
+    for `contact_detail_create`, in the order given: a detail becomes primary when its
+    customer has no detail of its kind yet, so the first of a kind is primary and an
+    existing primary stays. Every detail gets its "created" history record with no
+    user ("system").
     """
     if not details:
         return []
-    customer_ids = sorted({detail.customer_id for detail in details})
-    # Locked in the order of their keys, so two imports cannot deadlock.
-    list(
-        Customer.objects.select_for_update()
-        .filter(pk__in=customer_ids)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    present = set(
-        ContactDetail.objects.filter(customer_id__in=customer_ids)
-        .order_by()
-        .values_list("customer_id", "kind")
-        .distinct()
-    )
+    customers = _lock_customers({detail.customer_id for detail in details})
+    cards = _Card.load(customers.values())
     for detail in details:
-        key = (detail.customer_id, detail.kind)
-        detail.is_primary = key not in present
-        present.add(key)
-    return bulk_create_with_history(details, ContactDetail, batch_size=batch_size)
+        cards[detail.customer_id].details.append(detail)
+    _save_cards(cards.values(), batch_size=batch_size)
+    return list(details)
 
 
 def customers_lock(*, customer_ids: Collection[int]) -> None:
-    """Lock the customers' rows until the transaction ends, in the order of their
-    keys, so two writers of the same customers take turns (an import matching rows
-    against what is stored must not read while another adds the same rows)."""
-    list(
-        Customer.objects.select_for_update()
-        .filter(pk__in=sorted(customer_ids))
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    """Lock the customers' rows until the transaction ends, as every writer of their
+    contact details does, so an import that matches its rows against what is stored
+    and another writer of the same customers take turns."""
+    _lock_customers(customer_ids)
 
 
 # A contact person's own fields (its customer and roles aside): what an import
@@ -510,23 +578,21 @@ def contacts_bulk_update(
 def contact_details_bulk_update(
     *, details: Sequence[ContactDetail], batch_size: int = 1000
 ) -> None:
-    """Save a new value or description of many details in a few queries: the write
-    path of `import_contact_details --update`. The kind and the primary flag stay
-    as they are, so the primary rules are not touched.
+    """Save a new value or description of many stored details in a few queries: the
+    write path of `import_contact_details --update`. Their kind and primary flag stay
+    as they are; like every writer of details, it locks the customers, stores their
+    cards through the primary rule and raises the cards' versions.
 
-    Each detail must have passed `full_clean()` already; the callers hold their
-    customers' locks (`customers_lock`). Every detail gets its "changed" history
-    record with no user ("system").
+    Each detail must have passed `full_clean()` already. Every changed detail gets
+    its "changed" history record with no user ("system").
     """
     if not details:
         return
-    now = timezone.now()
+    customers = _lock_customers({detail.customer_id for detail in details})
+    cards = _Card.load(customers.values())
     for detail in details:
-        detail.updated_at = now
-    bulk_update_with_history(
-        details,
-        ContactDetail,
-        fields=["value", "description", "updated_at"],
-        batch_size=batch_size,
-        default_date=now,
-    )
+        stored = cards[detail.customer_id].get(detail.pk)
+        if stored is None:
+            raise ContactDetail.DoesNotExist("The contact detail no longer exists.")
+        stored.value, stored.description = detail.value, detail.description
+    _save_cards(cards.values(), batch_size=batch_size)

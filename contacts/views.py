@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.views.generic import (
     CreateView,
@@ -12,14 +12,10 @@ from django.views.generic import (
 )
 
 from contacts import selectors, services
-from contacts.forms import (
-    ADDITIONAL_PREFIX,
-    AdditionalDetailFormSet,
-    ContactCardPrimaryForm,
-    ContactForm,
-)
+from contacts.forms import ContactCardWindow, ContactForm
 from contacts.models import Contact, ContactRole
 from core.views import ServiceFormMixin
+from customers.models import Customer
 from customers.pages import CustomerPageMixin, customer_pages
 
 
@@ -120,67 +116,41 @@ class ContactCardUpdateView(CustomerPageMixin, TemplateView):
     success_message = "The contact details were saved."
 
     def get(self, request, *args, **kwargs):
-        return self.render_to_response(self.get_context_data(**self.unbound_forms()))
+        return self.render_window(self.current_window())
 
     def post(self, request, *args, **kwargs):
-        data = request.POST
-        if "add_row" in data:
-            # Without JavaScript, Add comes here: the same window, one row more.
-            data = data.copy()
-            total = f"{ADDITIONAL_PREFIX}-TOTAL_FORMS"
-            data[total] = str(int(data.get(total) or 0) + 1)
-        form = ContactCardPrimaryForm(data=data)
-        formset = AdditionalDetailFormSet(data=data, prefix=ADDITIONAL_PREFIX)
-        if "add_row" in data or not (form.is_valid() and formset.is_valid()):
-            return self.render_forms(form, formset)
-        rows = formset.rows()
+        window = ContactCardWindow(data=request.POST)
+        if window.adds_row or not window.is_valid():
+            return self.render_window(window)
         try:
             services.contact_details_update(
                 customer=self.customer,
-                primaries=form.inputs(),
-                additional=[row for _, row in rows],
-                card_version=form.cleaned_data["version"],
+                primaries=window.primary_inputs(),
+                additional=window.additional_inputs(),
+                card_version=window.version,
             )
+        except Customer.DoesNotExist as gone:
+            raise Http404("The customer no longer exists.") from gone
         except services.ContactCardChanged as error:
-            return self.render_to_response(
-                self.get_context_data(
-                    stale_message=error.message, **self.unbound_forms()
-                )
+            return self.render_window(
+                self.current_window(), stale_message=error.message
             )
         except ValidationError as error:
-            self.put_errors_at_fields(error, form, [row_form for row_form, _ in rows])
-            return self.render_forms(form, formset)
+            window.add_service_errors(error)
+            return self.render_window(window)
         messages.success(request, self.success_message)
         return HttpResponseRedirect(self.get_success_url())
 
-    def unbound_forms(self) -> dict:
-        card = selectors.contact_card(customer=self.customer)
-        return {
-            "form": ContactCardPrimaryForm(
-                initial=ContactCardPrimaryForm.initial_from(card)
-            ),
-            "formset": AdditionalDetailFormSet(
-                initial=AdditionalDetailFormSet.initial_from(card),
-                prefix=ADDITIONAL_PREFIX,
-            ),
-        }
-
-    def render_forms(self, form, formset):
-        return self.render_to_response(
-            self.get_context_data(form=form, formset=formset)
+    def current_window(self) -> ContactCardWindow:
+        return ContactCardWindow(
+            card=selectors.contact_card(customer=self.customer),
+            version=selectors.contact_card_version(customer=self.customer),
         )
 
-    @staticmethod
-    def put_errors_at_fields(error: ValidationError, form, row_forms) -> None:
-        """The service names each refused field (see contact_details_update)."""
-        for key, messages_ in error.message_dict.items():
-            if key.startswith(f"{ADDITIONAL_PREFIX}-"):
-                _, index, name = key.split("-", 2)
-                row_forms[int(index)].add_error(name, messages_)
-            elif key in form.fields:
-                form.add_error(key, messages_)
-            else:
-                form.add_error(None, messages_)
+    def render_window(self, window: ContactCardWindow, **context):
+        return self.render_to_response(
+            self.get_context_data(form=window.form, formset=window.formset, **context)
+        )
 
     def get_success_url(self) -> str:
         return reverse("customers:detail", kwargs={"pk": self.customer.pk})

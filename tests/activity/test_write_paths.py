@@ -2,14 +2,12 @@
 commands each leave an entry, with the user who made the change (or "system")."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from contacts import services as contact_services
 from contacts.models import ContactDetail
 from customers import services as customer_services
-from customers.models import Customer
 from tests.activity.helpers import acting_as, entries, lines
 from tests.contacts.factories import ContactFactory
 from tests.customers.factories import AddressFactory, CustomerFactory
@@ -125,16 +123,6 @@ def test_the_same_service_outside_a_request_is_the_system():
         customer=customer, kind="email", value="info@x.example"
     )
     assert entries(customer)[0].who == "system"
-
-
-def test_a_management_command_leaves_entries_by_the_system():
-    call_command("seed_demo", "--no-users", stdout=None)
-    customer = Customer.objects.order_by("pk").first()
-    log = entries(customer)
-    assert {entry.who for entry in log} == {"system"}
-    assert {"Customer", "Address", "Contact", "Contact detail"} <= {
-        entry.kind for entry in log
-    }
 
 
 def test_bulk_writes_through_the_history_helpers_leave_entries(editor):

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from contacts.models import ContactDetail
-from contacts.selectors import contact_card
+from contacts.selectors import contact_card_version
 from contacts.services import (
     ContactCardChanged,
     DetailInput,
@@ -75,7 +75,7 @@ def test_two_first_emails_at_once_give_exactly_one_primary():
 def test_two_windows_saving_at_once_the_second_is_refused():
     customer = CustomerFactory()
     contact_detail_create(customer=customer, kind="email", value="old@example.com")
-    opened = contact_card(customer=customer).version  # both windows open this card
+    opened = contact_card_version(customer=customer)  # both windows open this card
 
     def save(value):
         return lambda: contact_details_update(

@@ -1,6 +1,7 @@
 import pytest
 
 from contacts.models import ContactDetail
+from contacts.selectors import contact_card_version
 from contacts.services import contact_detail_create
 from tests.contacts.csv_helpers import (
     DETAILS_HEADER,
@@ -201,6 +202,19 @@ def test_a_new_description_updates_the_detail_with_history(tmp_path, dutch):
     assert "0 added, 1 updated, 0 unchanged" in out
 
 
+def test_an_update_changes_the_cards_version(tmp_path, dutch):
+    contact_detail_create(customer=dutch, kind="email", value="a@example.com")
+    opened = contact_card_version(customer=dutch)
+    path = write_csv(
+        tmp_path / "details.csv", HEADER + "C00001,email,a@example.com,Billing\n"
+    )
+
+    run("import_contact_details", str(path), update=True)
+
+    # An editing window opened before the import would overwrite the description.
+    assert contact_card_version(customer=dutch) == opened + 1
+
+
 def test_without_a_description_column_descriptions_stay(tmp_path, dutch):
     contact_detail_create(
         customer=dutch, kind="email", value="a@example.com", description="Billing"
@@ -260,21 +274,22 @@ def test_a_card_with_a_detail_stored_twice_re_imports_from_its_export_unchanged(
 
 
 def test_with_update_its_query_count_does_not_grow_with_the_number_of_rows(
-    tmp_path, dutch, django_assert_num_queries
+    tmp_path, django_assert_num_queries
 ):
-    def file_of(count, description):
+    def file_of(number, count, description):
         rows = "".join(
-            f"C00001,email,p{count}.{n}@example.com,{description}\n"
-            for n in range(count)
+            f"{number},email,p{n}@example.com,{description}\n" for n in range(count)
         )
         return write_csv(tmp_path / f"{count}-{description}.csv", HEADER + rows)
 
-    for count in (3, 60):
-        run("import_contact_details", str(file_of(count, "")))
-        changed = file_of(count, "Sales")
+    for number, count in (("C00001", 3), ("C00002", 60)):
+        customer_with_billing_country(number, "NL")
+        run("import_contact_details", str(file_of(number, count, "")))
+        changed = file_of(number, count, "Sales")
         # The transaction's savepoint; the customers of the batch; their lock;
-        # the stored details that could match; the service's savepoint; the
-        # details; their history; two savepoint releases.
-        with django_assert_num_queries(9):
+        # the stored details that could match; the service's savepoint; the lock
+        # again; the cards; the additional details and their history; the primary
+        # ones and their history; the cards' versions; two savepoint releases.
+        with django_assert_num_queries(14):
             run("import_contact_details", str(changed), update=True)
     assert ContactDetail.objects.filter(description="Sales").count() == 63
