@@ -43,7 +43,6 @@ import itertools
 import os
 import re
 import time
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TextIO
@@ -58,8 +57,15 @@ BATCH_SIZE = 1000
 PROGRESS_EVERY = 10_000
 # A cell starting with one of these (after any quotes) is neutralised on export.
 _FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
-_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+")
-_LINE_BREAKS = frozenset("\r\n")
+# ... unless it is a plain number.
+_NEEDS_QUOTE = re.compile(r"(?![+-]?[0-9]+\Z)'*[=+\-@\t\r]")
+# The first characters of such a cell: most cells start otherwise, and are written
+# without a regular expression.
+_RISKY_FIRST = frozenset("'=+-@\t\r")
+# Unicode's control characters (category Cc): C0, DEL and C1. A multi-line column
+# takes line breaks.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_OR_BREAK = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class ImportFileError(Exception):
@@ -355,19 +361,17 @@ class CsvImport:
 
 def _control_character(value: str, *, multiline: bool) -> str:
     """The first control character in the value, in words; "" when it has none."""
-    for character in value:
-        if unicodedata.category(character) != "Cc":
-            continue
-        if character in _LINE_BREAKS:
-            if not multiline:
-                return "a line break"
-        elif character == "\t":
-            return "a tab"
-        elif character == "\0":
-            return "a NUL byte"
-        else:
-            return f"the control character U+{ord(character):04X}"
-    return ""
+    found = (_CONTROL_OR_BREAK if multiline else _CONTROL).search(value)
+    if found is None:
+        return ""
+    character = found.group()
+    if character in "\r\n":
+        return "a line break"
+    if character == "\t":
+        return "a tab"
+    if character == "\0":
+        return "a NUL byte"
+    return f"the control character U+{ord(character):04X}"
 
 
 def _csv_error_message(error: csv.Error, *, line: int) -> str:
@@ -388,8 +392,9 @@ def _csv_error_message(error: csv.Error, *, line: int) -> str:
 def neutralise_cell(value: Any) -> str:
     """The cell as written to a CSV file: a quote before a value that a spreadsheet
     would run as a formula (see the module's docstring)."""
-    text = "" if value is None else str(value)
-    if _FORMULA_START.match(text) and not _PLAIN_NUMBER.fullmatch(text):
+    # Called for every cell of an export: the usual case (text) comes first.
+    text = value if value.__class__ is str else "" if value is None else str(value)
+    if text[:1] in _RISKY_FIRST and _NEEDS_QUOTE.match(text):
         return "'" + text
     return text
 

@@ -169,3 +169,19 @@ def test_a_neutralised_export_re_imports_unchanged(formulas, tmp_path):
 
     assert contacts_state() == contacts_before
     assert details_state() == details_before
+
+
+def test_each_export_is_one_query_whatever_the_number_of_rows(
+    customers, django_assert_num_queries
+):
+    dutch, _ = customers
+    for n in range(30):
+        contact_create(customer=dutch, first_name=f"P{n}", roles=[role("order")])
+    # The contacts with their roles, joined; the details. No query per contact
+    # or per chunk of contacts.
+    with django_assert_num_queries(1):
+        contacts, _ = run("export_contacts")
+    with django_assert_num_queries(1):
+        run("export_contact_details")
+    assert contacts.count("\n") == 1 + 3 + 30
+    assert contacts.count('"order"\n') == 30
