@@ -29,6 +29,7 @@ from simple_history.models import HistoricalRecords
 from simple_history.utils import get_m2m_reverse_field_name
 
 from activity.registry import TRACKED_MODELS, TrackedModel
+from core.history import STEP_REASON_PREFIX
 
 PAGE_SIZE = 50
 SYSTEM = "system"
@@ -58,6 +59,9 @@ class Entry:
     kind: str  # the tracked model's label, e.g. "Contact"
     object: str  # e.g. "Contact Jan de Vries", as it was then
     lines: list[Line] = field(default_factory=list)
+    # The record's change reason, by line: what a change with a reason (a merge)
+    # says of itself, e.g. "Merged Ana Berg into Anna Berg."
+    reason: list[str] = field(default_factory=list)
 
 
 def _sources(*, kind: str = "") -> list[tuple[int, TrackedModel]]:
@@ -87,6 +91,8 @@ def customer_activity_rows(
         tracked.history_model.objects.filter(
             Q(**{tracked.customer_field: customer_id}) & _user_filter(user)
         )
+        # A step of a change another record tells whole (a merge): one entry.
+        .exclude(history_change_reason__startswith=STEP_REASON_PREFIX)
         .annotate(source=Value(index, output_field=IntegerField()))
         .values_list("history_date", "history_id", "source")
         .order_by()
@@ -215,6 +221,7 @@ class _RecordReader:
             kind=self.tracked.label,
             object=self.tracked.describe(record),
             lines=self._lines(record, previous),
+            reason=(record.history_change_reason or "").splitlines(),
         )
 
     def _lines(self, record, previous) -> list[Line]:

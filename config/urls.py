@@ -8,11 +8,20 @@ admin.site.site_title = "Customer Contacts admin"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="customers:list"), name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        # FormView would answer PUT like an empty POST: only what a browser sends.
+        auth_views.LoginView.as_view(
+            http_method_names=["get", "post", "head", "options"]
+        ),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("customers/", include("customers.urls")),
     path("", include("sales.urls")),
     path("customers/<int:customer_pk>/", include("contacts.urls")),
     path("customers/", include("activity.urls")),
+    path("contacts/duplicates/", include("contacts.duplicate_urls")),
+    path("search/", include("search.urls")),
     path("admin/", admin.site.urls),
 ]

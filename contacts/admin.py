@@ -13,6 +13,7 @@ from contacts.models import (
     ContactDetail,
     ContactFieldSettings,
     ContactRole,
+    NotDuplicate,
 )
 from core.admin import HistoryAdmin
 from core.phones import format_phone_number
@@ -67,6 +68,11 @@ class ContactAdmin(RolesAsCheckboxesMixin, HistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("roles")
 
+    def save_model(self, request, obj, form, change):
+        # The form has cleaned the contact; the service stores it with its
+        # customer's possible duplicates.
+        services.contact_save(contact=obj)
+
     @admin.display(description="name", ordering="first_name")
     def full_name(self, contact: Contact) -> str:
         return contact.full_name
@@ -78,6 +84,13 @@ class ContactAdmin(RolesAsCheckboxesMixin, HistoryAdmin):
     @admin.display(description="roles")
     def roles_list(self, contact: Contact) -> str:
         return _roles_display(contact)
+
+    def delete_model(self, request, obj):
+        services.contact_delete(contact=obj)
+
+    def delete_queryset(self, request, queryset):
+        for contact in queryset:
+            services.contact_delete(contact=contact)
 
 
 class ContactInlineFormSet(BaseInlineFormSet):
@@ -99,9 +112,27 @@ class ContactInlineFormSet(BaseInlineFormSet):
     def _construct_form(self, i, **kwargs):
         return self._share_role_choices(super()._construct_form(i, **kwargs))
 
+    def save_new(self, form, commit=True):
+        return self._save(form, commit)
+
+    def save_existing(self, form, obj, commit=True):
+        return self._save(form, commit)
+
+    def _save(self, form, commit):
+        # Through the service, so the customer's possible duplicates stay current.
+        contact = form.save(commit=False)
+        if commit:
+            services.contact_save(contact=contact)
+            form.save_m2m()
+        return contact
+
     @property
     def empty_form(self):
         return self._share_role_choices(super().empty_form)
+
+    def delete_existing(self, obj, commit=True):
+        if commit:
+            services.contact_delete(contact=obj)
 
 
 class ContactInline(RolesAsCheckboxesMixin, admin.StackedInline):
@@ -248,6 +279,32 @@ class ContactDetailAdmin(HistoryAdmin):
     def delete_queryset(self, request, queryset):
         for detail in queryset.select_related("customer"):
             services.contact_detail_delete(detail=detail)
+
+
+@admin.register(NotDuplicate)
+class NotDuplicateAdmin(HistoryAdmin):
+    """The pairs managers marked "Not a duplicate" on the Possible duplicates page.
+    Marks are made there; here they can only be read and undone (deleted), after
+    which the pair is proposed again if its contacts still look alike."""
+
+    list_display = ["contact_a", "contact_b", "customer", "created_at"]
+    list_select_related = ["contact_a", "contact_b", "customer"]
+    search_fields = ["customer__name", "customer__number"]
+    readonly_fields = ["customer", "contact_a", "contact_b", "created_at"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        services.not_duplicate_unmark(mark=obj)
+
+    def delete_queryset(self, request, queryset):
+        for mark in queryset:
+            services.not_duplicate_unmark(mark=mark)
 
 
 register_customer_inline(ContactInline)

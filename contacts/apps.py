@@ -26,6 +26,8 @@ class ContactsConfig(AppConfig):
             "add_contactdetail",
             "change_contactdetail",
             "delete_contactdetail",
+            # The Possible duplicates page, "Not a duplicate" and merging.
+            "merge_contact",
         ],
     }
 

@@ -344,8 +344,11 @@ class ContactRows(CustomerRows):
 
     def stored(self, rows: Sequence[ContactRow]) -> list[Contact]:
         contacts = [row.contact for row in rows]
+        # Locked (after their customers, the order of every writer), so none is
+        # deleted or merged away between its match and its update.
         candidates = list(
-            Contact.objects.filter(customer_id__in={c.customer_id for c in contacts})
+            Contact.objects.select_for_update()
+            .filter(customer_id__in={c.customer_id for c in contacts})
             .annotate(email_key=Lower("email"))
             .filter(
                 Q(email_key__in={c.email.lower() for c in contacts if c.email})

@@ -33,7 +33,9 @@ PEOPLE = [
 def demo_contacts_create(*, customer: Customer, index: int) -> int:
     """Two or three contacts with roles for a customer that has none yet; returns how
     many were created. Every seventh customer has no Primary contact, to show the
-    Contacts tab's notice."""
+    Contacts tab's notice; every tenth has its first contact typed in a second time
+    (a letter dropped, the same email and phone), to show Possible duplicates and
+    merging."""
     if customer.contacts.exists():
         return 0
     roles = {role.code: role for role in ContactRole.objects.all()}
@@ -57,6 +59,17 @@ def demo_contacts_create(*, customer: Customer, index: int) -> int:
             department=department,
             roles=[roles[code] for code in codes if code in roles],
         )
+    if index % 10 == 3:
+        first = customer.contacts.order_by("pk").first()
+        contact_create(
+            customer=customer,
+            first_name=first.first_name[:-1] or first.first_name,
+            last_name=first.last_name,
+            email=first.email,
+            phone=first.phone,
+            roles=first.roles.all(),
+        )
+        return len(people) + 1
     return len(people)
 
 

@@ -1,16 +1,18 @@
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 
 from contacts.models import (
+    MERGED_FIELDS,
     OPTIONAL_CONTACT_FIELDS,
     Contact,
     ContactDetail,
     ContactFieldSettings,
     ContactRole,
 )
-from contacts.services import DetailInput
+from contacts.services import DetailInput, merge_defaults
 from core.forms import ModelForm
 from core.phones import format_phone_number
+from core.validators import validate_single_line
 
 
 class ContactForm(ModelForm):
@@ -25,6 +27,9 @@ class ContactForm(ModelForm):
         required=False,
         help_text="A contact can have several roles.",
     )
+    # The contact's version when the form was opened (contacts.services.
+    # contact_update refuses a save based on a contact that changed since).
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Contact
@@ -62,25 +67,8 @@ class ContactForm(ModelForm):
                 self.fields[name].required = True
         if "phone" in self.fields and self.instance.phone and not self.is_bound:
             self.initial["phone"] = format_phone_number(self.instance.phone)
-
-    def add_error(self, field, error):
-        # Contact.clean() checks every field, also those this organisation hides:
-        # an error about a hidden field is shown above the form, never a crash.
-        if field is None and (isinstance(error, dict) or hasattr(error, "error_dict")):
-            errors = {}
-            for name, messages in ValidationError(error).error_dict.items():
-                if name in self._errors and name != NON_FIELD_ERRORS:
-                    # Refused already by the form field (a required field left
-                    # empty): the model's same verdict would show twice.
-                    continue
-                key = name if name in self.fields else NON_FIELD_ERRORS
-                errors.setdefault(key, []).extend(messages)
-            if not errors:
-                return
-            error = errors
-        elif field is not None and field not in self.fields:
-            field = None
-        super().add_error(field, error)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
 
 
 PRIMARY_FIELD_LABELS = {
@@ -129,12 +117,14 @@ class ContactCardPrimaryForm(forms.Form):
                 label=label,
                 required=False,
                 max_length=VALUE_MAX_LENGTH,
+                validators=[validate_single_line],
                 widget=forms.TextInput(attrs=PRIMARY_FIELD_ATTRS[kind]),
             )
             self.fields[f"{kind}_description"] = forms.CharField(
                 label=f"{label} description",
                 required=False,
                 max_length=DESCRIPTION_MAX_LENGTH,
+                validators=[validate_single_line],
             )
 
     def kind_rows(self):
@@ -149,9 +139,17 @@ class AdditionalDetailForm(forms.Form):
 
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     kind = forms.ChoiceField(label="Kind", choices=ContactDetail.Kind.choices)
-    value = forms.CharField(label="Value", required=False, max_length=VALUE_MAX_LENGTH)
+    value = forms.CharField(
+        label="Value",
+        required=False,
+        max_length=VALUE_MAX_LENGTH,
+        validators=[validate_single_line],
+    )
     description = forms.CharField(
-        label="Description", required=False, max_length=DESCRIPTION_MAX_LENGTH
+        label="Description",
+        required=False,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        validators=[validate_single_line],
     )
 
     def __init__(self, *args, **kwargs):
@@ -206,7 +204,9 @@ class ContactCardWindow:
             data = data.copy()
             total = f"{ADDITIONAL_PREFIX}-TOTAL_FORMS"
             count = data.get(total, "")
-            data[total] = str(int(count) + 1) if count.isdigit() else count
+            # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+            if count.isascii() and count.isdigit():
+                data[total] = str(int(count) + 1)
         self.adds_row = data is not None and "add_row" in data
         self.form = ContactCardPrimaryForm(
             data=data, initial=None if data else self._initial(card, version)
@@ -263,6 +263,15 @@ class ContactCardWindow:
             for kind in PRIMARY_FIELD_LABELS
         }
 
+    def typed_values(self) -> list[tuple[str, str]]:
+        """(kind, value) of every value in the window, as typed: what the duplicate
+        warning reads."""
+        return [
+            (row.kind, row.value)
+            for row in [*self.primary_inputs().values(), *self.additional_inputs()]
+            if row.value.strip()
+        ]
+
     def additional_inputs(self) -> list[DetailInput]:
         return [
             DetailInput(
@@ -285,3 +294,49 @@ class ContactCardWindow:
                 self.form.add_error(name, messages)
             else:
                 rows[int(row)].add_error(field, messages)
+
+
+class ContactMergeForm(forms.Form):
+    """The merge preview: for each field on which the two contacts differ, which
+    contact's value stays (defaults: contacts.services.merge_defaults), and the two
+    contacts' versions when the preview was opened."""
+
+    KEEP, MERGE_AWAY = "keep", "merge_away"
+
+    keep_version = forms.CharField(widget=forms.HiddenInput)
+    merge_away_version = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, keep: Contact, merge_away: Contact, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.keep, self.merge_away = keep, merge_away
+        self.fields["keep_version"].initial = keep.version
+        self.fields["merge_away_version"].initial = merge_away.version
+        defaults = merge_defaults(keep=keep, merge_away=merge_away)
+        for name in MERGED_FIELDS:
+            kept, other = getattr(keep, name), getattr(merge_away, name)
+            if kept == other:
+                continue
+            shown = format_phone_number if name == "phone" else str
+            self.fields[name] = forms.ChoiceField(
+                label=str(Contact._meta.get_field(name).verbose_name).capitalize(),
+                choices=[
+                    (self.KEEP, shown(kept) or "(empty)"),
+                    (self.MERGE_AWAY, shown(other) or "(empty)"),
+                ],
+                initial=self.KEEP if defaults[name] == kept else self.MERGE_AWAY,
+                widget=forms.RadioSelect,
+            )
+
+    def choice_fields(self):
+        return [self[name] for name in MERGED_FIELDS if name in self.fields]
+
+    def chosen_values(self) -> dict[str, str]:
+        """The value that stays, by field, for the fields the user chose on."""
+        return {
+            name: getattr(
+                self.keep if self.cleaned_data[name] == self.KEEP else self.merge_away,
+                name,
+            )
+            for name in MERGED_FIELDS
+            if name in self.fields
+        }

@@ -1,7 +1,9 @@
 from django.apps import apps as global_apps
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 
 from contacts.validators import (
@@ -117,6 +119,10 @@ class ContactFieldSettings(TimeStampedModel):
         ]
 
 
+# The fields a merge of two contacts chooses between, in the order the preview shows.
+MERGED_FIELDS = ("first_name", "last_name", "email", "phone", "job_title", "department")
+
+
 class Contact(TimeStampedModel):
     """A person at the customer."""
 
@@ -132,7 +138,11 @@ class Contact(TimeStampedModel):
     department = models.CharField(max_length=100, blank=True)
     roles = models.ManyToManyField(ContactRole, blank=True, related_name="contacts")
 
-    history = tracked_history(m2m_fields=[roles])
+    # The change reason holds a merge's summary with the values it dropped
+    # (contacts.services.contacts_merge): longer than simple-history's 100 characters.
+    history = tracked_history(
+        m2m_fields=[roles], history_change_reason_field=models.TextField(null=True)
+    )
 
     # The field settings clean() applies. Work on many rows (imports) loads them once
     # and sets them here, so no row reads them again; None: clean() reads them.
@@ -140,6 +150,22 @@ class Contact(TimeStampedModel):
 
     class Meta:
         ordering = ["first_name", "last_name", "pk"]
+        permissions = [("merge_contact", "Merge contacts")]
+        indexes = [
+            # Equality on what is stored: the header search's numbers (E.164) and
+            # the duplicate warnings' emails (compared case-insensitively).
+            models.Index(fields=["phone"], name="contact_phone"),
+            models.Index(Upper("email"), name="contact_email_upper"),
+            # The header search's words (icontains), on PostgreSQL only
+            # (migration 0006 creates them there).
+            *[
+                GinIndex(
+                    OpClass(Upper(name), name="gin_trgm_ops"),
+                    name=f"contact_{name}_trgm",
+                )
+                for name in ("first_name", "last_name", "email")
+            ],
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -153,6 +179,12 @@ class Contact(TimeStampedModel):
     @property
     def full_name(self) -> str:
         return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+    @property
+    def version(self) -> str:
+        """What a form opened on this contact carries, so a save (or a merge) based
+        on values that changed since is refused instead of overwriting them."""
+        return self.updated_at.isoformat() if self.updated_at else ""
 
     def clean(self):
         errors = {}
@@ -210,6 +242,15 @@ class ContactDetail(TimeStampedModel):
         permissions = [
             ("update_customer_contact_details", "Update Customer Contact Details")
         ]
+        indexes = [
+            # The header search's numbers (E.164), the duplicate warnings' emails.
+            models.Index(fields=["value"], name="contactdetail_value"),
+            models.Index(Upper("value"), name="contactdetail_value_upper"),
+            GinIndex(
+                OpClass(Upper("value"), name="gin_trgm_ops"),
+                name="contactdetail_value_trgm",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["customer", "kind"],
@@ -260,3 +301,92 @@ class ContactCardVersion(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Contact card of customer {self.customer_id}: version {self.version}"
+
+
+class ContactPair(TimeStampedModel):
+    """Two contacts of one customer, the lower key first (a pair is stored once)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    contact_a = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    contact_b = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def ordered(first: int, second: int) -> tuple[int, int]:
+        return (first, second) if first < second else (second, first)
+
+
+class PossibleDuplicate(ContactPair):
+    """A pair of contacts of one customer that may be one person: the same email,
+    the same phone number, or nearly the same name (contacts.duplicates). Derived
+    data, kept current by the writers of contacts (contacts.services) so the
+    Possible duplicates page reads one page of rows, whatever the number of
+    contacts. A pair marked "Not a duplicate" is not stored again."""
+
+    same_email = models.BooleanField(default=False)
+    same_phone = models.BooleanField(default=False)
+    # rapidfuzz's token_sort_ratio of the two full names, when at the threshold.
+    name_similarity = models.PositiveSmallIntegerField(null=True, blank=True)
+    found_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-found_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact_a", "contact_b"],
+                name="contacts_possibleduplicate_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(contact_a__lt=F("contact_b")),
+                name="contacts_possibleduplicate_ordered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["-found_at", "-id"], name="possibleduplicate_new")
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"Possible duplicate: contacts {self.contact_a_id} and {self.contact_b_id}"
+        )
+
+    @property
+    def contacts(self) -> tuple[Contact, Contact]:
+        return (self.contact_a, self.contact_b)
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why the pair is proposed, in words."""
+        reasons = []
+        if self.same_email:
+            reasons.append("Same email address")
+        if self.same_phone:
+            reasons.append("Same phone number")
+        if self.name_similarity is not None:
+            reasons.append(f"Similar names ({self.name_similarity}%)")
+        return reasons
+
+
+class NotDuplicate(ContactPair):
+    """Two contacts a manager said are different people: never proposed again."""
+
+    history = tracked_history()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "not a duplicate"
+        verbose_name_plural = "not duplicates"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact_a", "contact_b"], name="contacts_notduplicate_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(contact_a__lt=F("contact_b")),
+                name="contacts_notduplicate_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Not a duplicate: contacts {self.contact_a_id} and {self.contact_b_id}"

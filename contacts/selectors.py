@@ -1,7 +1,22 @@
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from contacts.models import ContactCardVersion, ContactDetail
+from django.core.exceptions import ValidationError
+from django.db.models import SET_NULL, Count, Q, QuerySet
+
+from contacts.duplicates import Finding, Person, find_pairs
+from contacts.models import (
+    MERGED_FIELDS,
+    Contact,
+    ContactCardVersion,
+    ContactDetail,
+    NotDuplicate,
+    PossibleDuplicate,
+)
+from contacts.validators import normalize_email_address, normalize_phone_number
+from core.phones import format_phone_number
 from customers.models import Customer
+from customers.selectors import customer_phone_region
 
 
 def customer_primary_details(*, customer: Customer) -> dict[str, ContactDetail | None]:
@@ -73,3 +88,229 @@ def contact_card(*, customer: Customer) -> ContactCard:
         ],
         additional=[detail for detail in details if not detail.is_primary],
     )
+
+
+# What a warning names at most: enough to recognise the others, never a long list.
+WARNING_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class SharedContact:
+    """Another contact that has the same email or phone number."""
+
+    contact: Contact
+    fields: list[str]  # the labels of what is shared: "Email address", "Phone number"
+
+
+def contacts_sharing(
+    *, email: str = "", phone: str = "", exclude: int | None = None
+) -> list[SharedContact]:
+    """The other contacts, of this customer or another, with this email (compared
+    case-insensitively; both are normalised) or this phone number (E.164): what the
+    contact form warns about before it saves. One indexed query."""
+    match = Q()
+    if email:
+        match |= Q(email__iexact=email)
+    if phone:
+        match |= Q(phone=phone)
+    if not match:
+        return []
+    others = (
+        Contact.objects.filter(match)
+        .exclude(pk=exclude)
+        .select_related("customer")
+        .order_by("customer__name", "first_name", "last_name", "pk")[:WARNING_LIMIT]
+    )
+    return [
+        SharedContact(
+            contact=other,
+            fields=[
+                label
+                for label, shared in (
+                    ("Email address", email and other.email.lower() == email.lower()),
+                    ("Phone number", phone and other.phone == phone),
+                )
+                if shared
+            ],
+        )
+        for other in others
+    ]
+
+
+_UNREAD = object()
+# Websites are often shared by companies of one group: no warning for those.
+SHARED_KINDS = (ContactDetail.Kind.EMAIL, *ContactDetail.PHONE_KINDS)
+
+
+@dataclass(frozen=True)
+class SharedDetail:
+    """A detail typed into the card window that another customer's card has."""
+
+    value: str  # as stored: normalised
+    detail: ContactDetail  # the other customer's, with its customer
+
+
+def details_on_other_cards(
+    *, customer: Customer, rows: Iterable[tuple[str, str]]
+) -> list[SharedDetail]:
+    """The (kind, value) rows of the card window whose value, read as it will be
+    stored (an email normalised, a number in E.164), is on another customer's card
+    and not yet on this one: what the window warns about before it saves. Values
+    the rules refuse are left to the save, which says why. One indexed query (and
+    one for the billing country when a phone number was typed)."""
+    region = _UNREAD
+    typed = set()
+    for kind, value in rows:
+        if not value.strip() or kind not in SHARED_KINDS:
+            continue
+        try:
+            if kind == ContactDetail.Kind.EMAIL:
+                typed.add(normalize_email_address(value))
+            else:
+                if region is _UNREAD:
+                    region = customer_phone_region(customer=customer)
+                typed.add(normalize_phone_number(value, region=region))
+        except ValidationError:
+            continue
+    if not typed:
+        return []
+    on_this_card = ContactDetail.objects.filter(customer=customer).values("value")
+    others = (
+        ContactDetail.objects.filter(value__in=typed, kind__in=SHARED_KINDS)
+        .exclude(value__in=on_this_card)
+        .exclude(customer=customer)
+        .select_related("customer")
+        .order_by("value", "customer__name", "pk")[:WARNING_LIMIT]
+    )
+    return [SharedDetail(value=detail.value, detail=detail) for detail in others]
+
+
+def possible_duplicates() -> QuerySet[PossibleDuplicate]:
+    """The stored possible duplicates, newest first, with their customer and both
+    contacts: a page of them costs one query (and one to count)."""
+    return PossibleDuplicate.objects.select_related(
+        "customer", "contact_a", "contact_b"
+    ).order_by("-found_at", "-pk")
+
+
+def outliving_relations():
+    """The foreign keys to Contact whose rows outlive a deleted contact
+    (on_delete=SET_NULL: the sales documents), found by introspection so this app
+    needs to know nothing of the apps above it. A merge points them at the kept
+    contact."""
+    return [
+        relation
+        for relation in Contact._meta.related_objects
+        if relation.one_to_many and relation.on_delete is SET_NULL
+    ]
+
+
+@dataclass(frozen=True)
+class MergeRow:
+    name: str
+    label: str
+    keep: str  # as shown: phone numbers in international format
+    merge_away: str
+    differ: bool
+
+
+@dataclass(frozen=True)
+class MergePreview:
+    rows: list[MergeRow]
+    roles: list  # the union, in the roles' order
+    keep_documents: int  # rows pointing at each contact (its sales documents)
+    merge_away_documents: int
+
+
+def merge_preview(*, keep: Contact, merge_away: Contact) -> MergePreview:
+    """What the merge preview shows side by side. The roles come prefetched; one
+    query per kind of document for both contacts' counts."""
+    rows = []
+    for name in MERGED_FIELDS:
+        label = str(Contact._meta.get_field(name).verbose_name).capitalize()
+        values = [getattr(contact, name) for contact in (keep, merge_away)]
+        if name == "phone":
+            values = [format_phone_number(value) for value in values]
+        rows.append(
+            MergeRow(
+                name=name,
+                label=label,
+                keep=values[0],
+                merge_away=values[1],
+                differ=getattr(keep, name) != getattr(merge_away, name),
+            )
+        )
+    roles = {role.pk: role for role in [*keep.roles.all(), *merge_away.roles.all()]}
+    documents = dict.fromkeys((keep.pk, merge_away.pk), 0)
+    for relation in outliving_relations():
+        counts = (
+            relation.related_model._default_manager.filter(
+                **{f"{relation.field.name}__in": [keep.pk, merge_away.pk]}
+            )
+            .order_by()
+            .values_list(relation.field.attname)
+            .annotate(count=Count("pk"))
+        )
+        for contact_id, count in counts:
+            documents[contact_id] += count
+    return MergePreview(
+        rows=rows,
+        roles=sorted(roles.values(), key=lambda role: (role.position, role.name)),
+        keep_documents=documents[keep.pk],
+        merge_away_documents=documents[merge_away.pk],
+    )
+
+
+@dataclass(frozen=True)
+class FoundPair:
+    customer_number: str
+    customer_name: str
+    a: Person
+    b: Person
+    finding: Finding
+
+    @property
+    def reasons(self) -> list[str]:
+        return PossibleDuplicate(
+            same_email=self.finding.same_email,
+            same_phone=self.finding.same_phone,
+            name_similarity=self.finding.name_similarity,
+        ).reasons
+
+
+def possible_duplicates_found(*, chunk_size: int = 2000) -> Iterator[FoundPair]:
+    """Every possible duplicate, found afresh from the contacts themselves (not from
+    the stored pairs the page reads), customer by customer, leaving out the pairs
+    marked "Not a duplicate": what `check_contacts` reports. Streams the contacts
+    in one query, ordered by customer, plus one for the marks."""
+    dismissed = set(NotDuplicate.objects.values_list("contact_a_id", "contact_b_id"))
+    rows = Contact.objects.order_by(
+        "customer__number", "customer_id", "pk"
+    ).values_list(
+        "customer_id",
+        "customer__number",
+        "customer__name",
+        "pk",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+    )
+    current, people = None, []
+
+    def pairs_of(customer):
+        by_pk = {person.pk: person for person in people}
+        for finding in find_pairs(people):
+            if (finding.a, finding.b) not in dismissed:
+                yield FoundPair(
+                    *customer[1:], by_pk[finding.a], by_pk[finding.b], finding
+                )
+
+    for customer_id, number, name, *fields in rows.iterator(chunk_size=chunk_size):
+        if current is None or customer_id != current[0]:
+            if current is not None:
+                yield from pairs_of(current)
+            current, people = (customer_id, number, name), []
+        people.append(Person(*fields))
+    if current is not None:
+        yield from pairs_of(current)

@@ -10,18 +10,23 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from contacts.duplicates import Person, find_pairs
 from contacts.models import (
+    MERGED_FIELDS,
     OPTIONAL_CONTACT_FIELDS,
     Contact,
     ContactCardVersion,
     ContactDetail,
     ContactRole,
+    NotDuplicate,
+    PossibleDuplicate,
 )
-from contacts.selectors import contact_card_version
+from contacts.selectors import contact_card_version, outliving_relations
+from core.history import step_reason
 from customers.models import Customer
 from customers.selectors import customers_with_phone_region
 
@@ -39,6 +44,7 @@ def contact_create(
     roles: Iterable[ContactRole] = (),
 ) -> Contact:
     """Create a contact person; the email and phone are normalised on the way in."""
+    _lock_customers([customer.pk])
     contact = Contact(
         customer=customer,
         first_name=first_name,
@@ -51,7 +57,36 @@ def contact_create(
     contact.full_clean()
     contact.save()
     contact.roles.set(roles)
+    possible_duplicates_refresh(customer_ids=[customer.pk], changed=[contact.pk])
     return contact
+
+
+class ContactChanged(ValidationError):
+    """The contact changed, or is gone (deleted, merged), since the form was opened."""
+
+
+STALE_CONTACT_MESSAGE = (
+    "Someone else changed this contact since you opened it, so nothing was saved. "
+    "Review the current values below and make your changes again."
+)
+GONE_CONTACT_MESSAGE = (
+    "This contact no longer exists: it was deleted or merged into another contact."
+)
+
+
+def _lock_contacts(contacts: Collection[Contact]) -> dict[int, Contact]:
+    """Lock the contacts' rows (after their customer's: the order every writer
+    takes) in key order, and return them as stored; a contact that is gone
+    (deleted, merged away) is refused."""
+    stored = {
+        contact.pk: contact
+        for contact in Contact.objects.select_for_update()
+        .filter(pk__in=[contact.pk for contact in contacts])
+        .order_by("pk")
+    }
+    if len(stored) < len({contact.pk for contact in contacts}):
+        raise ContactChanged(GONE_CONTACT_MESSAGE, code="contact_gone")
+    return stored
 
 
 @transaction.atomic
@@ -60,20 +95,74 @@ def contact_update(
     contact: Contact,
     data: dict[str, Any],
     roles: Iterable[ContactRole] | None = None,
+    version: str | None = None,
 ) -> Contact:
-    """Change a contact's fields, and its roles when `roles` is given."""
+    """Change a contact's fields, and its roles when `roles` is given.
+
+    `version` is the contact's `version` when the form was opened: a save based on a
+    contact that changed since (another user's save, a merge) is refused with
+    ContactChanged rather than overwriting what its user has not seen. A contact
+    that no longer exists is refused too, never saved back into existence.
+    """
+    _lock_customers([contact.customer_id])
+    stored = _lock_contacts([contact])[contact.pk]
+    if version is not None and stored.version != version:
+        raise ContactChanged(STALE_CONTACT_MESSAGE, code="stale_contact")
+    # The change is applied to the row as stored now, not to the caller's copy: a
+    # field the caller did not change keeps what another writer stored meanwhile.
+    if (
+        Contact.customer.is_cached(contact)
+        and contact.customer_id == stored.customer_id
+    ):
+        stored.customer = contact.customer  # with its billing country, if read
     for field, value in data.items():
-        setattr(contact, field, value)
-    contact.full_clean()
-    contact.save()
+        setattr(stored, field, value)
+    stored.full_clean()
+    stored.save()
     if roles is not None:
-        contact.roles.set(roles)
+        stored.roles.set(roles)
+    for model_field in Contact._meta.concrete_fields:
+        setattr(contact, model_field.attname, getattr(stored, model_field.attname))
+    possible_duplicates_refresh(
+        customer_ids=[contact.customer_id], changed=[contact.pk]
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_save(*, contact: Contact) -> Contact:
+    """Store a contact the admin's form has changed and cleaned already (the admin
+    builds and validates the instance itself), keeping the possible duplicates of
+    its customer, and of the customer it left, current."""
+    customer_ids = {contact.customer_id}
+    if contact.pk is not None:
+        before = Contact.objects.filter(pk=contact.pk).values_list(
+            "customer_id", flat=True
+        )
+        customer_ids.update(before)
+    _lock_customers(customer_ids)
+    if contact.pk is not None:
+        _lock_contacts([contact])
+    contact.save()
+    possible_duplicates_refresh(customer_ids=customer_ids, changed=[contact.pk])
     return contact
 
 
 @transaction.atomic
 def contact_delete(*, contact: Contact) -> None:
-    contact.delete()
+    """Delete a contact person; documents assigned it keep their copy of it.
+
+    The contact's row is locked first. A writer assigning this contact (a sales
+    document being created or changed) takes the same lock before it writes, so the
+    two queue up: a deletion that comes second unassigns the document just saved,
+    one that comes first makes the assignment refuse. Without the lock the deletion
+    would not see a document being saved at that moment, and PostgreSQL's foreign
+    key check would fail one of the two when it commits. Deleting a contact that is
+    already gone (a second click) does nothing.
+    """
+    if Contact.objects.select_for_update().filter(pk=contact.pk).exists():
+        # Its possible duplicates and "Not a duplicate" marks go with it (CASCADE).
+        contact.delete()
 
 
 @transaction.atomic
@@ -126,6 +215,11 @@ def contacts_bulk_create(
             ],
             batch_size=batch_size,
         )
+    customer_ids = {contact.customer_id for contact in created}
+    _lock_customers(customer_ids)  # the order of the writers of one customer
+    possible_duplicates_refresh(
+        customer_ids=customer_ids, changed=[contact.pk for contact in created]
+    )
     return created
 
 
@@ -473,6 +567,237 @@ def contact_details_bulk_create(
     return list(details)
 
 
+# Possible duplicates and merging. The pairs are derived data: every writer of
+# contacts refreshes those of the contacts it wrote, under the customer's lock (so two
+# writers of one customer each see the other's contacts), in a fixed number of
+# queries.
+
+
+def possible_duplicates_refresh(
+    *, customer_ids: Collection[int], changed: Collection[int] | None = None
+) -> None:
+    """Store the possible duplicates of the customers' contacts again, those that
+    involve a `changed` contact only when given (contacts.duplicates is the rule).
+    A pair still found keeps when it was first found; a pair marked "Not a
+    duplicate" is left out. Three to five queries, whatever the number of pairs."""
+    people: dict[int, list[Person]] = defaultdict(list)
+    rows = Contact.objects.filter(customer_id__in=customer_ids).values_list(
+        "customer_id", "pk", "first_name", "last_name", "email", "phone"
+    )
+    for customer_id, *fields in rows:
+        people[customer_id].append(Person(*fields))
+    findings = {
+        (finding.a, finding.b): (customer_id, finding)
+        for customer_id, persons in people.items()
+        for finding in find_pairs(persons, changed=changed)
+    }
+    scope = PossibleDuplicate.objects.filter(customer_id__in=customer_ids)
+    dismissed = NotDuplicate.objects.filter(customer_id__in=customer_ids)
+    if changed is not None:
+        changed = list(changed)
+        involved = Q(contact_a__in=changed) | Q(contact_b__in=changed)
+        scope, dismissed = scope.filter(involved), dismissed.filter(involved)
+    for pair in dismissed.values_list("contact_a_id", "contact_b_id"):
+        findings.pop(pair, None)
+    stored = {(pair.contact_a_id, pair.contact_b_id): pair for pair in scope}
+    gone = [pair.pk for key, pair in stored.items() if key not in findings]
+    if gone:
+        PossibleDuplicate.objects.filter(pk__in=gone).delete()
+    now, new, changed_pairs = timezone.now(), [], []
+    for key, (customer_id, finding) in findings.items():
+        pair = stored.get(key)
+        if pair is None:
+            pair = PossibleDuplicate(
+                customer_id=customer_id,
+                contact_a_id=finding.a,
+                contact_b_id=finding.b,
+                found_at=now,
+            )
+            new.append(pair)
+        elif (pair.same_email, pair.same_phone, pair.name_similarity) != (
+            finding.same_email,
+            finding.same_phone,
+            finding.name_similarity,
+        ):
+            changed_pairs.append(pair)
+        pair.same_email = finding.same_email
+        pair.same_phone = finding.same_phone
+        pair.name_similarity = finding.name_similarity
+    if new:
+        PossibleDuplicate.objects.bulk_create(new)
+    if changed_pairs:
+        PossibleDuplicate.objects.bulk_update(
+            changed_pairs, ["same_email", "same_phone", "name_similarity"]
+        )
+
+
+@transaction.atomic
+def not_duplicate_mark(*, pair: PossibleDuplicate) -> NotDuplicate:
+    """Remember that the pair's two contacts are different people: the pair is not
+    proposed again, whatever they change later."""
+    _lock_customers([pair.customer_id])
+    marked, _ = NotDuplicate.objects.get_or_create(
+        contact_a_id=pair.contact_a_id,
+        contact_b_id=pair.contact_b_id,
+        defaults={"customer_id": pair.customer_id},
+    )
+    PossibleDuplicate.objects.filter(pk=pair.pk).delete()
+    return marked
+
+
+@transaction.atomic
+def not_duplicate_unmark(*, mark: NotDuplicate) -> None:
+    """Forget a "Not a duplicate" (an administrator's undo): the pair is proposed
+    again at once if its contacts still look alike."""
+    _lock_customers([mark.customer_id])
+    mark.delete()
+    possible_duplicates_refresh(
+        customer_ids=[mark.customer_id], changed=[mark.contact_a_id, mark.contact_b_id]
+    )
+
+
+STALE_MERGE_MESSAGE = (
+    "One of the two contacts changed since you opened the preview, so nothing was "
+    "merged. Review the current values below and merge again."
+)
+
+
+def merge_defaults(*, keep: Contact, merge_away: Contact) -> dict[str, str]:
+    """The value each field keeps unless the user picks the other: the non-empty
+    one, and of two, the value of the contact changed most recently."""
+    recent, other = (
+        (merge_away, keep)
+        if merge_away.updated_at > keep.updated_at
+        else (keep, merge_away)
+    )
+    return {
+        name: getattr(recent, name) or getattr(other, name) for name in MERGED_FIELDS
+    }
+
+
+def merge_summary(*, keep: Contact, merge_away: Contact) -> str:
+    return f"Merged {merge_away.full_name} into {keep.full_name}"
+
+
+@transaction.atomic
+def contacts_merge(
+    *,
+    keep: Contact,
+    merge_away: Contact,
+    values: Mapping[str, str],
+    user: Any = None,
+    keep_version: str | None = None,
+    merge_away_version: str | None = None,
+) -> Contact:
+    """Merge `merge_away` into `keep`, two contacts of one customer, all or nothing.
+
+    - `values` are the field values the user picked, each one of the two contacts'
+      values for that field; a field left out takes `merge_defaults`.
+    - The roles of both are kept (their union).
+    - Whatever outlives a deleted contact (a foreign key with SET_NULL: the sales
+      documents) now points to `keep`, with its history; the documents' snapshots
+      (the contact's name, email and phone when assigned) are left exactly as they
+      were. Rows that die with a contact (CASCADE: its possible-duplicate pairs) go
+      with `merge_away`, which is deleted.
+    - The kept contact's history record carries the one Activity Log entry: "Merged
+      Ana Berg into Anna Berg", with the values that were dropped. The other records
+      the merge writes are marked as its steps (core.history.step_reason).
+    - The customer and both contacts are locked; `keep_version` and
+      `merge_away_version` (the contacts' `version` in the preview) refuse a merge
+      of contacts that changed since, with ContactChanged.
+    """
+    if keep.pk == merge_away.pk:
+        raise ValidationError("A contact cannot be merged into itself.", code="same")
+    if keep.customer_id != merge_away.customer_id:
+        raise ValidationError(
+            "Only contacts of one customer can be merged.", code="other_customer"
+        )
+    _lock_customers([keep.customer_id])
+    stored = _lock_contacts([keep, merge_away])
+    keep, merge_away = stored[keep.pk], stored[merge_away.pk]
+    if keep.customer_id != merge_away.customer_id:
+        raise ContactChanged(STALE_MERGE_MESSAGE, code="stale_merge")
+    for contact, version in ((keep, keep_version), (merge_away, merge_away_version)):
+        if version is not None and contact.version != version:
+            raise ContactChanged(STALE_MERGE_MESSAGE, code="stale_merge")
+    chosen = {**merge_defaults(keep=keep, merge_away=merge_away), **values}
+    unknown = set(chosen) - set(MERGED_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a field a merge chooses: {', '.join(sorted(unknown))}.")
+    dropped = []
+    for name in MERGED_FIELDS:
+        offered = {getattr(keep, name), getattr(merge_away, name)}
+        if chosen[name] not in offered:
+            raise ContactChanged(STALE_MERGE_MESSAGE, code="stale_merge")
+        label = str(Contact._meta.get_field(name).verbose_name).capitalize()
+        dropped += [
+            f"{label}: {value}" for value in sorted(offered - {"", chosen[name]})
+        ]
+    summary = merge_summary(keep=keep, merge_away=merge_away)
+    step = step_reason(f"merging contact {merge_away.pk} into contact {keep.pk}")
+    moved = _repoint_references(merge_away=merge_away, keep=keep, user=user, step=step)
+    roles = {*keep.roles.all(), *merge_away.roles.all()}
+    merge_away._change_reason = step
+    if user is not None:
+        merge_away._history_user = keep._history_user = user
+    merge_away.delete()
+    for name in MERGED_FIELDS:
+        setattr(keep, name, chosen[name])
+    keep.full_clean()
+    # The roles are written without a record of their own: the merge's one record,
+    # saved next, lists them.
+    keep.skip_history_when_saving = True
+    try:
+        keep.roles.set(roles)
+    finally:
+        del keep.skip_history_when_saving
+    lines = [f"{summary}."]
+    if dropped:
+        lines.append("Dropped: " + "; ".join(dropped) + ".")
+    if moved:
+        lines.append(f"{moved} document(s) now point to {keep.full_name}.")
+    keep._change_reason = "\n".join(lines)
+    keep.save()
+    del keep._change_reason
+    possible_duplicates_refresh(customer_ids=[keep.customer_id], changed=[keep.pk])
+    return keep
+
+
+def _repoint_references(
+    *, merge_away: Contact, keep: Contact, user: Any, step: str
+) -> int:
+    """Point every row that would outlive `merge_away` (a foreign key to Contact
+    with on_delete=SET_NULL) at `keep`: only the key and the row's updated_at are
+    written, with a history record marked as a step of the merge. Returns how many
+    rows moved."""
+    moved = 0
+    for relation in outliving_relations():
+        model, field = relation.related_model, relation.field
+        rows = list(
+            model._default_manager.select_for_update()
+            .filter(**{field.name: merge_away})
+            .order_by("pk")
+        )
+        if not rows:
+            continue
+        fields = [field.name]
+        for row in rows:
+            setattr(row, field.name, keep)
+        if any(f.name == "updated_at" for f in model._meta.concrete_fields):
+            fields.append("updated_at")
+            now = timezone.now()
+            for row in rows:
+                row.updated_at = now
+        if hasattr(model._meta, "simple_history_manager_attribute"):
+            bulk_update_with_history(
+                rows, model, fields, default_user=user, default_change_reason=step
+            )
+        else:
+            model._default_manager.bulk_update(rows, fields)
+        moved += len(rows)
+    return moved
+
+
 def customers_lock(*, customer_ids: Collection[int]) -> None:
     """Lock the customers' rows until the transaction ends, as every writer of their
     contact details does, so an import that matches its rows against what is stored
@@ -494,13 +819,18 @@ def contacts_bulk_update(
     """Save changed contact persons, and the roles given (None: roles left as they
     are), in a few queries: the write path of `import_contacts --update`.
 
-    Each contact must have passed `full_clean()` already. Every contact gets its
-    "changed" history record with no user ("system"), and that record lists the
-    contact's roles after the change, as simple-history does for `contact_update`,
-    so the Activity Log shows a role change as one.
+    Each contact must have passed `full_clean()` already. As every writer of
+    contacts, it locks their customers, then the contacts (one deleted or merged
+    meanwhile is refused), and refreshes their possible duplicates. Every contact
+    gets its "changed" history record with no user ("system"), and that record lists
+    the contact's roles after the change, as simple-history does for
+    `contact_update`, so the Activity Log shows a role change as one.
     """
     if not contacts:
         return
+    customer_ids = {contact.customer_id for contact, _ in contacts}
+    _lock_customers(customer_ids)
+    _lock_contacts([contact for contact, _ in contacts])
     now = timezone.now()
     for contact, _ in contacts:
         contact.updated_at = now
@@ -572,6 +902,7 @@ def contacts_bulk_update(
         ],
         batch_size=batch_size,
     )
+    possible_duplicates_refresh(customer_ids=customer_ids, changed=list(roles_after))
 
 
 @transaction.atomic

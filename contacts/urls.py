@@ -11,6 +11,11 @@ urlpatterns = [
     path("contacts/<int:pk>/edit/", views.ContactUpdateView.as_view(), name="update"),
     path("contacts/<int:pk>/delete/", views.ContactDeleteView.as_view(), name="delete"),
     path(
+        "contacts/<int:pk>/merge/<int:other_pk>/",
+        views.ContactMergeView.as_view(),
+        name="merge",
+    ),
+    path(
         "contact-details/edit/",
         views.ContactCardUpdateView.as_view(),
         name="contact_details_edit",

@@ -1,6 +1,9 @@
 """The rules for email addresses, phone numbers and websites, in one place: contact
 persons, contact details, the admin and imports all normalise through these."""
 
+import re
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -69,3 +72,37 @@ def normalize_website(value: str) -> str:
             code="invalid_website",
         ) from error
     return raw
+
+
+# What a typed phone number may contain besides its digits.
+_PHONE_CHARACTERS = re.compile(r"^\+?[\d\s().\-/]+$")
+
+
+def looks_like_phone_number(query: str) -> bool:
+    """Digits (six or more) and only the signs people type between them."""
+    raw = query.strip()
+    return bool(_PHONE_CHARACTERS.match(raw)) and sum(c.isdigit() for c in raw) >= 6
+
+
+def phone_number_candidates(query: str, *, regions: Iterable[str]) -> list[str]:
+    """The numbers, in E.164, that `query` can be when read as a phone number: how
+    the header search matches what a person types against the stored numbers.
+
+    With a leading `+` or `00`, the query names its country: one candidate. Else it
+    is read as a national number of each of `regions` (the countries of the billing
+    addresses), with or without its trunk prefix ("06 1234 5678" and "612345678" are
+    both +31612345678 in the Netherlands); every valid reading is a candidate.
+    Not a phone number (letters, too few digits): none.
+    """
+    raw = query.strip()
+    if not looks_like_phone_number(raw):
+        return []
+    if raw.startswith("00"):
+        raw = "+" + raw[2:]
+    readings = [None] if raw.startswith("+") else sorted(set(regions))
+    candidates = []
+    for region in readings:
+        number = to_python(raw, region=region)
+        if isinstance(number, PhoneNumber) and number.is_valid():
+            candidates.append(number.as_e164)
+    return sorted(set(candidates))

@@ -1,19 +1,24 @@
 from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import (
     CreateView,
     DeleteView,
+    FormView,
     ListView,
     TemplateView,
     UpdateView,
+    View,
 )
+from django.views.generic.detail import SingleObjectMixin
 
 from contacts import selectors, services
-from contacts.forms import ContactCardWindow, ContactForm
-from contacts.models import Contact, ContactRole
+from contacts.forms import ContactCardWindow, ContactForm, ContactMergeForm
+from contacts.models import Contact, ContactRole, PossibleDuplicate
 from core.views import ServiceFormMixin
 from customers.models import Customer
 from customers.pages import CustomerPageMixin, customer_pages
@@ -57,7 +62,33 @@ class ContactMixin(CustomerPageMixin, ServiceFormMixin):
         return reverse("contacts:list", kwargs={"customer_pk": self.customer.pk})
 
 
-class ContactCreateView(ContactMixin, CreateView):
+class WarnSharedMixin:
+    """The contact form's duplicate warning."""
+
+    # The email and phone number as stored before this save: None for a new contact.
+    stored_email = stored_phone = None
+
+    def form_valid(self, form):
+        """Before saving, warn when the email or phone number typed (normalised by
+        the form's clean) is another contact's already; "Save anyway" posts the
+        warned values back as acknowledged and saves."""
+        contact = form.instance
+        email = contact.email if contact.email != self.stored_email else ""
+        phone = contact.phone if contact.phone != self.stored_phone else ""
+        shared = selectors.contacts_sharing(
+            email=email, phone=phone, exclude=contact.pk
+        )
+        acknowledged = f"{contact.email}|{contact.phone}"
+        if shared and self.request.POST.get("acknowledge_shared") != acknowledged:
+            return self.render_to_response(
+                self.get_context_data(
+                    form=form, shared_contacts=shared, acknowledged=acknowledged
+                )
+            )
+        return super().form_valid(form)
+
+
+class ContactCreateView(WarnSharedMixin, ContactMixin, CreateView):
     permission_required = ("customers.view_customer", "contacts.add_contact")
     success_message = "Contact %(object)s was added."
 
@@ -79,17 +110,47 @@ class ContactCreateView(ContactMixin, CreateView):
     def save(self, form):
         data = dict(form.cleaned_data)
         roles = data.pop("roles")
+        data.pop("version", None)
         return services.contact_create(customer=self.customer, roles=roles, **data)
 
 
-class ContactUpdateView(ContactMixin, UpdateView):
+class ContactUpdateView(WarnSharedMixin, ContactMixin, UpdateView):
     permission_required = ("customers.view_customer", "contacts.change_contact")
     success_message = "Contact %(object)s was saved."
+
+    def get_object(self, queryset=None):
+        contact = super().get_object(queryset)
+        self.stored_email, self.stored_phone = contact.email, contact.phone
+        return contact
 
     def save(self, form):
         data = dict(form.cleaned_data)
         roles = data.pop("roles")
-        return services.contact_update(contact=self.object, data=data, roles=roles)
+        version = data.pop("version", None) or None
+        return services.contact_update(
+            contact=self.object, data=data, roles=roles, version=version
+        )
+
+    def form_invalid(self, form):
+        stale = [
+            error
+            for error in form.non_field_errors().as_data()
+            if error.code in ("stale_contact", "contact_gone")
+        ]
+        if not stale:
+            return super().form_invalid(form)
+        if stale[0].code == "contact_gone":
+            messages.error(self.request, stale[0].message)
+            return HttpResponseRedirect(self.get_success_url())
+        # Another save came first: the form again with the current values, so the
+        # user sees them before changing anything.
+        self.object = self.get_object()
+        return self.render_to_response(
+            self.get_context_data(
+                form=self.get_form_class()(instance=self.object),
+                stale_message=stale[0].message,
+            )
+        )
 
 
 class ContactDeleteView(ContactMixin, DeleteView):
@@ -122,6 +183,14 @@ class ContactCardUpdateView(CustomerPageMixin, TemplateView):
         window = ContactCardWindow(data=request.POST)
         if window.adds_row or not window.is_valid():
             return self.render_window(window)
+        shared = selectors.details_on_other_cards(
+            customer=self.customer, rows=window.typed_values()
+        )
+        acknowledged = "|".join(sorted({item.value for item in shared}))
+        if shared and request.POST.get("acknowledge_shared") != acknowledged:
+            return self.render_window(
+                window, shared_details=shared, acknowledged=acknowledged
+            )
         try:
             services.contact_details_update(
                 customer=self.customer,
@@ -154,3 +223,124 @@ class ContactCardUpdateView(CustomerPageMixin, TemplateView):
 
     def get_success_url(self) -> str:
         return reverse("customers:detail", kwargs={"pk": self.customer.pk})
+
+
+class PossibleDuplicateListView(PermissionRequiredMixin, ListView):
+    """Possible duplicates, across customers, newest first: for those who may merge
+    contacts (the Sales manager by default)."""
+
+    permission_required = (
+        "customers.view_customer",
+        "contacts.view_contact",
+        "contacts.merge_contact",
+    )
+    raise_exception = True
+    template_name = "contacts/possible_duplicate_list.html"
+    context_object_name = "pairs"
+    paginate_by = 25
+    http_method_names = ["get", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.possible_duplicates()
+
+
+class NotADuplicateView(PermissionRequiredMixin, SingleObjectMixin, View):
+    """Not a duplicate (POST): remembered, so the pair is not proposed again."""
+
+    permission_required = ("customers.view_customer", "contacts.merge_contact")
+    raise_exception = True
+    model = PossibleDuplicate
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        pair = self.get_object(
+            PossibleDuplicate.objects.select_related("contact_a", "contact_b")
+        )
+        services.not_duplicate_mark(pair=pair)
+        messages.success(
+            request,
+            f"{pair.contact_a.full_name} and {pair.contact_b.full_name} are marked "
+            "as not a duplicate.",
+        )
+        return redirect("duplicates:list")
+
+
+class ContactMergeView(CustomerPageMixin, FormView):
+    """Merge the contact in the URL's `other_pk` into the one in `pk`, two contacts
+    of the customer: a preview side by side where the user picks, per field, the
+    value that stays. A contact of another customer through this URL is a 404."""
+
+    permission_required = (
+        "customers.view_customer",
+        "contacts.change_contact",
+        "contacts.delete_contact",
+        "contacts.merge_contact",
+    )
+    template_name = "contacts/contact_merge.html"
+    form_class = ContactMergeForm
+    model = Contact  # of both `pk` (kept) and `other_pk` (merged away)
+    active_tab = "contacts"
+
+    def setup_contacts(self):
+        contacts = self.customer.contacts.prefetch_related("roles")
+        self.keep = get_object_or_404(contacts, pk=self.kwargs["pk"])
+        self.merge_away = get_object_or_404(contacts, pk=self.kwargs["other_pk"])
+        if self.keep.pk == self.merge_away.pk:
+            raise Http404("A contact cannot be merged into itself.")
+
+    def get(self, request, *args, **kwargs):
+        self.setup_contacts()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.setup_contacts()
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "keep": self.keep,
+            "merge_away": self.merge_away,
+        }
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault(
+            "preview",
+            selectors.merge_preview(keep=self.keep, merge_away=self.merge_away),
+        )
+        kwargs["keep"], kwargs["merge_away"] = self.keep, self.merge_away
+        return super().get_context_data(**kwargs)
+
+    def form_valid(self, form):
+        summary = services.merge_summary(keep=self.keep, merge_away=self.merge_away)
+        try:
+            services.contacts_merge(
+                keep=self.keep,
+                merge_away=self.merge_away,
+                values=form.chosen_values(),
+                user=self.request.user,
+                keep_version=form.cleaned_data["keep_version"],
+                merge_away_version=form.cleaned_data["merge_away_version"],
+            )
+        except services.ContactChanged as error:
+            # The preview again, with the current values (or the list, when one of
+            # the two is gone).
+            try:
+                self.setup_contacts()
+            except Http404:
+                messages.error(self.request, error.message)
+                return HttpResponseRedirect(self.get_success_url())
+            return self.render_to_response(
+                self.get_context_data(
+                    form=ContactMergeForm(keep=self.keep, merge_away=self.merge_away),
+                    stale_message=error.message,
+                )
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{summary}.")
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_success_url(self):
+        return reverse("contacts:list", kwargs={"customer_pk": self.customer.pk})

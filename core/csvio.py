@@ -33,8 +33,9 @@ they are.
 Broken files are refused, not guessed at: a quoted value that is never closed (which
 would swallow the rest of the file into one value) or a stray quote after a closing
 one refuses the whole file with its line number; a control character in a cell (a
-NUL byte, a tab, a line break in a column that is not multi-line) and a row with
-more or fewer values than the header refuse that row, at its line and column.
+NUL byte; a tab or a line break in a column that is not multi-line: the rule of every
+text, `core.validators`) and a row with more or fewer values than the header refuse
+that row, at its line and column.
 """
 
 import csv
@@ -50,6 +51,8 @@ from typing import Any, Protocol, TextIO
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
+from core.validators import validate_lines, validate_single_line
+
 # The column the errors file adds; an errors file, once fixed, re-imports as it is.
 ERROR_COLUMN = "error"
 BATCH_SIZE = 1000
@@ -62,10 +65,6 @@ _NEEDS_QUOTE = re.compile(r"(?![+-]?[0-9]+\Z)'*[=+\-@\t\r]")
 # The first characters of such a cell: most cells start otherwise, and are written
 # without a regular expression.
 _RISKY_FIRST = frozenset("'=+-@\t\r")
-# Unicode's control characters (category Cc): C0, DEL and C1. A multi-line column
-# takes line breaks.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_CONTROL_OR_BREAK = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class ImportFileError(Exception):
@@ -80,8 +79,8 @@ class RowAdapter(Protocol):
     columns: tuple[str, ...]
     # The columns the header must have.
     required_columns: tuple[str, ...]
-    # The columns whose values may hold line breaks (other control characters are
-    # refused in every column).
+    # The columns whose values may hold line breaks and tabs (other control
+    # characters are refused in every column).
     multiline_columns: tuple[str, ...]
 
     def begin_batch(self, records: Sequence[dict[str, str]]) -> None:
@@ -322,12 +321,16 @@ class CsvImport:
                     f"{self._width} columns.",
                 )
             ]
-        multiline = self.adapter.multiline_columns
-        return [
-            (name, f"The value holds {problem}, which no value may hold.")
-            for name, i in self._index.items()
-            if (problem := _control_character(values[i], multiline=name in multiline))
-        ]
+        # The characters every text refuses (core.validators), checked here for
+        # every cell, columns that are no model field included.
+        errors = []
+        for name, i in self._index.items():
+            multiline = name in self.adapter.multiline_columns
+            try:
+                (validate_lines if multiline else validate_single_line)(values[i])
+            except ValidationError as error:
+                errors.append((name, error.messages[0]))
+        return errors
 
     def _process(self, batch: list[tuple[int, list[str]]]) -> None:
         checked = [(line, values, self._shape_errors(values)) for line, values in batch]
@@ -357,21 +360,6 @@ class CsvImport:
         for column, message in errors:
             self.stderr.write(f"Line {line}, column {column or '-'}: {message}")
         self._errors.add(line, values, errors)
-
-
-def _control_character(value: str, *, multiline: bool) -> str:
-    """The first control character in the value, in words; "" when it has none."""
-    found = (_CONTROL_OR_BREAK if multiline else _CONTROL).search(value)
-    if found is None:
-        return ""
-    character = found.group()
-    if character in "\r\n":
-        return "a line break"
-    if character == "\t":
-        return "a tab"
-    if character == "\0":
-        return "a NUL byte"
-    return f"the control character U+{ord(character):04X}"
 
 
 def _csv_error_message(error: csv.Error, *, line: int) -> str:

@@ -20,3 +20,17 @@ def tracked_history(**options) -> HistoricalRecords:
     """`HistoricalRecords(**options)` that keeps the changing user's id."""
     options.setdefault("history_user_id_field", history_user_id_field())
     return HistoricalRecords(**options)
+
+
+# A history record written as one step of a larger change that another record tells
+# whole carries a change reason starting with this: a merge re-points the merged-away
+# contact's documents and deletes it, and the kept contact's record says what was
+# merged, with the values dropped. The Activity Log leaves the steps out (one change,
+# one entry); the admin's history of each object still shows them.
+STEP_REASON_PREFIX = "Step of: "
+
+
+def step_reason(summary: str) -> str:
+    """The change reason of a step of `summary` (simple-history's default reason
+    field holds 100 characters)."""
+    return f"{STEP_REASON_PREFIX}{summary}"[:100]

@@ -1,15 +1,94 @@
+from django.core.exceptions import ValidationError
 from django.db import models
+
+from core.validators import find_unusable_character, unusable_character_error
+
+# How much of a too-long stored value its error shows.
+_SHOWN_OF_A_LONG_VALUE = 30
 
 
 class TimeStampedModel(models.Model):
-    """When a row was created and last changed: every model of the application has
-    both, declared once here."""
+    """What every model of the application shares: when a row was created and last
+    changed, and the rules every text of every model follows (`full_clean`)."""
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         abstract = True
+
+    def full_clean(self, exclude=None, validate_unique=True, validate_constraints=True):
+        """The model's own rules, and two that hold for every text of every model, so
+        the forms, the admin, the services, the imports and the commands all apply
+        them:
+
+        - a text holds no control character, and a one-line text (a CharField) no
+          line break or tab either (`core.validators`). Such a value is refused for
+          that alone, before `clean()` reads it or a uniqueness check sends it to
+          the database (PostgreSQL cannot take a NUL byte);
+        - a text's length limit holds for the value as it will be stored, after
+          `clean()` normalised it (`example.com` stored as `https://example.com`),
+          not only for the value as typed.
+        """
+        exclude = set(exclude or ())
+        texts = [
+            field
+            for field in self._meta.concrete_fields
+            if isinstance(field, models.CharField | models.TextField)
+            and field.name not in exclude
+        ]
+        refused = self._unusable_characters(texts)
+        typed = {field.name: getattr(self, field.attname) for field in texts}
+        errors: dict[str, list[ValidationError]] = {}
+        try:
+            super().full_clean(
+                exclude=exclude | refused.keys(),
+                validate_unique=validate_unique,
+                validate_constraints=validate_constraints,
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        # What clean() said of a refused value too would only repeat the refusal.
+        errors.update({name: [error] for name, error in refused.items()})
+        for field in texts:
+            if field.name not in errors and (
+                error := self._stored_length_error(field, typed[field.name])
+            ):
+                errors[field.name] = [error]
+        if errors:
+            raise ValidationError(errors)
+
+    def _unusable_characters(self, texts) -> dict[str, ValidationError]:
+        refused = {}
+        for field in texts:
+            value = getattr(self, field.attname)
+            if not isinstance(value, str):
+                continue
+            multiline = isinstance(field, models.TextField)
+            if problem := find_unusable_character(value, multiline=multiline):
+                refused[field.name] = unusable_character_error(problem)
+        return refused
+
+    def _stored_length_error(self, field, typed) -> ValidationError | None:
+        value = getattr(self, field.attname)
+        limit = field.max_length
+        if not isinstance(value, str) or limit is None or len(value) <= limit:
+            return None
+        if value == typed:
+            # A TextField's limit is checked by its form only; the services and
+            # imports reach it here.
+            return ValidationError(
+                "This is %(length)d characters long; the limit is %(limit)d.",
+                code="max_length",
+                params={"length": len(value), "limit": limit},
+            )
+        shown = value[:_SHOWN_OF_A_LONG_VALUE] + "…"
+        return ValidationError(
+            "Stored as “%(shown)s”, this is %(length)d characters long; the limit is "
+            "%(limit)d. Shorten it.",
+            code="max_length",
+            params={"shown": shown, "length": len(value), "limit": limit},
+        )
 
 
 class NumberSequence(TimeStampedModel):

@@ -18,6 +18,10 @@ class ServiceFormMixin(SuccessMessageMixin):
     the saved `object` ("Contact %(object)s was added.").
     """
 
+    # PUT would be answered like a POST of an empty form, and DeleteView answers
+    # DELETE by deleting directly, bypassing the services: only GET and POST.
+    http_method_names = ["get", "post", "head", "options"]
+
     def save(self, form):
         """Save through the service; return the saved (or deleted) object."""
         raise NotImplementedError
@@ -49,8 +53,7 @@ class ParentScopedMixin(PermissionRequiredMixin):
     raise_exception = True
     parent_model: type[models.Model]
     parent_url_kwarg: str
-    # PUT and DELETE would bypass the forms and services (DeleteView answers DELETE
-    # by deleting directly): only GET and POST.
+    # PUT and DELETE would bypass the forms and services: only GET and POST.
     http_method_names = ["get", "post", "head", "options"]
 
     def dispatch(self, request, *args, **kwargs):

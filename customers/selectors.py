@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from customers.models import Address, Customer
@@ -49,4 +50,29 @@ def customer_phone_region(*, customer: Customer) -> str | None:
         Address.objects.filter(customer=customer, kind=Address.Kind.BILLING)
         .values_list("country", flat=True)
         .first()
+    )
+
+
+BILLING_COUNTRIES_CACHE_KEY = "customers:billing_countries"
+# A country's first billing address is read by the phone search within this time.
+BILLING_COUNTRIES_CACHE_SECONDS = 300
+
+
+def billing_countries() -> list[str]:
+    """The distinct countries of the billing addresses: the countries a national
+    phone number typed into the header search is read in. Cached (shared by the
+    workers with Redis), since it changes only when a customer in a new country
+    arrives; one query when it is not."""
+
+    def read() -> list[str]:
+        return sorted(
+            Address.objects.filter(kind=Address.Kind.BILLING)
+            .exclude(country="")
+            .order_by()
+            .values_list("country", flat=True)
+            .distinct()
+        )
+
+    return cache.get_or_set(
+        BILLING_COUNTRIES_CACHE_KEY, read, BILLING_COUNTRIES_CACHE_SECONDS
     )

@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from core.admin import HistoryAdmin
 from sales import services
@@ -22,9 +24,31 @@ class SendingInline(admin.TabularInline):
         return False
 
 
+class DocumentAdminForm(forms.ModelForm):
+    """Locks the chosen contact while the form is checked (`document_contact_lock`).
+
+    The admin checks the form and saves it in one transaction, so the lock holds
+    until the document is saved: a contact deleted meanwhile is refused here, at
+    the contact field, instead of by the service once the admin no longer shows
+    errors (a server error)."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("contact") is not None:
+            try:
+                cleaned_data["contact"] = services.document_contact_lock(
+                    contact=cleaned_data["contact"]
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned_data
+
+
 class DocumentAdmin(HistoryAdmin):
     """Saves through sales.services: the number is generated and the assigned
     contact's snapshot copied, exactly as in the application."""
+
+    form = DocumentAdminForm
 
     list_display = ["number", "customer", "date", "status", "contact_name"]
     list_filter = ["status", "date"]
@@ -48,6 +72,13 @@ class DocumentAdmin(HistoryAdmin):
             "created_at",
             "updated_at",
         ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "contact":
+            kwargs["error_messages"] = {
+                "invalid_choice": services.CONTACT_DELETED_MESSAGE
+            }
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         contact = form.cleaned_data.get("contact")

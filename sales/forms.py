@@ -4,6 +4,7 @@ from contacts.models import Contact
 from core.forms import ModelForm
 from customers.models import Customer
 from sales.models import Invoice, SalesDocument, SalesOrder, Shipment
+from sales.services import CONTACT_DELETED_MESSAGE
 
 COMMON_FIELDS = ["date", "reference", "status", "contact"]
 
@@ -19,6 +20,8 @@ class DocumentForm(ModelForm):
         contact.queryset = Contact.objects.filter(customer=customer)
         contact.label = "Contact"
         contact.empty_label = "No contact"
+        # Chosen when the form opened, deleted before it was saved.
+        contact.error_messages["invalid_choice"] = CONTACT_DELETED_MESSAGE
         contact.label_from_instance = contact_choice_label
         contact.help_text = (
             "Their name, email address and phone number are copied onto the "

@@ -92,8 +92,10 @@ def test_it_reports_one_email_used_by_contacts_of_different_customers():
         "C00002 (Jan C00002)\n" in out
     )
     assert "alone@example.com" not in out
-    assert "one@example.com" not in out
-    assert "1 problem(s) found." in str(error)
+    assert "one@example.com" not in out.split("Possible duplicate contacts")[0]
+    # The one shared email, and two possible duplicates: Jan and Twin at C00001,
+    # Jan and Same at C00004 share an address within their customer.
+    assert "3 problem(s) found." in str(error)
 
 
 def test_its_query_count_does_not_grow_with_the_number_of_customers(
@@ -102,8 +104,9 @@ def test_its_query_count_does_not_grow_with_the_number_of_customers(
     for n in range(5):
         CustomerFactory(number=f"C0000{n}")
     # One query per check; for the phone numbers, the distinct numbers (none is
-    # invalid, so no rows are read).
-    with django_assert_num_queries(4):
+    # invalid, so no rows are read); two for the possible duplicates (the
+    # contacts, the "Not a duplicate" marks).
+    with django_assert_num_queries(6):
         run_failing("check_contacts")
 
 
@@ -116,8 +119,9 @@ def test_its_query_count_does_not_grow_with_the_number_of_invalid_numbers(
             ContactFactory(customer=customer, phone=f"+316123{n}")
             ContactDetailFactory(customer=customer, kind="mobile", value=f"+99912{n}")
         # One query per check; for the phone numbers, the distinct numbers, then
-        # the contacts and the details holding an invalid one.
-        with django_assert_num_queries(6):
+        # the contacts and the details holding an invalid one; two for the
+        # possible duplicates.
+        with django_assert_num_queries(8):
             _, out, _ = run_failing("check_contacts")
         assert out.count(": Enter a valid phone number.") == sum(
             2 * n for n in (2, 10) if n <= count
@@ -141,3 +145,24 @@ def test_each_distinct_number_is_read_once(monkeypatch):
 
     assert sorted(read) == ["+31201234567", "+3161234", "+31612345678"]
     assert out.count("+3161234: Enter a valid phone number.") == 6
+
+
+def test_it_reports_possible_duplicates_not_marked_as_not_a_duplicate(
+    django_assert_max_num_queries,
+):
+    from contacts.models import NotDuplicate
+
+    customer = healthy_customer("C00001")
+    ContactFactory(customer=customer, first_name="Ana", last_name="Berg")
+    ContactFactory(customer=customer, first_name="Anna", last_name="Berg")
+    eva = ContactFactory(customer=customer, first_name="Eva", phone="+31201234567")
+    ivo = ContactFactory(customer=customer, first_name="Ivo", phone="+31201234567")
+    NotDuplicate.objects.create(customer=customer, contact_a=eva, contact_b=ivo)
+
+    error, out, _ = run_failing("check_contacts")
+
+    assert "Possible duplicate contacts:" in out
+    assert "C00001 Customer C00001: Ana Berg and Anna Berg (similar names (94%))" in out
+    assert "Eva" not in out
+    assert "(1 found)" in out.split("Possible duplicate contacts:")[1]
+    assert error.returncode == 1

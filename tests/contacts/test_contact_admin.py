@@ -275,3 +275,31 @@ def test_the_field_settings_refuse_a_required_field_that_is_hidden(admin_client)
 def test_the_admin_pages_open(admin_client, url_name):
     ContactFactory(roles=["primary"])
     assert admin_client.get(reverse(url_name), {"q": "a"}).status_code == 200
+
+
+def test_the_admin_keeps_the_possible_duplicates_current(admin_client):
+    from contacts.models import PossibleDuplicate
+    from contacts.services import contact_create
+
+    customer = CustomerFactory()
+    billing_address(customer, "GB")
+    anna = contact_create(customer=customer, first_name="Anna", email="anna@x.example")
+    response = admin_client.post(
+        reverse("admin:contacts_contact_add"),
+        contact_form(customer, email="anna@x.example"),
+    )
+    assert response.status_code == 302
+    added = Contact.objects.exclude(pk=anna.pk).get()
+    pair = PossibleDuplicate.objects.get()
+    assert (pair.contact_a_id, pair.contact_b_id, pair.same_email) == (
+        anna.pk,
+        added.pk,
+        True,
+    )
+
+    data = contact_form(customer, first_name="Piet", email="other@x.example")
+    response = admin_client.post(
+        reverse("admin:contacts_contact_change", args=[added.pk]), data
+    )
+    assert response.status_code == 302
+    assert not PossibleDuplicate.objects.exists()

@@ -1,13 +1,5 @@
-"""Two people saving the same card at once, on two database connections.
-
-PostgreSQL only: SQLite serialises every writer for the whole transaction (the
-settings start write transactions IMMEDIATE), so the race cannot happen there.
-"""
-
-import threading
-
-import pytest
-from django.db import connection
+"""Two people saving the same card at once, on two database connections
+(PostgreSQL only: see tests.concurrency)."""
 
 from contacts.models import ContactDetail
 from contacts.selectors import contact_card_version
@@ -17,43 +9,10 @@ from contacts.services import (
     contact_detail_create,
     contact_details_update,
 )
+from tests.concurrency import RACE_TEST, at_the_same_time
 from tests.customers.factories import CustomerFactory
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: two connections writing at the same time",
-    ),
-    # Real commits on separate connections; the flush after each test runs the
-    # post_migrate handlers again (groups, roles).
-    pytest.mark.django_db(transaction=True),
-]
-
-
-def at_the_same_time(*calls):
-    """Run each call in its own thread (so on its own connection), released together
-    by a barrier; return what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = call()
-        except Exception as error:  # noqa: BLE001 - the outcome is what we assert
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=run, args=(index, call))
-        for index, call in enumerate(calls)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
+pytestmark = RACE_TEST
 
 
 def test_two_first_emails_at_once_give_exactly_one_primary():

@@ -251,7 +251,7 @@ def test_the_form_has_the_labels_of_the_help_page_and_a_checkbox_per_role(
         .get(reverse("contacts:create", args=[customer.pk]))
         .context["form"]
     )
-    assert [form[name].label for name in form.fields] == [
+    assert [field.label for field in form.visible_fields()] == [
         "First name",
         "Last name",
         "Email address",

@@ -6,12 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management.base import OutputWrapper
 
-from core.csvio import (
-    Progress,
-    _control_character,
-    neutralise_cell,
-    restore_cell,
-)
+from core.csvio import Progress, neutralise_cell, restore_cell
 
 
 def test_on_a_terminal_progress_is_a_bar_redrawn_in_place():
@@ -56,22 +51,3 @@ def test_restoring_takes_off_only_a_quote_before_a_formula_character():
     assert restore_cell("''t Hart") == "''t Hart"
     assert restore_cell("'") == "'"
     assert restore_cell("'''@x") == "''@x"
-
-
-@pytest.mark.parametrize(
-    ("value", "multiline", "problem"),
-    [
-        ("Jan Jansen", False, ""),
-        ("Zoë Ünal 😀", False, ""),
-        ("Jan\nJansen", False, "a line break"),
-        ("Jan\r\nJansen", True, ""),
-        ("Jan\tJansen", True, "a tab"),
-        ("Jan\0", True, "a NUL byte"),
-        ("\x7f", False, "the control character U+007F"),
-        ("\x85", True, "the control character U+0085"),
-    ],
-)
-def test_control_characters_are_named_and_line_breaks_only_pass_where_allowed(
-    value, multiline, problem
-):
-    assert _control_character(value, multiline=multiline) == problem

@@ -6,6 +6,7 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import Lower
 
 from contacts.models import Contact, ContactDetail, ContactRole
+from contacts.selectors import possible_duplicates_found
 from contacts.validators import normalize_phone_number
 from customers.models import Customer
 
@@ -21,8 +22,10 @@ class Command(BaseCommand):
     help = (
         "Check the contact data: customers with no Primary-role contact, customers "
         "with no contact details, stored phone numbers the installed phonenumbers "
-        "metadata no longer takes as valid, and one email used by contacts of "
-        "different customers. Exits with status 1 when it finds anything, so it can "
+        "metadata no longer takes as valid, one email used by contacts of "
+        "different customers, and possible duplicate contacts (the same email or "
+        "phone number, or nearly the same name, at one customer) not marked as "
+        '"Not a duplicate". Exits with status 1 when it finds anything, so it can '
         "run as a scheduled job."
     )
 
@@ -34,6 +37,7 @@ class Command(BaseCommand):
             ("Customers with no contact details", self.without_contact_details()),
             ("Stored phone numbers that are no longer valid", self.invalid_numbers()),
             ("Emails used by contacts of different customers", self.shared_emails()),
+            ("Possible duplicate contacts", self.possible_duplicates()),
         ]
         found = 0
         for title, lines in checks:
@@ -51,6 +55,13 @@ class Command(BaseCommand):
         if found:
             raise CommandError(f"{found:,} problem(s) found.", returncode=1)
         self.stdout.write(self.style.SUCCESS("No problems found."))
+
+    def possible_duplicates(self) -> Iterator[str]:
+        for pair in possible_duplicates_found():
+            yield (
+                f"{pair.customer_number} {pair.customer_name}: {pair.a.full_name} "
+                f"and {pair.b.full_name} ({'; '.join(pair.reasons).lower()})"
+            )
 
     def without_primary_contact(self) -> Iterator[str]:
         primary_contacts = Contact.objects.filter(

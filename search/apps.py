@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class SearchConfig(AppConfig):
+    """The header search: finds customers, contact persons and contact-card
+    details. It reads the apps below it, so it sits above them."""
+
+    name = "search"
+    verbose_name = "Search"

@@ -1,0 +1,168 @@
+"""The header search: who is this, whoever types what.
+
+A query is read two ways. As a phone number (digits and the signs people type with
+them): its E.164 readings (contacts.validators.phone_number_candidates, in the
+countries of the billing addresses) are looked up by equality, which an index
+answers. As text: customers by name or number, contact persons whose first name,
+last name or email contains each word, and contact-card details (emails, websites)
+containing it; on PostgreSQL trigram indexes answer these (contacts migration 0006,
+and the customer list's own). Each kind shows at most RESULT_LIMIT rows and says
+when there are more: one query per kind, whatever the size of the tables.
+"""
+
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import and_
+
+from django.db.models import Q
+from django.urls import reverse
+
+from contacts.models import Contact, ContactDetail
+from contacts.validators import looks_like_phone_number, phone_number_candidates
+from core.phones import format_phone_number
+from customers.models import Customer
+from customers.selectors import billing_countries
+
+RESULT_LIMIT = 20
+MIN_TEXT_LENGTH = 2
+
+
+@dataclass(frozen=True)
+class Hit:
+    title: str  # what was found: "Anna Berg", "Mobile Phone of Aurora Trading B.V."
+    url: str
+    matched: str  # what matched: "Phone number +31 6 12345678"
+    context: str = ""  # whose it is: "contact of Aurora Trading B.V."
+
+
+@dataclass
+class Section:
+    label: str
+    hits: list[Hit] = field(default_factory=list)
+    more: bool = False  # more than RESULT_LIMIT matched
+
+
+@dataclass
+class SearchResults:
+    query: str
+    as_phone: list[str]  # the E.164 readings tried, when read as a number
+    sections: list[Section]
+
+    @property
+    def found(self) -> bool:
+        return any(section.hits for section in self.sections)
+
+
+def site_search(*, query: str, user) -> SearchResults:
+    """What the user may see that matches `query`: customers (customers.view_customer),
+    contact persons (contacts.view_contact), contact-card details
+    (contacts.view_contactdetail)."""
+    query = " ".join(query.split())
+    numbers = (
+        phone_number_candidates(query, regions=billing_countries())
+        if looks_like_phone_number(query)
+        else []
+    )
+    results = SearchResults(query=query, as_phone=numbers, sections=[])
+    if not numbers and len(query) < MIN_TEXT_LENGTH:
+        return results
+    if user.has_perm("customers.view_customer") and not numbers:
+        results.sections.append(_customers(query))
+    if user.has_perm("contacts.view_contact"):
+        results.sections.append(
+            _contacts(
+                query, numbers, may_change=user.has_perm("contacts.change_contact")
+            )
+        )
+    if user.has_perm("contacts.view_contactdetail"):
+        results.sections.append(_details(query, numbers))
+    return results
+
+
+def _limited(section: Section, rows, hit) -> Section:
+    rows = list(rows[: RESULT_LIMIT + 1])
+    section.more = len(rows) > RESULT_LIMIT
+    section.hits = [hit(row) for row in rows[:RESULT_LIMIT]]
+    return section
+
+
+def _customers(query: str) -> Section:
+    customers = Customer.objects.filter(
+        Q(name__icontains=query) | Q(number__iexact=query)
+    ).order_by("name", "number")
+    return _limited(
+        Section("Customers"),
+        customers,
+        lambda customer: Hit(
+            title=customer.name,
+            url=reverse("customers:detail", args=[customer.pk]),
+            matched=f"Customer {customer.number}",
+        ),
+    )
+
+
+def _contacts(query: str, numbers: list[str], *, may_change: bool) -> Section:
+    if numbers:
+        match = Q(phone__in=numbers)
+    else:
+        match = reduce(
+            and_,
+            [
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+                for word in query.split()
+            ],
+        )
+    contacts = (
+        Contact.objects.filter(match)
+        .select_related("customer")
+        .order_by("first_name", "last_name", "customer__name", "pk")
+    )
+
+    def hit(contact: Contact) -> Hit:
+        if numbers:
+            matched = f"Phone number {format_phone_number(contact.phone)}"
+        elif contact.email and query.lower() in contact.email.lower():
+            matched = f"Email address {contact.email}"
+        else:
+            matched = "Name"
+        return Hit(
+            title=contact.full_name,
+            url=(
+                contact.get_absolute_url()
+                if may_change
+                else reverse("contacts:list", args=[contact.customer_id])
+            ),
+            matched=matched,
+            context=f"contact of {contact.customer.name}",
+        )
+
+    return _limited(Section("Contact persons"), contacts, hit)
+
+
+def _details(query: str, numbers: list[str]) -> Section:
+    if numbers:
+        match = Q(kind__in=ContactDetail.PHONE_KINDS, value__in=numbers)
+    else:
+        match = Q(value__icontains=query) & ~Q(kind__in=ContactDetail.PHONE_KINDS)
+    details = (
+        ContactDetail.objects.filter(match)
+        .select_related("customer")
+        .order_by("customer__name", "kind", "pk")
+    )
+
+    def hit(detail: ContactDetail) -> Hit:
+        value = (
+            format_phone_number(detail.value)
+            if detail.kind in ContactDetail.PHONE_KINDS
+            else detail.value
+        )
+        return Hit(
+            title=f"{detail.get_kind_display()} of {detail.customer.name}",
+            url=reverse("customers:detail", args=[detail.customer_id]),
+            matched=f"{detail.get_kind_display()} {value}",
+            context=detail.description,
+        )
+
+    return _limited(Section("Contact details"), details, hit)

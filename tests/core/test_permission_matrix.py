@@ -1,0 +1,279 @@
+"""Every URL of the application × every persona × every method, from the URL resolver.
+
+The URLs are read from `get_resolver()`, not listed by hand: a URL added later is
+requested here without anyone remembering to, and fails until ACCESS below says who
+may use it. Each request runs in a savepoint that is rolled back, so a POST that
+deletes or sends leaves the seeded customer as it was for the next request.
+
+What is checked for each URL:
+- anonymous: sent to the sign-in page, whatever the method (open pages excepted);
+- a signed-in persona without the permission: 403, whatever the method (405 is as
+  good for a method the view does not take at all);
+- a persona with the permission: the expected answer for each method the view takes,
+  405 for every other one (PUT, PATCH and DELETE would bypass the forms);
+- never a 5xx.
+The Django admin is left out: it is Django's own, with its own permission checks.
+"""
+
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from contacts.models import PossibleDuplicate
+from contacts.services import possible_duplicates_refresh
+from sales.models import DOCUMENT_KINDS
+from tests.contacts.factories import ContactDetailFactory, ContactFactory
+from tests.customers.factories import AddressFactory, CustomerFactory
+from tests.sales.factories import make_document
+
+pytestmark = pytest.mark.django_db
+
+METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
+SIGNED_IN = ("outsider", "viewer", "staff", "manager")
+
+# Who may use a URL: each level includes the personas after it.
+ANYONE = ("anonymous", *SIGNED_IN)
+SIGNED_IN_USERS = SIGNED_IN
+READERS = ("viewer", "staff", "manager")  # Sales viewer and up
+EDITORS = ("staff", "manager")  # Sales staff and up
+MANAGERS = ("manager",)  # Sales manager only
+
+PAGE = "GET HEAD OPTIONS"
+FORM = "GET HEAD OPTIONS POST"
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may use a URL, which methods it takes, and what a permitted persona gets
+    for a GET and for a POST of an empty form."""
+
+    who: tuple[str, ...]
+    methods: str  # "*": every method gets the GET answer (a redirect)
+    get: int = 200
+    post: int | None = None
+
+    def takes(self, method: str) -> bool:
+        return self.methods == "*" or method in self.methods.split()
+
+
+ACCESS = {
+    # A RedirectView: every method is sent on to the customer list.
+    "home": Access(SIGNED_IN_USERS, "*", get=302),
+    "login": Access(ANYONE, FORM, post=200),
+    "logout": Access(SIGNED_IN_USERS, "OPTIONS POST", post=302),
+    "customers:list": Access(READERS, PAGE),
+    "customers:create": Access(MANAGERS, FORM, post=200),
+    "customers:detail": Access(READERS, PAGE),
+    "customers:update": Access(MANAGERS, FORM, post=200),
+    "customers:addresses": Access(READERS, PAGE),
+    "customers:address_create": Access(MANAGERS, FORM, post=200),
+    "customers:address_update": Access(MANAGERS, FORM, post=200),
+    "customers:address_delete": Access(MANAGERS, FORM, post=302),
+    "contacts:list": Access(READERS, PAGE),
+    "contacts:create": Access(EDITORS, FORM, post=200),
+    "contacts:update": Access(EDITORS, FORM, post=200),
+    "contacts:delete": Access(EDITORS, FORM, post=302),
+    "contacts:contact_details_edit": Access(EDITORS, FORM, post=200),
+    # The matrix seeds one contact, which is both `pk` and `other_pk` here: a
+    # contact merged into itself is not found (the merge itself is tested in
+    # tests/contacts/test_contact_merge.py).
+    "contacts:merge": Access(MANAGERS, FORM, get=404, post=404),
+    "duplicates:list": Access(MANAGERS, PAGE),
+    "duplicates:not_a_duplicate": Access(MANAGERS, "POST", post=302),
+    "search:results": Access(READERS, PAGE),
+    "activity:list": Access(READERS, PAGE),
+    **{
+        f"sales:{kind}_{view}": access
+        for kind in ("order", "invoice", "shipment")
+        for view, access in {
+            "list": Access(READERS, PAGE),
+            "detail": Access(READERS, PAGE),
+            "create": Access(EDITORS, FORM, post=200),
+            "update": Access(EDITORS, FORM, post=200),
+            "send": Access(EDITORS, "POST", post=302),
+        }.items()
+    },
+}
+
+# Cells that are known to be wrong, each with the reason and who fixes it. The test is
+# an expected failure while they stay wrong, and fails once one is right: then remove
+# its line here.
+# (url name, persona, method) -> why it is answered otherwise than expected, until
+# fixed; a fixed entry fails the test so it is removed.
+KNOWN_GAPS: dict[tuple[str, str, str], str] = {}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    kwargs: tuple[str, ...]
+    view_class: type | None
+    model: type | None
+
+
+def application_routes() -> list[Route]:
+    """Every named URL of the project outside the admin, with its URL kwargs."""
+    routes = []
+
+    def walk(patterns, namespace, kwargs):
+        for entry in patterns:
+            converters = tuple(entry.pattern.converters) if entry.pattern else ()
+            if isinstance(entry, URLResolver):
+                if entry.namespace == "admin":
+                    continue
+                inner = (
+                    f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                )
+                walk(entry.url_patterns, inner, kwargs + converters)
+            elif isinstance(entry, URLPattern):
+                assert entry.name, f"{entry.pattern} has no name: name every URL."
+                view_class = getattr(entry.callback, "view_class", None)
+                initkwargs = getattr(entry.callback, "view_initkwargs", {})
+                model = initkwargs.get("model") or getattr(view_class, "model", None)
+                routes.append(
+                    Route(
+                        f"{namespace}{entry.name}",
+                        kwargs + converters,
+                        view_class,
+                        model,
+                    )
+                )
+
+    walk(get_resolver().url_patterns, "", ())
+    return routes
+
+
+ROUTES = application_routes()
+
+
+def test_every_url_of_the_application_has_an_access_entry():
+    missing = sorted({route.name for route in ROUTES} - ACCESS.keys())
+    assert not missing, (
+        f"No entry in ACCESS ({__file__}) for {missing}: add one that says who may "
+        "use the URL and which methods it takes, so the matrix can check it."
+    )
+
+
+def test_the_access_table_names_no_url_that_is_gone():
+    stale = sorted(ACCESS.keys() - {route.name for route in ROUTES})
+    assert not stale, f"ACCESS names URLs the resolver no longer has: {stale}"
+
+
+@pytest.fixture
+def seeded():
+    """A customer with one of everything a URL can point at."""
+    customer = CustomerFactory()
+    address = AddressFactory(customer=customer)
+    contact = ContactFactory(customer=customer, roles=["primary"])
+    ContactDetailFactory(customer=customer, is_primary=True)
+    # The contact typed twice: a possible duplicate.
+    ContactFactory(customer=customer, email=contact.email)
+    possible_duplicates_refresh(customer_ids=[customer.pk])
+    objects = {
+        "customer": customer,
+        "address": address,
+        "contact": contact,
+        "possibleduplicate": PossibleDuplicate.objects.get(),
+    }
+    for kind in DOCUMENT_KINDS:
+        objects[kind.__name__.lower()] = make_document(kind, customer, contact)
+    return objects
+
+
+def model_of(route: Route, kwarg: str):
+    """Which model a URL kwarg is the pk of: the parent of a page under its parent
+    (core.views.ParentScopedMixin), else the view's own model for `pk`."""
+    if kwarg == getattr(route.view_class, "parent_url_kwarg", None):
+        return route.view_class.parent_model
+    if kwarg in ("pk", "other_pk"):
+        return route.model
+    return None
+
+
+def url_of(route: Route, seeded) -> str:
+    kwargs = {}
+    for name in route.kwargs:
+        model = model_of(route, name)
+        key = model.__name__.lower() if model else None
+        assert key in seeded, (
+            f"{route.name} takes <{name}> ({model}): add such an object to the "
+            "`seeded` fixture, or teach model_of() which model it is."
+        )
+        kwargs[name] = seeded[key].pk
+    return reverse(route.name, kwargs=kwargs)
+
+
+def expected_status(access: Access, persona: str, method: str) -> set[int]:
+    if persona == "anonymous" and "anonymous" not in access.who:
+        return {302}  # to the sign-in page; checked below
+    if persona not in access.who:
+        # Refused before the method is looked at; a view that checks the method
+        # first (405) refuses just as well.
+        return {403} if access.takes(method) else {403, 405}
+    if not access.takes(method):
+        return {405}
+    if access.methods == "*":
+        return {access.get}
+    return {
+        "GET": {access.get},
+        "HEAD": {access.get},
+        "OPTIONS": {200},
+        "POST": {access.post},
+    }[method]
+
+
+@pytest.fixture
+def sessions(client, outsider, viewer, editor, manager):
+    """Each persona's session cookies, signed in once: a request restores them, so a
+    POST to sign out (rolled back with the rest) cannot leak into the next one."""
+    users = {
+        "outsider": outsider,
+        "viewer": viewer,
+        "staff": editor,
+        "manager": manager,
+    }
+    cookies = {"anonymous": SimpleCookie()}
+    for persona, user in users.items():
+        client.force_login(user)
+        cookies[persona] = client.cookies
+        client.cookies = SimpleCookie()
+    return cookies
+
+
+@pytest.mark.parametrize("persona", ["anonymous", *SIGNED_IN])
+def test_each_url_answers_the_persona_as_expected_for_each_method(
+    persona, seeded, sessions, client
+):
+    wrong, known = [], []
+    for route in ROUTES:
+        access = ACCESS.get(route.name)
+        if access is None:
+            pytest.fail(f"Add {route.name} to ACCESS in {__file__}.")
+        url = url_of(route, seeded)
+        for method in METHODS:
+            client.cookies = SimpleCookie(sessions[persona].output(header=""))
+            with transaction.atomic():
+                response = client.generic(method, url)
+                transaction.set_rollback(True)
+            expected = expected_status(access, persona, method)
+            ok = response.status_code in expected
+            if ok and response.status_code == 302 and persona not in access.who:
+                ok = response["Location"].startswith(reverse("login"))
+            if ok:
+                continue
+            cell = (route.name, persona, method)
+            line = f"{persona} {method} {url}: {response.status_code}, "
+            line += f"expected {sorted(expected)}"
+            if cell in KNOWN_GAPS and response.status_code < 500:
+                known.append(cell)
+                line += f" (known: {KNOWN_GAPS[cell]})"
+            else:
+                wrong.append(line)
+    assert not wrong, "\n".join(wrong)
+    fixed = [cell for cell in KNOWN_GAPS if cell[1] == persona and cell not in known]
+    assert not fixed, f"Now answered as expected, remove from KNOWN_GAPS: {fixed}"
+    if known:
+        pytest.xfail("; ".join(f"{cell}: {KNOWN_GAPS[cell]}" for cell in known))
