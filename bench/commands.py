@@ -34,11 +34,12 @@ import json
 import os
 import platform
 import resource
-import subprocess
 import sys
 import time
 from operator import itemgetter
 from pathlib import Path
+
+from children import run_json_child
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = {
@@ -211,11 +212,7 @@ def child(command: str, trace: bool) -> None:
 
 
 def run_child(command: str, trace: bool) -> dict:
-    arguments = [sys.executable, __file__, "--child", command]
-    if trace:
-        arguments.append("--trace")
-    result = subprocess.run(arguments, capture_output=True, text=True, check=True)
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return run_json_child(__file__, "--child", command, *(["--trace"] if trace else []))
 
 
 def main() -> None:

@@ -26,12 +26,12 @@ import json
 import os
 import platform
 import resource
-import subprocess
 import sys
 import time
 from datetime import datetime
 from pathlib import Path
 
+from children import run_json_child
 from django.db import transaction
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,9 +63,11 @@ def setup_django(database_url: str | None) -> None:
 def clear_contacts() -> None:
     from django.apps import apps
 
-    from contacts.models import Contact
+    from contacts.models import Contact, NotDuplicate, PossibleDuplicate
 
     for model in (
+        PossibleDuplicate,
+        NotDuplicate,
         Contact.roles.through,
         apps.get_model("contacts", "HistoricalContact_roles"),
         Contact.history.model,
@@ -173,11 +175,8 @@ def child_import(path: str, trace: bool) -> None:
 
 
 def run_child(path: Path, database_url: str, trace: bool) -> dict:
-    command = [sys.executable, __file__, "--child", str(path), "--db", database_url]
-    if trace:
-        command.append("--trace")
-    result = subprocess.run(command, capture_output=True, text=True, check=True)
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    arguments = ["--child", str(path), "--db", database_url]
+    return run_json_child(__file__, *arguments, *(["--trace"] if trace else []))
 
 
 def main() -> None:
