@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format
+.PHONY: install run test lint format bench screens
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,3 +30,14 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The scale benchmark (PostgreSQL on 127.0.0.1, databases cc_scale_*) and the HTTP load
+# test; by hand, never part of `make test`. BENCH_ARGS are passed to bench/scale.py.
+bench: $(STAMP)
+	$(BIN)/pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python bench/scale.py $(BENCH_ARGS)
+	$(BIN)/python bench/loadtest.py
+
+# Screenshots of every page at 1280 and 360 px into docs/screens/ (needs Chromium).
+screens: $(STAMP)
+	$(BIN)/python docs/screens/make_screens.py

@@ -20,7 +20,7 @@ list costs one more branch in the log's UNION query and at most one more query p
 page; the page's query count stays independent of the size of the history.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -28,6 +28,12 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 from simple_history.utils import get_history_model_for_model
+
+from core.phones import format_phone_number
+
+
+def _no_phone_fields(record) -> Collection[str]:
+    return ()
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,9 @@ class TrackedModel:
     customer_field: str  # attname on the historical record holding the customer id
     describe: Callable[[Any], str]  # the object as it was, from a historical record
     hidden_fields: tuple[str, ...] = ()  # beyond those every entry hides
+    # The fields of a record that hold a phone number (stored E.164), shown in
+    # international format: `+31 6 12345678`, never `+31612345678`.
+    phone_fields: Callable[[Any], Collection[str]] = _no_phone_fields
 
     @cached_property
     def live_model(self) -> type[models.Model]:
@@ -59,8 +68,17 @@ def _contact(record) -> str:
     return f"Contact {name}"
 
 
+def _contact_detail_phone_fields(record) -> Collection[str]:
+    # A detail's value is a phone number when its kind is one; the record's live
+    # model (read through the record, not imported) says which kinds are.
+    return ("value",) if record.kind in record.instance_type.PHONE_KINDS else ()
+
+
 def _contact_detail(record) -> str:
-    return f"{record.get_kind_display()} {record.value}"
+    value = record.value
+    if _contact_detail_phone_fields(record):
+        value = format_phone_number(value)
+    return f"{record.get_kind_display()} {value}"
 
 
 def _document(key: str, label: str, model: str) -> TrackedModel:
@@ -74,6 +92,7 @@ def _document(key: str, label: str, model: str) -> TrackedModel:
         customer_field="customer_id",
         describe=lambda record: f"{label} {record.number}",
         hidden_fields=("contact",),
+        phone_fields=lambda record: ("contact_phone",),
     )
 
 
@@ -98,6 +117,7 @@ TRACKED_MODELS: list[TrackedModel] = [
         model="contacts.Contact",
         customer_field="customer_id",
         describe=_contact,
+        phone_fields=lambda record: ("phone",),
     ),
     TrackedModel(
         key="contact_detail",
@@ -105,6 +125,7 @@ TRACKED_MODELS: list[TrackedModel] = [
         model="contacts.ContactDetail",
         customer_field="customer_id",
         describe=_contact_detail,
+        phone_fields=_contact_detail_phone_fields,
     ),
     _document("sales_order", "Sales order", "sales.SalesOrder"),
     _document("invoice", "Invoice", "sales.Invoice"),

@@ -1,12 +1,23 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 admin.site.site_header = "Customer Contacts administration"
 admin.site.site_title = "Customer Contacts admin"
 
+
+@login_not_required
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name none (the admin's)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     path("", RedirectView.as_view(pattern_name="customers:list"), name="home"),
     path(
         "accounts/login/",

@@ -3,7 +3,7 @@ admin's model forms: the organisation's required fields, emails normalised, phon
 numbers read with the customer's billing country."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.forms.models import BaseInlineFormSet
 
 from contacts import services
@@ -15,7 +15,7 @@ from contacts.models import (
     ContactRole,
     NotDuplicate,
 )
-from core.admin import HistoryAdmin
+from core.admin import HistoryAdmin, LabelledTabularInline
 from core.phones import format_phone_number
 from customers.admin import register_customer_inline
 
@@ -23,6 +23,25 @@ from customers.admin import register_customer_inline
 def _roles_display(contact: Contact) -> str:
     # contact.roles.all() reads the prefetched roles: no query per row.
     return ", ".join(role.name for role in contact.roles.all())
+
+
+class PhoneShownFormattedForm(forms.ModelForm):
+    """Shows a stored number as people read it (`+31 6 12345678`), not in E.164;
+    a save reads it back through the model's rules, and an unchanged number is not
+    a change."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound or self.instance.pk is None:
+            return
+        for name in self.phone_fields():
+            if name in self.fields:
+                self.initial[name] = format_phone_number(getattr(self.instance, name))
+
+    def phone_fields(self) -> list[str]:
+        if isinstance(self.instance, ContactDetail):
+            return ["value"] if self.instance.kind in ContactDetail.PHONE_KINDS else []
+        return ["phone"]
 
 
 class RolesAsCheckboxesMixin:
@@ -34,6 +53,7 @@ class RolesAsCheckboxesMixin:
 
 @admin.register(Contact)
 class ContactAdmin(RolesAsCheckboxesMixin, HistoryAdmin):
+    form = PhoneShownFormattedForm
     list_display = [
         "full_name",
         "customer",
@@ -137,6 +157,7 @@ class ContactInlineFormSet(BaseInlineFormSet):
 
 class ContactInline(RolesAsCheckboxesMixin, admin.StackedInline):
     model = Contact
+    form = PhoneShownFormattedForm
     formset = ContactInlineFormSet
     extra = 0
     show_change_link = True
@@ -223,21 +244,38 @@ def _changes(form) -> dict:
 
 class ContactDetailInlineFormSet(BaseInlineFormSet):
     """Saves each inline row through the contact services, so the primary flags
-    follow the one primary rule whatever the order the admin saves the rows in."""
+    follow the one primary rule whatever the order the admin saves the rows in.
+
+    `warnings` collects what the saved rows warn about (a mobile number as
+    Telephone); the customer's admin shows them after the save."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.warnings: list[str] = []
+
+    def _warn(self, detail: ContactDetail) -> ContactDetail:
+        if warning := detail.type_warning():
+            self.warnings.append(warning)
+        return detail
 
     def save_new(self, form, commit=True):
-        return services.contact_detail_create(customer=self.instance, **_changes(form))
+        return self._warn(
+            services.contact_detail_create(customer=self.instance, **_changes(form))
+        )
 
     def save_existing(self, form, obj, commit=True):
-        return services.contact_detail_update(detail=obj, data=_changes(form))
+        return self._warn(
+            services.contact_detail_update(detail=obj, data=_changes(form))
+        )
 
     def delete_existing(self, obj, commit=True):
         if commit:
             services.contact_detail_delete(detail=obj)
 
 
-class ContactDetailInline(admin.TabularInline):
+class ContactDetailInline(LabelledTabularInline):
     model = ContactDetail
+    form = PhoneShownFormattedForm
     formset = ContactDetailInlineFormSet
     extra = 0
     fields = [*DETAIL_FIELDS, "is_primary"]
@@ -246,12 +284,17 @@ class ContactDetailInline(admin.TabularInline):
 
 @admin.register(ContactDetail)
 class ContactDetailAdmin(HistoryAdmin):
-    list_display = ["customer", "kind", "value", "description", "is_primary"]
+    form = PhoneShownFormattedForm
+    list_display = ["customer", "kind", "shown_value", "description", "is_primary"]
     list_filter = ["kind", "is_primary"]
     list_select_related = ["customer"]
     search_fields = ["customer__name", "customer__number", "value", "description"]
     autocomplete_fields = ["customer"]
     readonly_fields = ["is_primary", "created_at", "updated_at"]
+
+    @admin.display(description="value", ordering="value")
+    def shown_value(self, detail: ContactDetail) -> str:
+        return detail.display_value
 
     def get_fields(self, request, obj=None):
         return ["customer", *DETAIL_FIELDS, *self.readonly_fields]
@@ -272,6 +315,8 @@ class ContactDetailAdmin(HistoryAdmin):
             )
         # The admin reads the saved object back (its pk for the redirect, messages).
         obj.pk, obj.is_primary = saved.pk, saved.is_primary
+        if warning := saved.type_warning():
+            self.message_user(request, warning, messages.WARNING)
 
     def delete_model(self, request, obj):
         services.contact_detail_delete(detail=obj)

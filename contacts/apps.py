@@ -33,8 +33,10 @@ class ContactsConfig(AppConfig):
 
     def ready(self):
         from contacts.demo import seed_demo_contacts
+        from contacts.list_columns import register_customer_list_columns
         from contacts.models import create_standard_roles
         from contacts.selectors import contact_card
+        from contacts.views import contact_persons_panel
         from core.demo import DemoSeeder, register_demo_seeder
         from customers.pages import CustomerPanel, CustomerTab, customer_pages
 
@@ -58,7 +60,17 @@ class ContactsConfig(AppConfig):
                 position=10,
             )
         )
+        customer_pages.register_panel(
+            CustomerPanel(
+                key="contact_persons",
+                page="overview",
+                template_name="contacts/includes/contact_persons.html",
+                context=contact_persons_panel,
+                position=15,
+            )
+        )
         register_demo_seeder(DemoSeeder("contacts", seed_demo_contacts, 20))
         post_migrate.connect(
             create_standard_roles, sender=self, dispatch_uid="contacts.standard_roles"
         )
+        register_customer_list_columns()

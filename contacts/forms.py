@@ -1,5 +1,8 @@
+from dataclasses import dataclass
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html, strip_tags
 
 from contacts.models import (
     MERGED_FIELDS,
@@ -71,12 +74,9 @@ class ContactForm(ModelForm):
             self.initial["version"] = self.instance.version
 
 
-PRIMARY_FIELD_LABELS = {
-    ContactDetail.Kind.EMAIL: "Email",
-    ContactDetail.Kind.TELEPHONE: "Telephone",
-    ContactDetail.Kind.MOBILE: "Mobile",
-    ContactDetail.Kind.WEBSITE: "Website",
-}
+# The window's primary fields carry the card's words: Email Address, Telephone,
+# Mobile Phone, Website.
+PRIMARY_FIELD_LABELS = dict(ContactDetail.Kind.choices)
 # Plain text inputs: the browser's own checks (type=email, type=url) would stop a
 # value before the server can say at its field what is wrong with it.
 PRIMARY_FIELD_ATTRS = {
@@ -91,13 +91,6 @@ DESCRIPTION_MAX_LENGTH = ContactDetail._meta.get_field("description").max_length
 # posts more is refused, and never builds more forms than this.
 MAX_ADDITIONAL_ROWS = 100
 ADDITIONAL_PREFIX = "additional"
-
-
-def shown_value(kind: str, value: str) -> str:
-    """A stored value as the window shows it: phone numbers in international format."""
-    if kind in ContactDetail.PHONE_KINDS:
-        return format_phone_number(value)
-    return value
 
 
 class ContactCardPrimaryForm(forms.Form):
@@ -121,7 +114,12 @@ class ContactCardPrimaryForm(forms.Form):
                 widget=forms.TextInput(attrs=PRIMARY_FIELD_ATTRS[kind]),
             )
             self.fields[f"{kind}_description"] = forms.CharField(
-                label=f"{label} description",
+                # Seen as "Description" beside its field; heard as "Description of
+                # Email Address".
+                label=format_html(
+                    'Description<span class="visually-hidden"> of {kind}</span>',
+                    kind=label,
+                ),
                 required=False,
                 max_length=DESCRIPTION_MAX_LENGTH,
                 validators=[validate_single_line],
@@ -138,7 +136,7 @@ class AdditionalDetailForm(forms.Form):
     """One row under "Additional contact details"."""
 
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    kind = forms.ChoiceField(label="Kind", choices=ContactDetail.Kind.choices)
+    kind = forms.ChoiceField(label="Type", choices=ContactDetail.Kind.choices)
     value = forms.CharField(
         label="Value",
         required=False,
@@ -192,6 +190,29 @@ AdditionalDetailFormSet = forms.formset_factory(
 )
 
 
+@dataclass(frozen=True)
+class SummaryError:
+    """One line of the window's error summary: the field it is about (its label
+    and id; none for an error about the whole window) and what is wrong."""
+
+    label: str
+    message: str
+    field_id: str = ""
+
+
+def _field_errors(form: forms.Form, row_label: str) -> list[SummaryError]:
+    summary = []
+    for name in form.fields:
+        field = form[name]
+        label = strip_tags(str(field.label))
+        if row_label:
+            label = f"{row_label}, {label}"
+        summary += [
+            SummaryError(label, message, field.id_for_label) for message in field.errors
+        ]
+    return summary
+
+
 class ContactCardWindow:
     """The editing window of the Contact card: the primary fields and the rows of
     additional details, as one form. It checks the shape of the input, hands the
@@ -222,7 +243,7 @@ class ContactCardWindow:
         initial = {"version": version}
         for row in card.primaries if card else ():
             if row.detail is not None:
-                initial[row.kind] = shown_value(row.kind, row.detail.value)
+                initial[row.kind] = row.detail.display_value
                 initial[f"{row.kind}_description"] = row.detail.description
         return initial
 
@@ -232,7 +253,7 @@ class ContactCardWindow:
             {
                 "id": detail.pk,
                 "kind": detail.kind,
-                "value": shown_value(detail.kind, detail.value),
+                "value": detail.display_value,
                 "description": detail.description,
             }
             for detail in (card.additional if card else ())
@@ -241,6 +262,39 @@ class ContactCardWindow:
     def is_valid(self) -> bool:
         # Both, so each shows its own errors.
         return all([self.form.is_valid(), self.formset.is_valid()])
+
+    def error_summary(self) -> list[SummaryError]:
+        """Every error of the window in the order of its fields, for the summary at
+        its top; each names and links to its field."""
+        if not self.form.is_bound:
+            return []
+        summary = [
+            SummaryError("", message) for message in self.form.non_field_errors()
+        ]
+        summary += _field_errors(self.form, "")
+        summary += [
+            SummaryError("", message) for message in self.formset.non_form_errors()
+        ]
+        for number, row in enumerate(self.formset.forms, start=1):
+            summary += [SummaryError("", message) for message in row.non_field_errors()]
+            summary += _field_errors(row, f"Additional detail {number}")
+        return summary
+
+    def focus_first_error(self) -> None:
+        """Give the first field with an error the focus when the window opens (the
+        HTML `autofocus`: with or without JavaScript, in the dialog or the page). A
+        row added without JavaScript gets it on its first field instead."""
+        fields = [self.form[name] for name in self.form.fields]
+        for row in self.formset.forms:
+            fields += [row[name] for name in ("kind", "value", "description")]
+        invalid = [field for field in fields if field.errors]
+        if invalid:
+            target = invalid[0]
+        elif self.adds_row and self.formset.forms:
+            target = self.formset.forms[-1]["kind"]
+        else:
+            return
+        target.field.widget.attrs["autofocus"] = True
 
     @property
     def version(self) -> int:

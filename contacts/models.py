@@ -1,5 +1,4 @@
 from django.apps import apps as global_apps
-from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import F, Q
@@ -10,9 +9,12 @@ from contacts.validators import (
     normalize_email_address,
     normalize_phone_number,
     normalize_website,
+    phone_type_warning,
 )
+from core.db import trigram_index
 from core.history import tracked_history
 from core.models import TimeStampedModel
+from core.phones import format_phone_number
 from customers.models import Customer
 from customers.selectors import customer_phone_region
 
@@ -141,7 +143,9 @@ class Contact(TimeStampedModel):
     # The change reason holds a merge's summary with the values it dropped
     # (contacts.services.contacts_merge): longer than simple-history's 100 characters.
     history = tracked_history(
-        m2m_fields=[roles], history_change_reason_field=models.TextField(null=True)
+        customer_field="customer",
+        m2m_fields=[roles],
+        history_change_reason_field=models.TextField(null=True),
     )
 
     # The field settings clean() applies. Work on many rows (imports) loads them once
@@ -159,10 +163,7 @@ class Contact(TimeStampedModel):
             # The header search's words (icontains), on PostgreSQL only
             # (migration 0006 creates them there).
             *[
-                GinIndex(
-                    OpClass(Upper(name), name="gin_trgm_ops"),
-                    name=f"contact_{name}_trgm",
-                )
+                trigram_index(name, name=f"contact_{name}_trgm")
                 for name in ("first_name", "last_name", "email")
             ],
         ]
@@ -229,13 +230,13 @@ class ContactDetail(TimeStampedModel):
     customer = models.ForeignKey(
         Customer, on_delete=models.CASCADE, related_name="contact_details"
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField("type", max_length=10, choices=Kind.choices)
     value = models.CharField(max_length=254)
     description = models.CharField(max_length=100, blank=True)
     # Set only by the primary rule (contacts.services), never by a person.
     is_primary = models.BooleanField("primary", default=False, editable=False)
 
-    history = tracked_history()
+    history = tracked_history(customer_field="customer")
 
     class Meta:
         ordering = ["customer", "kind", "-is_primary", "created_at", "pk"]
@@ -246,10 +247,7 @@ class ContactDetail(TimeStampedModel):
             # The header search's numbers (E.164), the duplicate warnings' emails.
             models.Index(fields=["value"], name="contactdetail_value"),
             models.Index(Upper("value"), name="contactdetail_value_upper"),
-            GinIndex(
-                OpClass(Upper("value"), name="gin_trgm_ops"),
-                name="contactdetail_value_trgm",
-            ),
+            trigram_index("value", name="contactdetail_value_trgm"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -263,7 +261,14 @@ class ContactDetail(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.value}"
+        return f"{self.get_kind_display()}: {self.display_value}"
+
+    @property
+    def display_value(self) -> str:
+        """The value as people read it: a phone number in international format."""
+        if self.kind in self.PHONE_KINDS:
+            return format_phone_number(self.value)
+        return self.value
 
     def clean(self):
         # An unknown kind is refused at its field; its value cannot be read by it.
@@ -273,6 +278,13 @@ class ContactDetail(TimeStampedModel):
             self.value = self.normalized_value()
         except ValidationError as error:
             raise ValidationError({"value": error}) from error
+
+    def type_warning(self) -> str | None:
+        """A warning, not a refusal, for a stored number of the other kind: a mobile
+        number as Telephone, a landline number as Mobile Phone."""
+        if self.kind not in self.PHONE_KINDS:
+            return None
+        return phone_type_warning(kind=self.kind, value=self.value)
 
     def normalized_value(self) -> str:
         if self.kind == self.Kind.EMAIL:

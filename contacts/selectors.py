@@ -2,7 +2,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import SET_NULL, Count, Q, QuerySet
+from django.db.models import SET_NULL, Count, Exists, OuterRef, Q, QuerySet
 
 from contacts.duplicates import Finding, Person, find_pairs
 from contacts.models import (
@@ -10,6 +10,7 @@ from contacts.models import (
     Contact,
     ContactCardVersion,
     ContactDetail,
+    ContactRole,
     NotDuplicate,
     PossibleDuplicate,
 )
@@ -87,6 +88,36 @@ def contact_card(*, customer: Customer) -> ContactCard:
             for kind, label in ContactDetail.Kind.choices
         ],
         additional=[detail for detail in details if not detail.is_primary],
+    )
+
+
+# How many contact persons the Overview lists; the Contacts tab has them all.
+OVERVIEW_CONTACTS = 6
+
+
+@dataclass(frozen=True)
+class OverviewContacts:
+    contacts: list[Contact]
+    has_more: bool
+
+
+def overview_contacts(*, customer: Customer) -> OverviewContacts:
+    """The contact persons the Overview shows, with their roles: those holding the
+    Primary role first, then by name. Two queries (the contacts, their roles),
+    whatever the number of contacts."""
+    holds_primary = Exists(
+        Contact.roles.through.objects.filter(
+            contact=OuterRef("pk"), contactrole__code=ContactRole.PRIMARY
+        )
+    )
+    contacts = list(
+        customer.contacts.annotate(holds_primary=holds_primary)
+        .order_by("-holds_primary", "first_name", "last_name", "pk")
+        .prefetch_related("roles")[: OVERVIEW_CONTACTS + 1]
+    )
+    return OverviewContacts(
+        contacts=contacts[:OVERVIEW_CONTACTS],
+        has_more=len(contacts) > OVERVIEW_CONTACTS,
     )
 
 

@@ -308,12 +308,15 @@ class _Card:
         self.details.remove(detail)
 
 
-def _save_cards(cards: Iterable[_Card], batch_size: int | None = None) -> None:
+def _save_cards(
+    cards: Iterable[_Card], batch_size: int | None = None
+) -> list[ContactDetail]:
     """Store the cards as they are to be, the primary rule applied: removals first,
     then rows that lose or keep no primary flag, then those that hold it, then new
     rows, so the database's one-primary-per-kind constraint holds at every step. A
     fixed number of queries whatever the number of details (each removal writes its
-    own history record); unchanged rows are not written."""
+    own history record); unchanged rows are not written. Returns the details it
+    wrote (changed or added)."""
     removed, losing, holding, added, touched = [], [], [], [], []
     for card in cards:
         apply_primary_rule(card.details)
@@ -343,6 +346,7 @@ def _save_cards(cards: Iterable[_Card], batch_size: int | None = None) -> None:
     if added:
         bulk_create_with_history(added, ContactDetail, batch_size=batch_size)
     _raise_card_versions(touched)
+    return [*losing, *holding, *added]
 
 
 def _raise_card_versions(customer_ids: list[int]) -> None:
@@ -490,7 +494,8 @@ def contact_details_update(
       overwrites values they have not seen.
 
     Refused input raises one ValidationError keyed by row (see `_RowErrors`); nothing
-    is saved then.
+    is saved then. Returns the details it wrote (changed or added), so the window can
+    warn about what was just typed (`ContactDetail.type_warning`).
     """
     card = _card_of(customer.pk)
     if contact_card_version(customer=card.customer) != card_version:
@@ -509,8 +514,7 @@ def contact_details_update(
         detail = others[row.pk] if row.pk is not None else card.add(kind=row.kind)
         _apply_row(detail, row, f"additional.{index}", errors)
     errors.raise_if_any()
-    _save_cards([card])
-    return card.details
+    return _save_cards([card])
 
 
 def _apply_primary_field(

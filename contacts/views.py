@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import (
@@ -22,6 +22,14 @@ from contacts.models import Contact, ContactRole, PossibleDuplicate
 from core.views import ServiceFormMixin
 from customers.models import Customer
 from customers.pages import CustomerPageMixin, customer_pages
+
+
+def contact_persons_panel(request: HttpRequest, customer: Customer) -> dict | None:
+    """The Overview's box of the customer's contact persons with their roles, for
+    those who may view contacts."""
+    if not request.user.has_perm("contacts.view_contact"):
+        return None
+    return {"persons": selectors.overview_contacts(customer=customer)}
 
 
 class ContactListView(CustomerPageMixin, ListView):
@@ -192,7 +200,7 @@ class ContactCardUpdateView(CustomerPageMixin, TemplateView):
                 window, shared_details=shared, acknowledged=acknowledged
             )
         try:
-            services.contact_details_update(
+            written = services.contact_details_update(
                 customer=self.customer,
                 primaries=window.primary_inputs(),
                 additional=window.additional_inputs(),
@@ -208,6 +216,9 @@ class ContactCardUpdateView(CustomerPageMixin, TemplateView):
             window.add_service_errors(error)
             return self.render_window(window)
         messages.success(request, self.success_message)
+        for detail in written:
+            if warning := detail.type_warning():
+                messages.warning(request, warning)
         return HttpResponseRedirect(self.get_success_url())
 
     def current_window(self) -> ContactCardWindow:
@@ -217,8 +228,14 @@ class ContactCardUpdateView(CustomerPageMixin, TemplateView):
         )
 
     def render_window(self, window: ContactCardWindow, **context):
+        window.focus_first_error()
         return self.render_to_response(
-            self.get_context_data(form=window.form, formset=window.formset, **context)
+            self.get_context_data(
+                form=window.form,
+                formset=window.formset,
+                error_summary=window.error_summary(),
+                **context,
+            )
         )
 
     def get_success_url(self) -> str:

@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
+        from core import checks  # noqa: F401  (registers the system checks)
         from core.permissions import create_default_groups
 
         # Connected after contrib.auth's create_permissions (auth is installed

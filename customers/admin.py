@@ -1,6 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
+from django.forms.models import BaseInlineFormSet, _get_foreign_key
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from core.admin import HistoryAdmin
 from customers.models import ONE_BILLING_ADDRESS_CODE, Address, Customer
@@ -43,20 +45,94 @@ class AddressInline(admin.StackedInline):
     ]
 
 
+# A customer's addresses, contacts and contact details are edited inline up to this
+# many of a kind; past it the page links to them instead. Each inline row renders its
+# widgets (a country select of 250 options per address): 50 addresses and 200
+# contacts took 5–6 s to render (docs/benchmarks-scale.md).
+INLINE_LIMIT = 20
+
+
 @admin.register(Customer)
 class CustomerAdmin(HistoryAdmin):
     list_display = ["number", "name", "is_active", "created_at"]
     list_filter = ["is_active", "addresses__country"]
     search_fields = ["number", "name", "addresses__city"]
-    readonly_fields = ["number", "created_at", "updated_at"]
-    fields = ["number", "name", "is_active", "notes", "created_at", "updated_at"]
+    readonly_fields = ["number", "created_at", "updated_at", "linked_records"]
+    fields = [
+        "number",
+        "name",
+        "is_active",
+        "notes",
+        "created_at",
+        "updated_at",
+        "linked_records",
+    ]
     # Apps above customers add theirs with register_customer_inline().
     inlines = [AddressInline]
+
+    def _related_counts(self, obj) -> dict:
+        """{inline class: number of rows of the customer}, read once per page (kept
+        on the customer object the page shows)."""
+        if not hasattr(obj, "_admin_related_counts"):
+            obj._admin_related_counts = {
+                inline: inline.model._default_manager.filter(
+                    **{_get_foreign_key(Customer, inline.model).name: obj}
+                ).count()
+                for inline in self.inlines
+            }
+        return obj._admin_related_counts
+
+    def get_inlines(self, request, obj):
+        if obj is None:
+            return self.inlines
+        counts = self._related_counts(obj)
+        return [inline for inline in self.inlines if counts[inline] <= INLINE_LIMIT]
+
+    @admin.display(description="more records")
+    def linked_records(self, obj):
+        """For each kind with more rows than INLINE_LIMIT: how many, a link to them
+        in their own list, and a link to add one."""
+        if obj is None or obj.pk is None:
+            return ""
+        items = []
+        for inline, count in self._related_counts(obj).items():
+            if count <= INLINE_LIMIT:
+                continue
+            meta = inline.model._meta
+            foreign_key = _get_foreign_key(Customer, inline.model)
+            changelist = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+            add = reverse(f"admin:{meta.app_label}_{meta.model_name}_add")
+            items.append(
+                format_html(
+                    '<li>{} {}: <a href="{}?{}={}">show them</a> · '
+                    '<a href="{}?{}={}">add one</a></li>',
+                    count,
+                    meta.verbose_name_plural,
+                    changelist,
+                    f"{foreign_key.name}__id__exact",
+                    obj.pk,
+                    add,
+                    foreign_key.name,
+                    obj.pk,
+                )
+            )
+        if not items:
+            return "–"
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "{}", ((i,) for i in items))
+        )
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.number = customer_number_next()
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        # An inline of an app above may warn about what it saved (contacts: a mobile
+        # number typed as Telephone): said after the save, never refusing it.
+        for warning in getattr(formset, "warnings", ()):
+            self.message_user(request, warning, messages.WARNING)
 
 
 def register_customer_inline(inline: type[admin.options.InlineModelAdmin]) -> None:

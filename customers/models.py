@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django_countries.fields import CountryField
 
+from core.db import trigram_index
 from core.history import tracked_history
 from core.models import TimeStampedModel
 
@@ -15,11 +16,38 @@ class Customer(TimeStampedModel):
     name = models.CharField(max_length=200)
     is_active = models.BooleanField("active", default=True)
     notes = models.TextField(blank=True, max_length=5000)
+    # The billing address's city and country, for the list's sorts (an index cannot
+    # span two tables). Written by the database alone: triggers on addresses (and on
+    # customers, against a stale copy saved back) keep them equal to the billing
+    # address (migration 0006). NULL, not "", without one: NULL sorts after Z, so
+    # customers without a billing address end the list sorted by city.
+    billing_city = models.CharField(max_length=100, null=True, editable=False)  # noqa: DJ001
+    billing_country = models.CharField(max_length=2, null=True, editable=False)  # noqa: DJ001
 
-    history = tracked_history()
+    # The copies are not the customer's own changes: not in its history.
+    history = tracked_history(
+        customer_field="id", excluded_fields=["billing_city", "billing_country"]
+    )
 
     class Meta:
         ordering = ["name", "number"]
+        indexes = [
+            # The list's orders (and their reverses), so a page is read from an index;
+            # with the id, the page's ids are read from the index alone (an
+            # index-only scan), not from the table row by row.
+            models.Index(fields=["name", "number", "id"], name="customer_list_order"),
+            models.Index(
+                fields=["billing_city", "name", "number", "id"],
+                name="customer_list_city",
+            ),
+            models.Index(
+                fields=["billing_country", "name", "number", "id"],
+                name="customer_list_country",
+            ),
+            # PostgreSQL only (core.db): the search by any part of a name or number.
+            trigram_index("name", name="customer_name_trgm"),
+            trigram_index("number", name="customer_number_trgm"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.number})" if self.number else self.name
@@ -36,7 +64,7 @@ class Address(TimeStampedModel):
     customer = models.ForeignKey(
         Customer, on_delete=models.CASCADE, related_name="addresses"
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField("type", max_length=10, choices=Kind.choices)
     street_line_1 = models.CharField("street", max_length=200)
     street_line_2 = models.CharField("street (line 2)", max_length=200, blank=True)
     postal_code = models.CharField(max_length=20, blank=True)
@@ -44,11 +72,17 @@ class Address(TimeStampedModel):
     region = models.CharField(max_length=100, blank=True)
     country = CountryField()
 
-    history = tracked_history()
+    history = tracked_history(customer_field="customer")
 
     class Meta:
-        ordering = ["customer", "kind", "city", "pk"]
+        # customer_id, not customer: "customer" would follow Customer's ordering and
+        # join every address query to customers to sort by name.
+        ordering = ["customer_id", "kind", "city", "pk"]
         verbose_name_plural = "addresses"
+        indexes = [
+            # PostgreSQL only (core.db): the search by any part of a city.
+            trigram_index("city", name="address_city_trgm"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["customer"],

@@ -3,10 +3,12 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from core.admin import HistoryAdmin
+from core.money import currency_choices, default_currency
+from core.phones import format_phone_number
 from sales import services
 from sales.models import Invoice, SalesOrder, Sending, Shipment
 
-SNAPSHOT = ["contact_name", "contact_email", "contact_phone"]
+SNAPSHOT = ["contact_name", "contact_email", "contact_phone_number"]
 
 
 class SendingInline(admin.TabularInline):
@@ -54,7 +56,9 @@ class DocumentAdmin(HistoryAdmin):
     list_filter = ["status", "date"]
     list_select_related = ["customer"]
     search_fields = ["number", "reference", "customer__name", "contact_name"]
-    autocomplete_fields = ["customer"]
+    # Searched as typed, not a select of every contact of every customer (500,000
+    # options at 100,000 customers).
+    autocomplete_fields = ["customer", "contact"]
     readonly_fields = ["number", *SNAPSHOT, "created_at", "updated_at"]
     extra_fields: list[str] = []
     inlines = [SendingInline]
@@ -73,6 +77,19 @@ class DocumentAdmin(HistoryAdmin):
             "updated_at",
         ]
 
+    @admin.display(description="contact's phone number")
+    def contact_phone_number(self, document) -> str:
+        return format_phone_number(document.contact_phone)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "currency":
+            return forms.ChoiceField(
+                label="Currency",
+                choices=currency_choices(),
+                initial=default_currency(),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "contact":
             kwargs["error_messages"] = {
@@ -88,14 +105,23 @@ class DocumentAdmin(HistoryAdmin):
             services.document_create_from(document=obj, contact=contact)
 
 
+class AmountDocumentAdmin(DocumentAdmin):
+    list_display = [*DocumentAdmin.list_display, "amount_with_currency"]
+    extra_fields = ["amount", "currency"]
+
+    @admin.display(description="amount", ordering="amount")
+    def amount_with_currency(self, document) -> str:
+        return document.amount_display
+
+
 @admin.register(SalesOrder)
-class SalesOrderAdmin(DocumentAdmin):
-    extra_fields = ["amount"]
+class SalesOrderAdmin(AmountDocumentAdmin):
+    pass
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(DocumentAdmin):
-    extra_fields = ["amount"]
+class InvoiceAdmin(AmountDocumentAdmin):
+    pass
 
 
 @admin.register(Shipment)

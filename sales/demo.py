@@ -3,9 +3,12 @@
 import datetime
 from decimal import Decimal
 
+from babel.numbers import get_territory_currencies
+
 from contacts.models import ContactRole
 from contacts.services import contact_create
 from customers.models import Customer
+from customers.selectors import customer_phone_region
 from sales.models import Invoice, SalesOrder, Shipment
 from sales.selectors import document_proposed_contact
 from sales.services import document_create
@@ -39,9 +42,13 @@ def seed_demo_documents() -> str:
                 )
         date = datetime.date(2026, 1, 5) + datetime.timedelta(days=7 * index)
         amount = Decimal(1200 + 150 * index)
+        # Billed in the currency of the customer's country.
+        country = customer_phone_region(customer=customer)
+        currency = get_territory_currencies(country)[0] if country else "EUR"
+        priced = {"amount": amount, "currency": currency}
         fields = {
-            SalesOrder: {"amount": amount, "reference": f"PO-{4100 + index}"},
-            Invoice: {"amount": amount, "reference": f"PO-{4100 + index}"},
+            SalesOrder: {**priced, "reference": f"PO-{4100 + index}"},
+            Invoice: {**priced, "reference": f"PO-{4100 + index}"},
             Shipment: {"carrier": "PostNL", "tracking_code": f"3SDEMO{index:04d}"},
         }
         for offset, kind in enumerate((SalesOrder, Invoice, Shipment)):

@@ -2,6 +2,7 @@ from django import forms
 
 from contacts.models import Contact
 from core.forms import ModelForm
+from core.money import currency_choices, default_currency
 from customers.models import Customer
 from sales.models import Invoice, SalesDocument, SalesOrder, Shipment
 from sales.services import CONTACT_DELETED_MESSAGE
@@ -30,6 +31,14 @@ class DocumentForm(ModelForm):
         if not self.instance.pk:
             # A new document starts as a draft; it becomes Sent when it is sent.
             del self.fields["status"]
+        if "currency" in self.fields:
+            # A select of the currencies in use, named in the user's language; the
+            # model's validator holds the same list for the admin and imports.
+            self.fields["currency"] = forms.ChoiceField(
+                label="Currency",
+                choices=currency_choices(),
+                initial=self.instance.currency or default_currency(),
+            )
 
     def document_fields(self) -> dict:
         """The cleaned data without the contact, for the services."""
@@ -59,11 +68,11 @@ def _meta(model: type[SalesDocument], extra: list[str]):
 
 
 class SalesOrderForm(DocumentForm):
-    Meta = _meta(SalesOrder, ["amount"])
+    Meta = _meta(SalesOrder, ["amount", "currency"])
 
 
 class InvoiceForm(DocumentForm):
-    Meta = _meta(Invoice, ["amount"])
+    Meta = _meta(Invoice, ["amount", "currency"])
 
 
 class ShipmentForm(DocumentForm):

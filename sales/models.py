@@ -11,11 +11,12 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from contacts.models import Contact, ContactRole
 from core.history import tracked_history
 from core.models import TimeStampedModel
+from core.money import default_currency, format_amount, validate_currency_code
 from customers.models import Customer
 
 
@@ -54,9 +55,15 @@ class SalesDocument(TimeStampedModel):
         related_name="%(class)ss",
     )
     # The snapshot, copied from the contact by sales.services when it is assigned.
-    contact_name = models.CharField(max_length=201, blank=True, editable=False)
-    contact_email = models.CharField(max_length=254, blank=True, editable=False)
-    contact_phone = models.CharField(max_length=32, blank=True, editable=False)
+    contact_name = models.CharField(
+        "contact's name", max_length=201, blank=True, editable=False
+    )
+    contact_email = models.CharField(
+        "contact's email address", max_length=254, blank=True, editable=False
+    )
+    contact_phone = models.CharField(
+        "contact's phone number", max_length=32, blank=True, editable=False
+    )
 
     class Meta:
         abstract = True
@@ -106,9 +113,17 @@ class AmountDocument(SalesDocument):
     amount = models.DecimalField(
         max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
     )
+    currency = models.CharField(
+        max_length=3, default=default_currency, validators=[validate_currency_code]
+    )
 
     class Meta(SalesDocument.Meta):
         abstract = True
+
+    @property
+    def amount_display(self) -> str:
+        """`€1,250.00`: the amount with its currency, the active language's way."""
+        return format_amount(self.amount, self.currency)
 
 
 class SalesOrder(AmountDocument):
@@ -117,7 +132,7 @@ class SalesOrder(AmountDocument):
     ROLE_CODE = ContactRole.ORDER
     NOTIFICATION = "Order confirmation"
 
-    history = tracked_history()
+    history = tracked_history(customer_field="customer")
 
     class Meta(AmountDocument.Meta):
         verbose_name = "sales order"
@@ -130,7 +145,7 @@ class Invoice(AmountDocument):
     ROLE_CODE = ContactRole.INVOICE
     NOTIFICATION = "Invoice"
 
-    history = tracked_history()
+    history = tracked_history(customer_field="customer")
 
     class Meta(AmountDocument.Meta):
         permissions = [("send_invoice", "Can send invoice")]
@@ -145,7 +160,7 @@ class Shipment(SalesDocument):
     carrier = models.CharField(max_length=100, blank=True)
     tracking_code = models.CharField(max_length=100, blank=True)
 
-    history = tracked_history()
+    history = tracked_history(customer_field="customer")
 
     class Meta(SalesDocument.Meta):
         permissions = [("send_shipment", "Can send shipment")]
@@ -197,7 +212,7 @@ class Sending(TimeStampedModel):
     # [{"email": …, "name": …, "reason": …}], in the order they were addressed.
     recipients = models.JSONField(default=list)
 
-    history = tracked_history()
+    history = tracked_history(customer_field="customer")
 
     class Meta:
         ordering = ["-sent_at", "-pk"]
@@ -226,7 +241,8 @@ class Sending(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject} ({self.sent_at:%Y-%m-%d %H:%M})"
+        sent = formats.date_format(timezone.localtime(self.sent_at), "DATETIME_FORMAT")
+        return f"{self.subject} ({sent})"
 
     @property
     def document(self) -> SalesDocument:

@@ -125,10 +125,15 @@ def _unique(candidates) -> list[Recipient]:
     return recipients
 
 
-def document_list(*, kind: type[SalesDocument], search: str = "") -> QuerySet:
+def document_list(
+    *, kind: type[SalesDocument], search: str = "", status: str = ""
+) -> QuerySet:
     """Documents of a kind, newest first, with their customer, in one query whatever
-    the page size. The contact column shows the snapshot, so needs no join."""
+    the page size; those of one status when `status` is given. The contact column
+    shows the snapshot, so needs no join."""
     documents = kind.objects.select_related("customer")
+    if status:
+        documents = documents.filter(status=status)
     search = search.strip()
     if search:
         documents = documents.filter(

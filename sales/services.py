@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.utils import formats
 
 from contacts.models import Contact
 from core.services import sequence_next_value
@@ -161,12 +162,12 @@ def document_email(
         f"{document.NOTIFICATION} {document.number} for {customer.name} "
         f"(customer {customer.number}).",
         "",
-        f"Date: {document.date:%d %B %Y}",
+        f"Date: {formats.date_format(document.date, 'DATE_FORMAT')}",
     ]
     if document.reference:
         lines.append(f"Reference: {document.reference}")
     if getattr(document, "amount", None) is not None:
-        lines.append(f"Amount: {document.amount:,.2f}")
+        lines.append(f"Amount: {document.amount_display}")
     if getattr(document, "carrier", ""):
         lines.append(f"Carrier: {document.carrier}")
     if getattr(document, "tracking_code", ""):

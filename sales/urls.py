@@ -20,6 +20,11 @@ for kind in DOCUMENT_KINDS:
             name=f"{kind.KIND}_list",
         ),
         path(
+            f"sales/{segment}/new/",
+            views.ChooseCustomerView.as_view(model=kind),
+            name=f"{kind.KIND}_choose_customer",
+        ),
+        path(
             f"{scoped}/new/",
             views.DocumentCreateView.as_view(model=kind),
             name=f"{kind.KIND}_create",

@@ -4,13 +4,21 @@ three kinds; the URLs pass the model."""
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
-from django.views.generic import CreateView, DetailView, ListView, UpdateView, View
+from django.urls import reverse
+from django.views.generic import (
+    CreateView,
+    DetailView,
+    ListView,
+    TemplateView,
+    UpdateView,
+)
 
 from core.views import ServiceFormMixin
 from customers.models import Customer
 from customers.pages import CustomerPageMixin
+from customers.selectors import customer_list
 from sales import selectors, services
 from sales.forms import FORMS
 from sales.models import DOCUMENT_KINDS, SalesDocument
@@ -62,6 +70,9 @@ class KindMixin:
 
 
 class DocumentListView(KindMixin, PermissionRequiredMixin, ListView):
+    """A kind's documents, newest first: searchable, filtered by status, 25 a page,
+    with New to start one (its customer chosen first)."""
+
     raise_exception = True
     paginate_by = 25
     template_name = "sales/document_list.html"
@@ -69,11 +80,58 @@ class DocumentListView(KindMixin, PermissionRequiredMixin, ListView):
 
     def get_queryset(self):
         return selectors.document_list(
-            kind=self.model, search=self.request.GET.get("q", "")
+            kind=self.model, search=self.search, status=self.status
         )
 
+    @property
+    def search(self) -> str:
+        return self.request.GET.get("q", "").strip()
+
+    @property
+    def status(self) -> str:
+        status = self.request.GET.get("status", "")
+        return status if status in SalesDocument.Status.values else ""
+
     def get_context_data(self, **kwargs):
-        kwargs["search"] = self.request.GET.get("q", "")
+        query = QueryDict(mutable=True)
+        query.update(
+            {k: v for k, v in (("q", self.search), ("status", self.status)) if v}
+        )
+        kwargs.update(
+            search=self.search,
+            status=self.status,
+            statuses=SalesDocument.Status.choices,
+            page_query=query.urlencode(),
+            has_amount=hasattr(self.model, "amount"),
+            choose_customer_url=reverse(f"sales:{self.model.KIND}_choose_customer"),
+        )
+        return super().get_context_data(**kwargs)
+
+
+class ChooseCustomerView(KindMixin, PermissionRequiredMixin, TemplateView):
+    """New on a kind's list: first the customer, found by a search (a list of
+    100,000 customers cannot be a select), then the customer's New form. A plain
+    GET form and links: it works the same with and without JavaScript."""
+
+    raise_exception = True
+    action = "add"
+    template_name = "sales/choose_customer.html"
+    limit = 20
+
+    def get_permission_required(self):
+        return ("customers.view_customer", *super().get_permission_required())
+
+    def get_context_data(self, **kwargs):
+        search = self.request.GET.get("q", "").strip()
+        customers = []
+        if search:
+            customers = list(customer_list(search=search)[: self.limit + 1])
+        kwargs.update(
+            search=search,
+            customers=customers[: self.limit],
+            has_more=len(customers) > self.limit,
+            create_url_name=f"sales:{self.model.KIND}_create",
+        )
         return super().get_context_data(**kwargs)
 
 
@@ -146,15 +204,28 @@ class DocumentDetailView(CustomerDocumentMixin, DetailView):
         return super().get_context_data(**kwargs)
 
 
-class DocumentSendView(CustomerDocumentMixin, View):
-    """Send the document's notification: POST only; the answer is a message on the
-    document's page naming the recipients, or saying what to add."""
+class DocumentSendView(CustomerDocumentMixin, DetailView):
+    """Send the document's notification. GET shows what would go out: the email's
+    subject and text, and who receives it and why; POST sends it. The answer is a
+    message on the document's page naming the recipients, or saying what to add."""
 
     action = "send"
-    http_method_names = ["post"]
+    template_name = "sales/document_send.html"
+    context_object_name = "document"
 
     def get_permission_required(self):
         return (*super().get_permission_required(), permission(self.model, "view"))
+
+    def get_context_data(self, **kwargs):
+        recipients = selectors.document_recipients(document=self.object)
+        kwargs.update(
+            recipients=recipients,
+            email=services.document_email(document=self.object, recipients=recipients)
+            if recipients
+            else None,
+            no_recipient_message=services.no_recipient_message(document=self.object),
+        )
+        return super().get_context_data(**kwargs)
 
     def post(self, request, *args, **kwargs):
         document = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])

@@ -61,6 +61,7 @@ DJANGO_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     # Its index expressions (OpClass: the trigram indexes); harmless on SQLite.
@@ -126,12 +127,25 @@ TEMPLATES = [
     },
 ]
 
+# Persistent connections: a new PostgreSQL connection costs a few milliseconds per
+# request (1.2–1.9× the time of a database page under HTTP, docs/benchmarks-scale.md).
+# The health check replaces a connection the server has closed before it is used.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("CONN_MAX_AGE", 0),
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiles a plan when its estimated cost passes jit_above_cost;
+    # for the short queries of these pages that compilation costs more (0.1–0.5 s)
+    # than the query itself. Off for the application's connections; POSTGRES_JIT=on
+    # gives it back (docs/benchmarks-scale.md, "JIT").
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "options", f"-c jit={'on' if env_bool('POSTGRES_JIT', False) else 'off'}"
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers take the lock when their transaction starts, so two concurrent writes
     # queue up instead of one failing half-way with "database is locked".
@@ -141,6 +155,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A cache every worker shares when REDIS_URL is set (several gunicorn workers, several
+# machines): sessions are then read from it and written through to the database
+# (`cached_db`), so a flushed or restarted Redis signs nobody out. Without Redis each
+# process keeps its own cache in memory and sessions stay in the database alone: a
+# per-process cache of sessions would let a worker that did not see a sign-out go on
+# accepting the signed-out session.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "contacts"),
+            "TIMEOUT": 300,
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -161,9 +196,9 @@ LOGIN_REDIRECT_URL = "customers:list"
 LOGOUT_REDIRECT_URL = "login"
 
 # How long a sign-in lasts, in seconds: a working day unless SESSION_COOKIE_AGE says
-# otherwise. Sessions live in the database, which every worker shares.
+# otherwise. Sessions live in the database, which every worker shares (read through
+# Redis when REDIS_URL is set: SESSION_ENGINE above).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 9 * 60 * 60)
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Sign-in lockout (django-axes, docs/security.md). The failures are counted per user
 # name *and* client address, in the database, so every gunicorn worker sees them.
@@ -230,6 +265,8 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Amsterdam")
 USE_I18N = True
 USE_TZ = True
+# Dates and times in one format per language (config/formats/en: "9 Feb 2026, 14:05").
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -255,15 +292,43 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 PHONENUMBER_DB_FORMAT = "E164"
 PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 
+# The currency a new sales order or invoice starts with (ISO 4217 code).
+DEFAULT_CURRENCY = os.environ.get("DEFAULT_CURRENCY", "EUR")
+
 # Whether email addresses are checked against DNS when saved. Off by default: the
 # check needs network access and a slow resolver would slow every save.
 CONTACTS_EMAIL_CHECK_DELIVERABILITY = env_bool(
     "CONTACTS_EMAIL_CHECK_DELIVERABILITY", False
 )
 
+# Each line is printed once. Django's own `django` logger would print its lines a
+# second time with DEBUG on (its console handler, then the root's), so it keeps none
+# and passes its lines up to the root's handler. `django.server` (runserver's request
+# lines) prints them itself, with their time, and passes nothing up.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
 }

@@ -10,6 +10,8 @@ from config.settings.base import *  # noqa: F403
 from config.settings.base import env_bool, env_int
 
 DEBUG = False
+# Persistent connections in production (base.py checks their health before use).
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)  # noqa: F405
 if not SECRET_KEY:  # noqa: F405
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
 if not ALLOWED_HOSTS:  # noqa: F405

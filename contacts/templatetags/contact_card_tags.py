@@ -3,17 +3,8 @@
 from django import template
 
 from contacts.models import ContactDetail
-from core.phones import format_phone_number
 
 register = template.Library()
-
-
-@register.filter
-def contact_display(detail: ContactDetail) -> str:
-    """The value as a person reads it: phone numbers in international format."""
-    if detail.kind in ContactDetail.PHONE_KINDS:
-        return format_phone_number(detail.value)
-    return detail.value
 
 
 @register.filter

@@ -1,6 +1,10 @@
 """Filters that format a value for the page; none of them reads the database."""
 
+import re
+
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from core.phones import format_phone_number
 
@@ -11,3 +15,18 @@ register = template.Library()
 def phone(value: str) -> str:
     """A stored E.164 number in international format: `+31 6 12345678`."""
     return format_phone_number(value)
+
+
+# Where a long address may break: before each period and the @ sign, after a slash.
+_BREAK_POINTS = re.compile(r"(?=[.@])|(?<=/)")
+
+
+@register.filter
+def wrappable(value: str) -> str:
+    """The value with line-break opportunities (<wbr>) at its natural points, so a
+    long email address or website wraps as `anna.peeters` / `@fjord-systems` /
+    `.example.com` in a narrow column instead of in the middle of a word."""
+    if not value:
+        return ""
+    parts = _BREAK_POINTS.split(str(value))
+    return mark_safe("<wbr>".join(escape(part) for part in parts if part))

@@ -60,16 +60,19 @@
     if (title && title.id) dialog.setAttribute("aria-labelledby", title.id);
     var form = dialog.querySelector("form");
     if (form) form.addEventListener("submit", submit);
-    var cancel = dialog.querySelector("[data-dialog-cancel]");
-    if (cancel) {
+    // Cancel and the close button (×) discard the changes.
+    dialog.querySelectorAll("[data-dialog-cancel]").forEach(function (cancel) {
       cancel.addEventListener("click", function (event) {
         event.preventDefault();
         dialog.close();
       });
-    }
+    });
     if (!dialog.open) dialog.showModal();
-    var alert = dialog.querySelector("[role=alert], .has-error input, .has-error select");
-    var focus = alert && alert.matches("input, select") ? alert : dialog.querySelector("input:not([type=hidden]), select");
+    // The server marks the first field with an error (or a row just added) with
+    // autofocus; else the first field of the window.
+    var focus =
+      dialog.querySelector("[autofocus]") ||
+      dialog.querySelector("input:not([type=hidden]):not([tabindex='-1']), select");
     if (focus) focus.focus();
   }
 
@@ -98,6 +101,21 @@
         form.submit();
       });
   }
+
+  // A description behind an info icon shows on hover and on focus (CSS); Escape
+  // hides it until the pointer or the focus leaves it (WCAG 1.4.13).
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll("[data-info]").forEach(function (info) {
+      if (info.matches(":hover, :focus-within")) info.setAttribute("data-dismissed", "");
+    });
+  });
+  function undismiss(event) {
+    var info = event.target.closest && event.target.closest("[data-info]");
+    if (info && !info.contains(event.relatedTarget)) info.removeAttribute("data-dismissed");
+  }
+  document.addEventListener("mouseout", undismiss);
+  document.addEventListener("focusout", undismiss);
 
   document.addEventListener("click", function (event) {
     var link = event.target.closest("a[data-opens-dialog]");

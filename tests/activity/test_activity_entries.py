@@ -62,14 +62,14 @@ def test_address_changes_use_choice_labels_and_country_names(customer, jan):
     deleted, changed, created = entries(customer, kind="address")
     assert created.object == "Billing address Utrecht"
     assert lines(created) == [
-        "Kind: Billing",
+        "Type: Billing",
         "Street: Oudegracht 12",
         "City: Utrecht",
         "Country: Netherlands",
     ]
     assert changed.object == "Shipping address Utrecht"
     assert lines(changed) == [
-        "Kind: Billing → Shipping",
+        "Type: Billing → Shipping",
         "Country: Netherlands → Belgium",
     ]
     assert deleted.action == "Deleted"
@@ -138,12 +138,12 @@ def test_contact_detail_changes_and_the_primary_moving_on(customer, jan):
     )
     assert created.object == "Email Address info@fjord.example"
     assert lines(created) == [
-        "Kind: Email Address",
+        "Type: Email Address",
         "Value: info@fjord.example",
         "Primary: yes",
     ]
     assert lines(second) == [
-        "Kind: Email Address",
+        "Type: Email Address",
         "Value: sales@fjord.example",
         "Description: Sales",
         "Primary: no",
@@ -204,3 +204,35 @@ def test_the_log_of_one_customer_holds_nothing_of_another(customer):
     other = customer_services.customer_create(name="Granite Ltd")
     contact_services.contact_create(customer=other, first_name="Eva")
     assert [entry.object for entry in entries(customer)] == ["Customer Fjord Foods"]
+
+
+def test_phone_numbers_show_formatted_wherever_they_are(customer, jan):
+    from customers.services import address_create
+
+    address_create(
+        customer=customer,
+        kind="billing",
+        street_line_1="Oudegracht 12",
+        city="Utrecht",
+        country="NL",
+    )
+    with acting_as(jan):
+        contact = contact_services.contact_create(
+            customer=customer, first_name="Jan", phone="06 12345602"
+        )
+        contact_services.contact_update(contact=contact, data={"phone": "020 1234567"})
+        detail = contact_services.contact_detail_create(
+            customer=customer, kind="telephone", value="020 7654321"
+        )
+        # Moved to Email Address: its old value was a number, its new one is not.
+        contact_services.contact_detail_update(
+            detail=detail, data={"kind": "email", "value": "info@fjord.example"}
+        )
+    changed_contact, created_contact = entries(customer, kind="contact")
+    assert "Phone number: +31 6 12345602" in lines(created_contact)
+    assert lines(changed_contact) == ["Phone number: +31 6 12345602 → +31 20 123 4567"]
+    moved, created_detail = entries(customer, kind="contact_detail")
+    assert created_detail.object == "Telephone +31 20 765 4321"
+    assert "Value: +31 20 765 4321" in lines(created_detail)
+    assert "Value: +31 20 765 4321 → info@fjord.example" in lines(moved)
+    assert "+31612345602" not in str([*lines(created_contact), *lines(moved)])

@@ -27,7 +27,7 @@ def test_a_document_and_its_sending_appear_with_who_and_to_whom(editor):
     assert any("ana@example.com" in line for line in lines(sending))
     assert created.object == f"Invoice {invoice.number}"
     # The snapshot names the contact; the bare link to it is not shown.
-    assert any(line.startswith("Contact name:") for line in lines(created))
+    assert any(line.startswith("Contact's name:") for line in lines(created))
     assert not any(line.startswith("Contact:") for line in lines(created))
 
 

@@ -97,9 +97,13 @@ def test_refused_input_stays_as_typed(page, sign_in, editor):
     page.get_by_label("Phone number").fill("020 7946")
     page.get_by_label("Order").check()
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("It should have a period.")).to_be_visible()
     expect(
-        page.get_by_text("Enter a valid phone number for United Kingdom")
+        page.get_by_text("The domain after the @ sign needs a period")
+    ).to_be_visible()
+    expect(
+        page.get_by_text(
+            "This is a landline number in United Kingdom (+44) with 4 digits too few."
+        )
     ).to_be_visible()
     expect(page.get_by_label("First name")).to_have_value("Oliver")
     expect(page.get_by_label("Phone number")).to_have_value("020 7946")

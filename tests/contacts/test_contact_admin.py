@@ -5,9 +5,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from contacts.models import Contact, ContactFieldSettings, ContactRole
+from contacts.models import Contact, ContactDetail, ContactFieldSettings, ContactRole
+from customers.admin import INLINE_LIMIT
 from tests.contacts.factories import ContactFactory, role
-from tests.customers.factories import CustomerFactory, billing_address
+from tests.customers.factories import AddressFactory, CustomerFactory, billing_address
 
 pytestmark = pytest.mark.django_db
 
@@ -133,18 +134,19 @@ def test_the_contact_list_reads_roles_without_a_query_per_row(
 
 
 # Measured warm (content types are cached per process after the first page):
-# 1 session, 2 user, 3 customer, 4 addresses, 5 contacts, 6 their roles (one
-# prefetch), 7 the role choices (read once for all rows), 8 the contact details
-# inline, 9 whether the field settings exist (the sidebar's "Add" link).
-CUSTOMER_CHANGE_PAGE_QUERIES = 9
+# 1 session, 2 user, 3 customer, 4-6 how many addresses, contacts and contact details
+# it has (customers.admin.INLINE_LIMIT), 7 addresses, 8 contacts, 9 their roles (one
+# prefetch), 10 the role choices (read once for all rows), 11 the contact details
+# inline, 12 whether the field settings exist (the sidebar's "Add" link).
+CUSTOMER_CHANGE_PAGE_QUERIES = 12
 
 
-def test_a_customer_with_50_contacts_opens_within_a_pinned_query_count(
+def test_a_customer_with_20_contacts_edits_them_inline_within_a_pinned_query_count(
     admin_client, django_assert_num_queries
 ):
     customer = CustomerFactory()
     billing_address(customer)
-    for index in range(50):
+    for index in range(INLINE_LIMIT):
         ContactFactory(
             customer=customer,
             first_name=f"Person{index:02d}",
@@ -156,10 +158,47 @@ def test_a_customer_with_50_contacts_opens_within_a_pinned_query_count(
         response = admin_client.get(url)
     content = response.content.decode()
     assert response.status_code == 200
-    assert content.count('value="Person') == 50
+    assert content.count('value="Person') == INLINE_LIMIT
     # Each contact's roles are ticked in its row.
     ticked = re.findall(r'name="contacts-\d+-roles"[^>]*checked', content)
-    assert len(ticked) == 25 * 2 + 25
+    assert len(ticked) == INLINE_LIMIT // 2 * 2 + INLINE_LIMIT // 2
+
+
+# 1 session, 2 user, 3 customer, 4-6 how many addresses, contacts and contact details
+# it has (all three past the limit, so no inline reads its rows), 7 whether the field
+# settings exist.
+LINKED_CUSTOMER_PAGE_QUERIES = 7
+
+
+def test_a_customer_with_200_contacts_and_50_addresses_links_to_them_instead(
+    admin_client, django_assert_num_queries
+):
+    customer = CustomerFactory()
+    billing_address(customer)
+    AddressFactory.create_batch(49, customer=customer, kind="shipping")
+    ContactFactory.create_batch(200, customer=customer)
+    for index in range(INLINE_LIMIT + 1):
+        ContactDetail.objects.create(
+            customer=customer,
+            kind="email",
+            value=f"d{index}@example.com",
+            is_primary=index == 0,
+        )
+    url = reverse("admin:customers_customer_change", args=[customer.pk])
+    admin_client.get(url)
+    with django_assert_num_queries(LINKED_CUSTOMER_PAGE_QUERIES):
+        response = admin_client.get(url)
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="contacts-TOTAL_FORMS"' not in content
+    assert 'name="addresses-TOTAL_FORMS"' not in content
+    assert "200 contacts" in content
+    assert "50 addresses" in content
+    contacts = reverse("admin:contacts_contact_changelist")
+    assert f'href="{contacts}?customer__id__exact={customer.pk}"' in content
+    # The link shows the customer's contacts and only them.
+    listed = admin_client.get(f"{contacts}?customer__id__exact={customer.pk}")
+    assert listed.context["cl"].result_count == 200
 
 
 def test_the_customer_page_adds_a_contact_inline_with_the_same_rules(admin_client):
@@ -275,6 +314,43 @@ def test_the_field_settings_refuse_a_required_field_that_is_hidden(admin_client)
 def test_the_admin_pages_open(admin_client, url_name):
     ContactFactory(roles=["primary"])
     assert admin_client.get(reverse(url_name), {"q": "a"}).status_code == 200
+
+
+def test_the_admin_shows_stored_numbers_formatted_and_keeps_them_on_save(
+    admin_client,
+):
+    from contacts.models import ContactDetail
+    from contacts.services import contact_detail_create
+
+    customer = CustomerFactory()
+    billing_address(customer, country="NL")
+    contact = ContactFactory(customer=customer, phone="+31612345678")
+    detail = contact_detail_create(
+        customer=customer, kind="telephone", value="020 123 4567"
+    )
+    url = reverse("admin:contacts_contact_change", args=[contact.pk])
+    page = admin_client.get(url).content.decode()
+    assert 'value="+31 6 12345678"' in page
+    detail_page = admin_client.get(
+        reverse("admin:contacts_contactdetail_change", args=[detail.pk])
+    ).content.decode()
+    assert 'value="+31 20 123 4567"' in detail_page
+    listing = admin_client.get(reverse("admin:contacts_contactdetail_changelist"))
+    assert "+31 20 123 4567" in listing.content.decode()
+    customer_page = admin_client.get(
+        reverse("admin:customers_customer_change", args=[customer.pk])
+    ).content.decode()
+    assert "Telephone: +31 20 123 4567" in customer_page
+    assert "+31201234567" not in customer_page.replace('href="tel:', "")
+
+    response = admin_client.post(
+        url,
+        contact_form(customer, first_name=contact.first_name, phone="+31 6 12345678"),
+    )
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.phone == "+31612345678"
+    assert ContactDetail.objects.get().value == "+31201234567"
 
 
 def test_the_admin_keeps_the_possible_duplicates_current(admin_client):

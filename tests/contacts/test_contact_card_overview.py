@@ -3,8 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from contacts.selectors import overview_contacts
 from contacts.services import contact_detail_create
-from tests.contacts.factories import ContactDetailFactory
+from tests.activity.helpers import page_text
+from tests.contacts.factories import ContactDetailFactory, ContactFactory
 from tests.customers.factories import CustomerFactory, billing_address
 
 pytestmark = pytest.mark.django_db
@@ -35,12 +37,15 @@ def test_the_card_shows_the_primary_details_as_links(client_for, viewer, custome
     assert '<h2 id="contact-card-title">Contact</h2>' in content
     for label in ("Email Address", "Telephone", "Mobile Phone", "Website"):
         assert f"<dt>{label}</dt>" in content
-    assert '<a href="mailto:info@fjord.example">info@fjord.example</a>' in content
+    assert (
+        '<a href="mailto:info@fjord.example">info<wbr>@fjord<wbr>.example</a>'
+        in content
+    )
     assert '<a href="tel:+31201234567">+31 20 123 4567</a>' in content
     assert '<a href="tel:+31612345678">+31 6 12345678</a>' in content
     assert (
         '<a href="https://fjord.example" target="_blank" rel="noopener">'
-        "https://fjord.example</a>"
+        "https:/<wbr>/<wbr>fjord<wbr>.example</a>"
     ) in content
 
 
@@ -144,7 +149,51 @@ def test_the_overview_query_count_does_not_grow_with_the_details(
     client = client_for(viewer)
     # 1 session, 2 user, 3 the customer, 4 the user's permissions (the perms
     # checks of the view and the template), 5 the group permissions, 6 the billing
-    # address, 7 the contact details, 8-10 the latest sales orders, invoices and
-    # shipments of the documents card.
-    with django_assert_num_queries(10):
+    # address, 7 the contact details, 8 the contact persons (none), 9-11 the latest
+    # sales orders, invoices and shipments of the documents card.
+    with django_assert_num_queries(11):
         client.get(reverse("customers:detail", args=[customer.pk]))
+
+
+@pytest.mark.parametrize("contacts", [1, 20])
+def test_the_overview_lists_contact_persons_in_two_queries_whatever_their_number(
+    client_for, viewer, django_assert_num_queries, contacts
+):
+    customer = CustomerFactory()
+    ContactFactory.create_batch(contacts, customer=customer, roles=["order"])
+    client = client_for(viewer)
+    # As above, with 8 the contact persons and 9 their roles.
+    with django_assert_num_queries(12):
+        response = client.get(reverse("customers:detail", args=[customer.pk]))
+    assert len(response.context["panels"]) == 3
+
+
+def test_the_overview_shows_contact_persons_with_their_roles_primary_first(
+    client_for, viewer
+):
+    customer = CustomerFactory()
+    ContactFactory(customer=customer, first_name="Bo", last_name="Aalders")
+    ContactFactory(
+        customer=customer,
+        first_name="Zoe",
+        last_name="Zandt",
+        email="zoe@fjord.example",
+        phone="+31612345678",
+        roles=["primary", "invoice"],
+    )
+    response = client_for(viewer).get(reverse("customers:detail", args=[customer.pk]))
+    page = page_text(response)
+    persons = page[page.index("Contact persons") :]
+    assert persons.index("Zoe Zandt") < persons.index("Bo Aalders")
+    assert "Zoe Zandt Primary Invoice" in persons
+    assert "+31 6 12345678" in persons
+    assert "zoe@fjord.example" in persons
+
+
+def test_the_overview_lists_six_contact_persons_and_links_to_all(client_for, viewer):
+    customer = CustomerFactory()
+    ContactFactory.create_batch(7, customer=customer)
+    response = client_for(viewer).get(reverse("customers:detail", args=[customer.pk]))
+    assert "All contact persons" in page_text(response)
+    shown = overview_contacts(customer=customer)
+    assert (len(shown.contacts), shown.has_more) == (6, True)

@@ -103,10 +103,13 @@ def test_the_window_shows_the_card_with_its_fields(client_for, editor, customer)
         ">Add</button>",
         ">Save</button>",
         ">Cancel</a>",
-        ">Email</label>",
+        # The card's own words for the primary fields.
+        ">Email Address</label>",
         ">Telephone</label>",
-        ">Mobile</label>",
+        ">Mobile Phone</label>",
         ">Website</label>",
+        '>Description<span class="visually-hidden"> of Mobile Phone</span></label>',
+        "Change contact details of Fjord Foods B.V.",
     ):
         assert words in content
 
@@ -119,7 +122,7 @@ def test_save_stores_everything_and_ends_with_one_success_message(
         {"email": "info@example.com", "telephone": "020 123 4567"},
         rows=[
             {"kind": "email", "value": "billing@example.com", "description": "Billing"},
-            {"kind": "telephone", "value": "06 12345678", "description": "Billing"},
+            {"kind": "telephone", "value": "020 765 4321", "description": "Billing"},
             {"kind": "email", "value": "", "description": ""},  # a row left empty
         ],
     )
@@ -134,7 +137,7 @@ def test_save_stores_everything_and_ends_with_one_success_message(
         ("email", "info@example.com", "", True),
         ("email", "billing@example.com", "Billing", False),
         ("telephone", "+31201234567", "", True),
-        ("telephone", "+31612345678", "Billing", False),
+        ("telephone", "+31207654321", "Billing", False),
     ]
 
 
@@ -161,10 +164,12 @@ def test_refused_input_saves_nothing_and_shows_each_error_at_its_field(
     response = client_for(editor).post(edit_url(customer), data)
     assert response.status_code == 200
     form, formset = response.context["form"], response.context["formset"]
-    assert form.errors["email"][0].startswith("Enter a valid email address")
-    assert "valid phone number" in form.errors["mobile"][0]
+    assert form.errors["email"][0].startswith("This address has no @ sign")
+    assert form.errors["mobile"][0] == (
+        "This number has too few digits for Netherlands (+31)."
+    )
     assert "website" not in form.errors
-    assert formset.forms[1].errors["value"][0].startswith("Enter a valid email")
+    assert formset.forms[1].errors["value"][0].startswith("Add the domain")
     assert not formset.forms[0].errors
     # Every value as typed.
     content = response.content.decode()
@@ -337,3 +342,89 @@ def test_adding_a_row_past_the_limit_is_refused_with_a_message(
     formset = response.context["formset"]
     assert len(formset.forms) == 100
     assert "Please submit at most 100 forms." in formset.non_form_errors()
+
+
+def test_a_mobile_number_typed_as_telephone_is_saved_with_a_warning(
+    client_for, editor, customer
+):
+    data = form_data(
+        customer,
+        {"telephone": "06 12345678", "mobile": "020 123 4567"},
+        rows=[{"kind": "mobile", "value": "06 87654321", "description": "Sales"}],
+    )
+    response = client_for(editor).post(edit_url(customer), data, follow=True)
+    shown = [(m.level_tag, str(m)) for m in response.context["messages"]]
+    assert shown == [
+        ("success", "The contact details were saved."),
+        (
+            "warning",
+            "+31 6 12345678 is a mobile number: did you mean Mobile Phone?",
+        ),
+        (
+            "warning",
+            "+31 20 123 4567 is a landline number: did you mean Telephone?",
+        ),
+    ]
+    assert ("telephone", "+31612345678", "", True) in stored(customer)
+
+
+def test_an_unchanged_number_of_the_other_kind_is_not_warned_about_again(
+    client_for, editor, customer
+):
+    contact_detail_create(customer=customer, kind="telephone", value="06 12345678")
+    data = form_data(customer, {"telephone": "+31 6 12345678", "email": "a@b.example"})
+    response = client_for(editor).post(edit_url(customer), data, follow=True)
+    assert [m.level_tag for m in response.context["messages"]] == ["success"]
+
+
+def test_after_an_error_a_summary_lists_each_and_the_first_invalid_field_has_focus(
+    client_for, editor, customer
+):
+    data = form_data(
+        customer,
+        {"email": "ok@example.com", "telephone": "020 12345", "website": "not a site"},
+        rows=[{"kind": "email", "value": "info@@example.com", "description": ""}],
+    )
+    response = client_for(editor).post(edit_url(customer), data)
+    assert [
+        (error.label, error.message, error.field_id)
+        for error in response.context["error_summary"]
+    ] == [
+        (
+            "Telephone",
+            "This is a landline number in Netherlands (+31) with 2 digits too few.",
+            "id_telephone",
+        ),
+        (
+            "Website",
+            "Enter a valid website address, such as https://example.com.",
+            "id_website",
+        ),
+        (
+            "Additional detail 1, Value",
+            "This address has 2 @ signs: an email address has exactly one.",
+            "id_additional-0-value",
+        ),
+    ]
+    content = response.content.decode()
+    assert "Nothing was saved: correct the 3 errors below." in content
+    assert '<a href="#id_telephone">Telephone: This is a landline number' in content
+    # The first field in error, and only it, is focused when the window opens.
+    assert content.count("autofocus") == 1
+    assert "autofocus" in content.split('name="telephone"')[1].split(">")[0]
+
+
+def test_a_window_without_errors_has_no_summary_and_no_autofocus(
+    client_for, editor, customer
+):
+    response = client_for(editor).get(edit_url(customer))
+    assert response.context["error_summary"] == []
+    assert "autofocus" not in response.content.decode()
+
+
+def test_add_without_javascript_focuses_the_new_row(client_for, editor, customer):
+    data = form_data(customer, add_row="1")
+    response = client_for(editor).post(edit_url(customer), data)
+    assert response.context["error_summary"] == []
+    new_row = response.content.decode().split('name="additional-0-kind"')[1]
+    assert "autofocus" in new_row.split(">")[0]

@@ -85,7 +85,7 @@ def test_the_inline_refuses_an_invalid_value_at_its_field(admin_client):
     url = reverse("admin:customers_customer_change", args=[customer.pk])
     response = admin_client.post(url, data)
     assert response.status_code == 200
-    assert "Enter a valid email address" in response.content.decode()
+    assert "This address has no @ sign" in response.content.decode()
     assert stored(customer) == []
 
 
@@ -168,3 +168,33 @@ def test_primary_is_read_only_in_the_admin(admin_client):
     content = admin_client.get(url).content.decode()
     assert 'name="is_primary"' not in content
     assert 'name="customer"' not in content
+
+
+def test_the_inline_saves_a_mobile_number_as_telephone_with_a_warning(admin_client):
+    customer = CustomerFactory()
+    billing_address(customer, "NL")
+    data = customer_change_data(
+        customer, [{"kind": "telephone", "value": "0612345678"}]
+    )
+    url = reverse("admin:customers_customer_change", args=[customer.pk])
+    response = admin_client.post(url, data, follow=True)
+    assert stored(customer) == [("telephone", "+31612345678", True)]
+    warnings = [
+        str(m) for m in response.context["messages"] if m.level_tag == "warning"
+    ]
+    assert warnings == ["+31 6 12345678 is a mobile number: did you mean Mobile Phone?"]
+
+
+def test_the_list_saves_a_landline_number_as_mobile_with_a_warning(admin_client):
+    customer = CustomerFactory()
+    billing_address(customer, "NL")
+    response = admin_client.post(
+        reverse("admin:contacts_contactdetail_add"),
+        {"customer": customer.pk, "kind": "mobile", "value": "020 123 4567"},
+        follow=True,
+    )
+    assert stored(customer) == [("mobile", "+31201234567", True)]
+    warnings = [
+        str(m) for m in response.context["messages"] if m.level_tag == "warning"
+    ]
+    assert warnings == ["+31 20 123 4567 is a landline number: did you mean Telephone?"]

@@ -43,13 +43,19 @@ def test_phone_numbers_are_read_with_the_billing_country_and_stored_e164(
 
 
 @pytest.mark.parametrize(
-    ("country", "typed"),
-    [("NL", "06 123"), ("DE", "12"), ("US", "555-0123"), ("GB", "07400"), ("BE", "x")],
+    ("country", "typed", "reason"),
+    [
+        ("NL", "06 123", "mobile number in Netherlands (+31) with 5 digits too few"),
+        ("DE", "12", "Add the area code"),
+        ("US", "555-0123", "Add the area code"),
+        ("GB", "07400", "Add the area code"),
+        ("BE", "x", "remove the letters"),
+    ],
 )
-def test_an_invalid_number_is_refused_at_the_value(country, typed):
+def test_an_invalid_number_is_refused_at_the_value(country, typed, reason):
     with pytest.raises(ValidationError) as refused:
         create("telephone", typed, country)
-    assert "Enter a valid phone number" in refused.value.message_dict["value"][0]
+    assert reason in refused.value.message_dict["value"][0]
     assert not ContactDetail.objects.exists()
 
 
@@ -63,18 +69,16 @@ def test_without_a_billing_address_a_number_needs_its_country_code():
 @pytest.mark.parametrize(
     ("typed", "reason"),
     [
-        ("info.example.com", "@"),
-        ("info@", "after the @"),
-        ("info@example", "not valid"),
-        ("info@exa mple.com", "invalid characters"),
+        ("info.example.com", "no @ sign"),
+        ("info@", "Add the domain after the @ sign"),
+        ("info@example", "needs a period"),
+        ("info@exa mple.com", "contains a space"),
     ],
 )
 def test_an_email_without_at_or_domain_is_refused_saying_why(typed, reason):
     with pytest.raises(ValidationError) as refused:
         create("email", typed)
-    message = refused.value.message_dict["value"][0]
-    assert message.startswith("Enter a valid email address")
-    assert reason in message
+    assert reason in refused.value.message_dict["value"][0]
 
 
 def test_an_email_is_stored_normalised():

@@ -135,7 +135,7 @@ def test_the_activity_log_has_one_entry_with_who_what_and_the_dropped_values(
     assert "Email address: ana.berg@aurora.example.com" in dropped
     assert "1 document(s) now point to Anna Berg." in entry.reason
     lines = {line.label: line.text for line in entry.lines}
-    assert lines["Phone number"] == "(empty) → +31612345678"
+    assert lines["Phone number"] == "(empty) → +31 6 12345678"
     assert lines["Roles"] == "added Invoice"
 
 

@@ -129,31 +129,52 @@ def test_the_phone_is_read_with_the_billing_country_and_stored_e164(
 
 
 @pytest.mark.parametrize(
-    ("country", "typed"),
+    ("country", "typed", "message"),
     [
-        ("NL", "06 1234"),
-        ("DE", "0000 000"),
-        ("US", "555-0101"),
-        ("GB", "020 7946"),
-        ("NL", "not a number"),
-        ("NL", "+31 6 1"),
+        (
+            "NL",
+            "06 1234",
+            "This is a mobile number in Netherlands (+31) with 4 digits too few.",
+        ),
+        (
+            "US",
+            "555-0101",
+            "Add the area code: this number can only be dialled locally in United "
+            "States of America (+1).",
+        ),
+        (
+            "GB",
+            "020 7946",
+            "This is a landline number in United Kingdom (+44) with 4 digits too few.",
+        ),
+        (
+            "NL",
+            "not a number",
+            "A phone number has only digits, spaces and + ( ) -: remove the letters.",
+        ),
+        (
+            "NL",
+            "+31 6 1",
+            "This number has too few digits for Netherlands (+31).",
+        ),
     ],
 )
-def test_an_invalid_number_is_refused_at_the_phone_field(country, typed):
+def test_an_invalid_number_is_refused_at_the_phone_field(country, typed, message):
     customer = CustomerFactory()
     billing_address(customer, country=country)
     errors = refusal(customer=customer, first_name="Anna", phone=typed)
     assert list(errors) == ["phone"]
-    assert errors["phone"][0].startswith("Enter a valid phone number")
+    assert errors["phone"][0] == message
     assert not Contact.objects.exists()
 
 
 def test_a_national_number_that_is_invalid_names_the_billing_country():
     customer = CustomerFactory()
     billing_address(customer, country="DE")
-    errors = refusal(customer=customer, first_name="Anna", phone="12")
+    errors = refusal(customer=customer, first_name="Anna", phone="0000 000")
     assert errors["phone"] == [
-        "Enter a valid phone number for Germany, or type it with its country code (+…)."
+        "This is not a phone number in use in Germany (+49): check the first digits, "
+        "or type a foreign number with its country code (+…)."
     ]
 
 
@@ -175,13 +196,10 @@ def test_without_a_billing_address_a_number_needs_its_country_code():
 @pytest.mark.parametrize(
     ("typed", "reason"),
     [
-        ("anna.example.com", "An email address must have an @-sign."),
-        ("anna@", "There must be something after the @-sign."),
-        (
-            "anna@example",
-            "The part after the @-sign is not valid. It should have a period.",
-        ),
-        ("anna@exa mple.com", "The part after the @-sign contains invalid characters"),
+        ("anna.example.com", "This address has no @ sign"),
+        ("anna@", "Add the domain after the @ sign"),
+        ("anna@example", "The domain after the @ sign needs a period"),
+        ("anna@exa mple.com", "This address contains a space"),
         ("anna@-example.com", "hyphen"),
         ("anna@example..com", "two periods in a row"),
     ],
@@ -189,7 +207,6 @@ def test_without_a_billing_address_a_number_needs_its_country_code():
 def test_an_invalid_email_is_refused_saying_why(customer, typed, reason):
     errors = refusal(customer=customer, first_name="Anna", email=typed)
     assert list(errors) == ["email"]
-    assert errors["email"][0].startswith("Enter a valid email address: ")
     assert reason in errors["email"][0]
     assert not Contact.objects.exists()
 

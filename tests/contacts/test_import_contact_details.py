@@ -140,6 +140,21 @@ def test_a_dry_run_writes_nothing(tmp_path, dutch):
     assert "Nothing was written." in out
 
 
+def test_a_number_of_the_other_kind_does_not_stop_an_import(tmp_path, dutch):
+    path = write_csv(
+        tmp_path / "details.csv",
+        HEADER + "C00001,telephone,06 12345678,\nC00001,mobile,020 1234567,\n",
+    )
+
+    out, _ = run("import_contact_details", str(path))
+
+    assert dict(ContactDetail.objects.values_list("kind", "value")) == {
+        "telephone": "+31612345678",
+        "mobile": "+31201234567",
+    }
+    assert "2 added, 0 updated, 0 unchanged, 0 refused" in out
+
+
 # --update: a detail the customer already has (same kind, same normalised value) is
 # left alone, or its description changed, not added again.
 

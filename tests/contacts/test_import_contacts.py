@@ -118,7 +118,7 @@ def test_a_dry_run_checks_every_row_and_writes_nothing(tmp_path, dutch):
         "Dry run: read 2 contacts: 1 to add, 0 to update, 0 unchanged, 1 refused" in out
     )
     assert "Nothing was written." in out
-    assert "Line 3, column email: Enter a valid email address" in err
+    assert "Line 3, column email: This address has no @ sign" in err
 
 
 def test_a_clean_dry_run_writes_nothing_and_succeeds(tmp_path, dutch):
@@ -143,7 +143,7 @@ def test_one_invalid_row_refuses_the_whole_file(tmp_path, dutch):
     assert not Contact.history.exists()
     assert "11 contacts: 10 to add, 0 to update, 0 unchanged, 1 refused" in out
     assert "Nothing was written" in out
-    assert "Line 7, column phone: Enter a valid phone number for Netherlands" in err
+    assert "Line 7, column phone: This number has too few digits for Netherlands" in err
 
 
 def test_with_skip_invalid_the_valid_rows_are_written(tmp_path, dutch):
@@ -211,7 +211,7 @@ def test_the_errors_file_holds_the_refused_rows_with_line_column_and_message(
     assert rows[1][:3] == ["C00001", "", "piet@"]
     assert rows[1][3].startswith("Line 3: ")
     assert "first_name: This field cannot be blank." in rows[1][3]
-    assert "email: Enter a valid email address" in rows[1][3]
+    assert "email: Add the domain after the @ sign" in rows[1][3]
 
 
 def test_a_fixed_errors_file_re_imports(tmp_path, dutch):

@@ -62,6 +62,8 @@ class Access:
 ACCESS = {
     # A RedirectView: every method is sent on to the customer list.
     "home": Access(SIGNED_IN_USERS, "*", get=302),
+    # A redirect to the icon among the static files, for pages that name none.
+    "favicon": Access(ANYONE, "*", get=301),
     "login": Access(ANYONE, FORM, post=200),
     "logout": Access(SIGNED_IN_USERS, "OPTIONS POST", post=302),
     "customers:list": Access(READERS, PAGE),
@@ -90,10 +92,13 @@ ACCESS = {
         for kind in ("order", "invoice", "shipment")
         for view, access in {
             "list": Access(READERS, PAGE),
+            # New on the list: choose the customer (a search; nothing posted).
+            "choose_customer": Access(EDITORS, PAGE),
             "detail": Access(READERS, PAGE),
             "create": Access(EDITORS, FORM, post=200),
             "update": Access(EDITORS, FORM, post=200),
-            "send": Access(EDITORS, "POST", post=302),
+            # GET previews the email, POST sends it.
+            "send": Access(EDITORS, FORM, post=302),
         }.items()
     },
 }

@@ -42,6 +42,26 @@ def test_the_admin_pages_open_for_each_kind(admin_client, kind):
         assert admin_client.get(url).status_code == 200
 
 
+def test_the_document_admin_searches_contacts_instead_of_listing_them_all(
+    admin_client,
+):
+    contacts = ContactFactory.create_batch(30, first_name="Listed")
+    content = admin_client.get(reverse("admin:sales_invoice_add")).content.decode()
+    # An autocomplete widget: no option per contact of every customer.
+    assert 'data-field-name="contact"' in content
+    assert "Listed" not in content
+    found = admin_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": contacts[0].last_name,
+            "app_label": "sales",
+            "model_name": "invoice",
+            "field_name": "contact",
+        },
+    ).json()
+    assert str(contacts[0].pk) in [result["id"] for result in found["results"]]
+
+
 def test_the_admin_adds_an_invoice_through_the_services(admin_client):
     customer = CustomerFactory()
     ivy = ContactFactory(
@@ -54,6 +74,7 @@ def test_the_admin_adds_an_invoice_through_the_services(admin_client):
             "date": "2026-02-01",
             "status": "draft",
             "amount": "10",
+            "currency": "EUR",
             "contact": ivy.pk,
             "contact_name": "Someone Else",
             "sendings-TOTAL_FORMS": "0",
@@ -76,6 +97,7 @@ def test_the_admin_refuses_a_contact_of_another_customer(admin_client):
             "date": "2026-02-01",
             "status": "draft",
             "amount": "10",
+            "currency": "EUR",
             "contact": stranger.pk,
             "sendings-TOTAL_FORMS": "0",
             "sendings-INITIAL_FORMS": "0",

@@ -24,7 +24,7 @@ from tests.sales.factories import make_invoice
 
 pytestmark = pytest.mark.django_db
 
-NEW_INVOICE = {"date": "2026-05-01", "amount": "99.50"}
+NEW_INVOICE = {"date": "2026-05-01", "amount": "99.50", "currency": "EUR"}
 
 
 def deleted(contact: Contact) -> Contact:
@@ -116,6 +116,7 @@ def admin_invoice(customer, contact):
         "date": "2026-02-01",
         "status": "draft",
         "amount": "10",
+        "currency": "EUR",
         "contact": contact.pk,
         "sendings-TOTAL_FORMS": "0",
         "sendings-INITIAL_FORMS": "0",

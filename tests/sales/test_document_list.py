@@ -1,3 +1,6 @@
+import datetime
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -96,3 +99,58 @@ def test_detail_query_count_does_not_grow_with_sendings(
     # with who sent them.
     with django_assert_num_queries(10):
         client.get(invoice.get_absolute_url())
+
+
+def test_it_shows_the_amount_with_its_currency_and_the_customer_as_a_link(
+    client_for, viewer
+):
+    fjord = CustomerFactory(name="Fjord Foods")
+    make_invoice(fjord, amount=Decimal("1250.00"), currency="EUR")
+    make_invoice(fjord, amount=Decimal("99.50"), currency="USD")
+    make_document(Shipment, fjord)
+    page = client_for(viewer).get(reverse("sales:invoice_list")).content.decode()
+    assert "€1,250.00" in page
+    assert "$99.50" in page
+    assert f'<a href="{fjord.get_absolute_url()}">Fjord Foods</a>' in page
+    shipments = client_for(viewer).get(reverse("sales:shipment_list"))
+    assert "Amount" not in shipments.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"), [("sent", ["sent"]), ("", ["sent", "draft"])]
+)
+def test_it_filters_by_status_and_keeps_the_filter_across_pages(
+    client_for, viewer, status, expected
+):
+    customer = CustomerFactory()
+    make_invoice(customer, date=datetime.date(2026, 3, 1))
+    make_invoice(customer, status="sent", date=datetime.date(2026, 3, 2))
+    response = client_for(viewer).get(reverse("sales:invoice_list"), {"status": status})
+    assert [d.status for d in response.context["document_list"]] == expected
+
+
+def test_the_status_filter_is_kept_by_the_pages(client_for, viewer):
+    customer = CustomerFactory()
+    for _ in range(30):
+        make_invoice(customer, status="sent")
+    make_invoice(customer)
+    response = client_for(viewer).get(
+        reverse("sales:invoice_list"), {"status": "sent", "q": "INV"}
+    )
+    assert response.context["page_obj"].paginator.count == 30
+    assert 'href="?q=INV&amp;status=sent&amp;page=2"' in response.content.decode()
+
+
+def test_an_unknown_status_lists_them_all(client_for, viewer):
+    make_invoice(CustomerFactory())
+    response = client_for(viewer).get(reverse("sales:invoice_list"), {"status": "x"})
+    assert len(response.context["document_list"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("persona", "shown"), [("viewer", False), ("editor", True), ("manager", True)]
+)
+def test_new_is_on_the_list_for_those_who_may_add(request, client_for, persona, shown):
+    client = client_for(request.getfixturevalue(persona))
+    page = client.get(reverse("sales:invoice_list")).content.decode()
+    assert (reverse("sales:invoice_choose_customer") in page) is shown

@@ -41,7 +41,7 @@ def test_sending_emails_the_recipients_and_records_the_sending(customer, editor)
         in message.body
     )
     assert "Reference: PO-77" in message.body
-    assert "Amount: 250.00" in message.body
+    assert "Amount: €250.00" in message.body
     assert message.content_subtype == "plain"
     # It is well-formed for an SMTP server: headers and addresses encode cleanly.
     rendered = message.message()

@@ -1,3 +1,5 @@
+import html
+
 import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
@@ -6,6 +8,7 @@ from django.urls import reverse
 
 from contacts.services import contact_delete
 from sales.models import Invoice, SalesOrder, Sending, Shipment
+from tests.activity.helpers import page_text
 from tests.contacts.factories import ContactFactory
 from tests.customers.factories import CustomerFactory, billing_address
 from tests.sales.factories import make_document, make_invoice
@@ -81,11 +84,30 @@ def test_another_customers_document_is_404_through_this_customers_url(
     )
 
 
-def test_send_is_refused_by_get(client_for, manager, customer):
-    ContactFactory(customer=customer, email="ana@example.com", roles=["invoice"])
-    invoice = make_invoice(customer)
-    assert client_for(manager).get(urls(invoice)["send"]).status_code == 405
+def test_send_by_get_shows_what_would_go_out_and_sends_nothing(
+    client_for, manager, customer, ivy
+):
+    invoice = make_invoice(customer, reference="PO-77")
+    response = client_for(manager).get(urls(invoice)["send"])
+    assert response.status_code == 200
+    page = html.unescape(page_text(response))
+    assert "To Ivy Lund <ivy@example.com> (Invoice role)" in page
+    assert f"Subject Invoice {invoice.number} for Fjord Foods" in page
+    assert "Dear Ivy Lund," in page
+    assert "Amount: €250.00" in page
+    assert "Reference: PO-77" in page
     assert mail.outbox == []
+    assert not Sending.objects.exists()
+
+
+def test_the_preview_says_what_to_add_when_nobody_would_receive_it(
+    client_for, manager, customer
+):
+    invoice = make_invoice(customer)
+    response = client_for(manager).get(urls(invoice)["send"])
+    page = page_text(response)
+    assert "nobody at Fjord Foods has an email address to send it to" in page
+    assert 'type="submit"' not in response.content.decode().split("<main")[1]
 
 
 def test_send_and_create_need_the_csrf_token(manager, customer):
@@ -136,6 +158,7 @@ def test_an_editor_creates_an_invoice_with_the_contacts_snapshot(
             "date": "2026-05-01",
             "reference": "PO-9",
             "amount": "99.50",
+            "currency": "USD",
             "contact": ivy.pk,
         },
     )
@@ -157,7 +180,12 @@ def test_a_contact_of_another_customer_is_refused_at_the_field(
     stranger = ContactFactory(customer=CustomerFactory())
     response = client_for(editor).post(
         reverse("sales:invoice_create", args=[customer.pk]),
-        {"date": "2026-05-01", "amount": "1", "contact": stranger.pk},
+        {
+            "date": "2026-05-01",
+            "amount": "1",
+            "currency": "EUR",
+            "contact": stranger.pk,
+        },
     )
     assert response.status_code == 200
     assert "contact" in response.context["form"].errors
@@ -167,10 +195,20 @@ def test_a_contact_of_another_customer_is_refused_at_the_field(
 def test_bad_input_comes_back_at_its_fields(client_for, editor, customer):
     response = client_for(editor).post(
         reverse("sales:order_create", args=[customer.pk]),
-        {"date": "not a date", "amount": "-5", "reference": "x" * 101},
+        {
+            "date": "not a date",
+            "amount": "-5",
+            "reference": "x" * 101,
+            "currency": "NLG",
+        },
     )
     assert response.status_code == 200
-    assert set(response.context["form"].errors) == {"date", "amount", "reference"}
+    assert set(response.context["form"].errors) == {
+        "date",
+        "amount",
+        "reference",
+        "currency",
+    }
     assert not SalesOrder.objects.exists()
 
 
@@ -238,7 +276,7 @@ def test_the_document_shows_its_snapshot_after_the_contact_is_deleted(
     )
     invoice = make_invoice(customer, contact=ivy)
     contact_delete(contact=ivy)
-    page = client_for(viewer).get(urls(invoice)["detail"]).content.decode()
+    page = page_text(client_for(viewer).get(urls(invoice)["detail"]))
     assert "Ivy Lund" in page
     assert "ivy@example.com" in page
     assert "the contact has since been deleted" in page
@@ -247,6 +285,7 @@ def test_the_document_shows_its_snapshot_after_the_contact_is_deleted(
 def test_buttons_are_hidden_from_those_who_may_not_use_them(
     client_for, viewer, editor, customer
 ):
+    ContactFactory(customer=customer, email="ana@example.com", roles=["invoice"])
     invoice = make_invoice(customer)
     viewer_page = client_for(viewer).get(urls(invoice)["detail"]).content.decode()
     assert urls(invoice)["update"] not in viewer_page
@@ -298,3 +337,26 @@ def test_the_document_shows_the_snapshot_phone_in_international_format(
     invoice = make_invoice(customer, contact=ana)
     content = client_for(viewer).get(invoice.get_absolute_url()).content.decode()
     assert "<dd>+31 6 12345678</dd>" in content
+
+
+def test_a_new_invoice_is_in_the_currency_chosen_and_shows_it(
+    client_for, editor, customer
+):
+    response = client_for(editor).post(
+        reverse("sales:invoice_create", args=[customer.pk]),
+        {"date": "2026-05-01", "amount": "1250", "currency": "GBP"},
+        follow=True,
+    )
+    invoice = Invoice.objects.get()
+    assert (invoice.amount, invoice.currency) == (1250, "GBP")
+    assert "£1,250.00" in response.content.decode()
+
+
+def test_the_currency_starts_at_the_default_currency(
+    client_for, editor, customer, settings
+):
+    settings.DEFAULT_CURRENCY = "SEK"
+    response = client_for(editor).get(
+        reverse("sales:invoice_create", args=[customer.pk])
+    )
+    assert response.context["form"]["currency"].value() == "SEK"

@@ -1,0 +1,48 @@
+"""Database features that only PostgreSQL has, used so that SQLite keeps working.
+
+The trigram indexes of the searches exist on PostgreSQL alone: SQLite has neither
+pg_trgm nor GIN. Their migrations use the operations below, which record the index in
+the migration state on every database (so `makemigrations` sees the model and the
+migrations agree) and create it only where `schema_editor.connection.vendor` is
+PostgreSQL; SQLite answers the same searches with plain LIKE scans.
+"""
+
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.operations import TrigramExtension
+from django.db import migrations
+from django.db.models.functions import Upper
+
+
+def _on_postgresql(schema_editor) -> bool:
+    return schema_editor.connection.vendor == "postgresql"
+
+
+class PostgreSQLTrigramExtension(TrigramExtension):
+    """`CREATE EXTENSION pg_trgm`, nothing on other databases."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if _on_postgresql(schema_editor):
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        # The extension stays: other indexes or databases' objects may use it.
+        pass
+
+
+class PostgreSQLAddIndex(migrations.AddIndex):
+    """AddIndex that creates the index on PostgreSQL only."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if _on_postgresql(schema_editor):
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if _on_postgresql(schema_editor):
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+def trigram_index(field: str, *, name: str) -> GinIndex:
+    """A GIN trigram index on UPPER(field): what Django's `icontains` compares on
+    PostgreSQL (`UPPER(field::text) LIKE UPPER('%term%')`), so a search for any part
+    of the text reads the index instead of every row."""
+    return GinIndex(OpClass(Upper(field), name="gin_trgm_ops"), name=name)

@@ -1,0 +1,64 @@
+"""Amounts of money: their currency (ISO 4217) and how they are shown.
+
+One place for every page, the admin, the Activity Log and emails. Babel knows each
+currency's name, symbol and decimals and each language's way of writing amounts, so
+`1250` in euros reads `€1,250.00` in English and `€ 1.250,00` in Dutch.
+"""
+
+import datetime
+from decimal import Decimal
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_currency, get_currency_name, get_territory_currencies
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+
+def default_currency() -> str:
+    """The currency a new document starts with: the DEFAULT_CURRENCY setting."""
+    return settings.DEFAULT_CURRENCY
+
+
+@lru_cache(maxsize=1)
+def currency_codes() -> frozenset[str]:
+    """The currencies in use today in some country (no historical ones such as the
+    guilder), by their ISO 4217 code."""
+    today = datetime.date.today()
+    return frozenset(
+        code
+        for territory in Locale("en").territories
+        for code in get_territory_currencies(territory, start_date=today)
+    )
+
+
+def validate_currency_code(value: str) -> None:
+    if value not in currency_codes():
+        raise ValidationError(
+            "Choose a currency in use today, by its code: EUR, USD, GBP…",
+            code="unknown_currency",
+        )
+
+
+def currency_choices() -> list[tuple[str, str]]:
+    """(code, "EUR – Euro"), by code, the names in the active language."""
+    locale = _locale()
+    return [
+        (code, f"{code} – {get_currency_name(code, locale=locale)}")
+        for code in sorted(currency_codes())
+    ]
+
+
+def format_amount(amount: Decimal | None, currency: str) -> str:
+    """The amount with its currency, written the active language's way."""
+    if amount is None:
+        return ""
+    return format_currency(amount, currency, locale=_locale())
+
+
+def _locale() -> Locale:
+    try:
+        return Locale.parse(translation.to_locale(translation.get_language() or "en"))
+    except (UnknownLocaleError, ValueError):
+        return Locale("en")

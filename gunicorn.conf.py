@@ -1,0 +1,35 @@
+"""gunicorn's configuration: `gunicorn config.wsgi` reads this file from the working
+directory. Every value can be overridden by the environment (GUNICORN_*) or the
+command line."""
+
+import multiprocessing
+import os
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+# Synchronous workers: the pages are short database round trips. 2 × CPU + 1 keeps the
+# cores busy while some workers wait on PostgreSQL; capped because each worker holds
+# a database connection (CONN_MAX_AGE) and its own memory.
+workers = _int(
+    "GUNICORN_WORKERS",
+    min(2 * multiprocessing.cpu_count() + 1, _int("GUNICORN_MAX_WORKERS", 9)),
+)
+# A request that takes longer than this is a fault: the worker is replaced rather than
+# left stalled.
+timeout = _int("GUNICORN_TIMEOUT", 30)
+# On a reload or stop, requests under way get this long to finish.
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+# Behind a proxy that keeps connections open.
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# Recycle workers now and then (with jitter, so not all at once) to bound slow leaks.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 5000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 500)
+# One access log line per request, to stdout (the container's log); errors to stderr.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+errorlog = "-"
+# Application code is loaded once in the master and shared by the forked workers.
+preload_app = True
