@@ -26,12 +26,12 @@ import json
 import os
 import platform
 import resource
-import subprocess
 import sys
 import time
 from datetime import datetime
 from pathlib import Path
 
+from children import run_json_child
 from django.db import transaction
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,9 +63,11 @@ def setup_django(database_url: str | None) -> None:
 def clear_contacts() -> None:
     from django.apps import apps
 
-    from contacts.models import Contact
+    from contacts.models import Contact, NotDuplicate, PossibleDuplicate
 
     for model in (
+        PossibleDuplicate,
+        NotDuplicate,
         Contact.roles.through,
         apps.get_model("contacts", "HistoricalContact_roles"),
         Contact.history.model,
@@ -94,11 +96,11 @@ def create_customers(count: int) -> None:
 
 
 def write_file(path: Path, rows: int, customers: int) -> None:
-    from contacts.imports import CONTACT_COLUMNS
+    from contacts.csv_rows import ContactRows
 
     with path.open("w", encoding="utf-8", newline="") as file:
         writer = csv.writer(file)
-        writer.writerow(CONTACT_COLUMNS)
+        writer.writerow(ContactRows.columns)
         for n in range(rows):
             c = n % customers
             phone = COUNTRIES[c % len(COUNTRIES)][2](n)
@@ -120,14 +122,9 @@ def write_file(path: Path, rows: int, customers: int) -> None:
 def measure_parts(path: Path) -> tuple[float, float, int]:
     """(validation seconds, insert seconds, rows), batch by batch as the import goes,
     in one transaction as the import is (one commit, not one per batch)."""
-    from contacts.imports import ContactImport
-    from contacts.models import Contact, ContactFieldSettings
-    from contacts.services import contacts_bulk_create
-    from customers.selectors import customers_with_phone_region
+    from contacts.csv_rows import ContactRows
 
-    customers = {c.number: c for c in customers_with_phone_region()}
-    settings = ContactFieldSettings.load()
-    roles = ContactImport(path=str(path), stderr=None)._roles
+    adapter = ContactRows(batch_size=BATCH)
     validation = insert = 0.0
     rows = 0
     with path.open(encoding="utf-8", newline="") as file:
@@ -137,23 +134,14 @@ def measure_parts(path: Path) -> tuple[float, float, int]:
             if not records:
                 break
             started = time.perf_counter()
-            batch = []
-            for record in records:
-                contact = Contact(
-                    customer=customers[record["customer_number"]],
-                    first_name=record["first_name"],
-                    last_name=record["last_name"],
-                    email=record["email"],
-                    phone=record["phone"],
-                    job_title=record["job_title"],
-                    department=record["department"],
-                )
-                contact.field_settings = settings
-                contact.full_clean(exclude=["customer"])
-                batch.append((contact, roles(record["roles"])[0]))
+            # The adapter the import uses: customers read once per batch (kept
+            # after the first), each row built and full_clean()-ed.
+            adapter.begin_batch(records)
+            batch = [(n, adapter.build(record)) for n, record in enumerate(records)]
             validation += time.perf_counter() - started
             started = time.perf_counter()
-            contacts_bulk_create(contacts=batch, batch_size=BATCH)
+            # Its write: contacts_bulk_create (contacts, history, roles).
+            adapter.write(batch)
             insert += time.perf_counter() - started
             rows += len(records)
     return validation, insert, rows
@@ -187,11 +175,8 @@ def child_import(path: str, trace: bool) -> None:
 
 
 def run_child(path: Path, database_url: str, trace: bool) -> dict:
-    command = [sys.executable, __file__, "--child", str(path), "--db", database_url]
-    if trace:
-        command.append("--trace")
-    result = subprocess.run(command, capture_output=True, text=True, check=True)
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    arguments = ["--child", str(path), "--db", database_url]
+    return run_json_child(__file__, *arguments, *(["--trace"] if trace else []))
 
 
 def main() -> None:

@@ -10,13 +10,14 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from contacts.duplicates import Person, find_pairs
 from contacts.models import (
     MERGED_FIELDS,
+    OPTIONAL_CONTACT_FIELDS,
     Contact,
     ContactCardVersion,
     ContactDetail,
@@ -800,3 +801,134 @@ def _repoint_references(
             model._default_manager.bulk_update(rows, fields)
         moved += len(rows)
     return moved
+
+
+def customers_lock(*, customer_ids: Collection[int]) -> None:
+    """Lock the customers' rows until the transaction ends, as every writer of their
+    contact details does, so an import that matches its rows against what is stored
+    and another writer of the same customers take turns."""
+    _lock_customers(customer_ids)
+
+
+# A contact person's own fields (its customer and roles aside): what an import
+# reads and may change.
+CONTACT_PERSON_FIELDS = ("first_name", *OPTIONAL_CONTACT_FIELDS)
+
+
+@transaction.atomic
+def contacts_bulk_update(
+    *,
+    contacts: Sequence[tuple[Contact, Collection[ContactRole] | None]],
+    batch_size: int = 1000,
+) -> None:
+    """Save changed contact persons, and the roles given (None: roles left as they
+    are), in a few queries: the write path of `import_contacts --update`.
+
+    Each contact must have passed `full_clean()` already. As every writer of
+    contacts, it locks their customers, then the contacts (one deleted or merged
+    meanwhile is refused), and refreshes their possible duplicates. Every contact
+    gets its "changed" history record with no user ("system"), and that record lists
+    the contact's roles after the change, as simple-history does for
+    `contact_update`, so the Activity Log shows a role change as one.
+    """
+    if not contacts:
+        return
+    customer_ids = {contact.customer_id for contact, _ in contacts}
+    _lock_customers(customer_ids)
+    _lock_contacts([contact for contact, _ in contacts])
+    now = timezone.now()
+    for contact, _ in contacts:
+        contact.updated_at = now
+    objects = [contact for contact, _ in contacts]
+    bulk_update_with_history(
+        objects,
+        Contact,
+        fields=[*CONTACT_PERSON_FIELDS, "updated_at"],
+        batch_size=batch_size,
+        default_date=now,
+    )
+    through = Contact.roles.through
+    wanted = {
+        contact.pk: {role.pk for role in roles}
+        for contact, roles in contacts
+        if roles is not None
+    }
+    links = through.objects.filter(contact_id__in=[c.pk for c in objects])
+    current: dict[int, dict[int, int]] = {}
+    for link_id, contact_id, role_id in links.values_list(
+        "pk", "contact_id", "contactrole_id"
+    ):
+        current.setdefault(contact_id, {})[role_id] = link_id
+    gone = [
+        link_id
+        for contact_id, role_ids in wanted.items()
+        for role_id, link_id in current.get(contact_id, {}).items()
+        if role_id not in role_ids
+    ]
+    if gone:
+        # The link table has no history of its own: the role history is the
+        # snapshot on each contact's record, written below.
+        through.objects.filter(pk__in=gone).delete()
+    added = through.objects.bulk_create(
+        [
+            through(contact_id=contact_id, contactrole_id=role_id)
+            for contact_id, role_ids in wanted.items()
+            for role_id in role_ids - current.get(contact_id, {}).keys()
+        ],
+        batch_size=batch_size,
+    )
+    roles_after = {
+        contact.pk: {
+            role_id: link_id
+            for role_id, link_id in current.get(contact.pk, {}).items()
+            if contact.pk not in wanted or role_id in wanted[contact.pk]
+        }
+        for contact in objects
+    }
+    for link in added:
+        roles_after[link.contact_id][link.contactrole_id] = link.pk
+    history_ids = dict(
+        Contact.history.filter(id__in=roles_after, history_type="~")
+        .values("id")
+        .annotate(latest=Max("history_id"))
+        .values_list("id", "latest")
+    )
+    role_history = apps.get_model("contacts", "HistoricalContact_roles")
+    role_history.objects.bulk_create(
+        [
+            role_history(
+                history_id=history_ids[contact_id],
+                id=link_id,
+                contact_id=contact_id,
+                contactrole_id=role_id,
+            )
+            for contact_id, roles in roles_after.items()
+            for role_id, link_id in roles.items()
+        ],
+        batch_size=batch_size,
+    )
+    possible_duplicates_refresh(customer_ids=customer_ids, changed=list(roles_after))
+
+
+@transaction.atomic
+def contact_details_bulk_update(
+    *, details: Sequence[ContactDetail], batch_size: int = 1000
+) -> None:
+    """Save a new value or description of many stored details in a few queries: the
+    write path of `import_contact_details --update`. Their kind and primary flag stay
+    as they are; like every writer of details, it locks the customers, stores their
+    cards through the primary rule and raises the cards' versions.
+
+    Each detail must have passed `full_clean()` already. Every changed detail gets
+    its "changed" history record with no user ("system").
+    """
+    if not details:
+        return
+    customers = _lock_customers({detail.customer_id for detail in details})
+    cards = _Card.load(customers.values())
+    for detail in details:
+        stored = cards[detail.customer_id].get(detail.pk)
+        if stored is None:
+            raise ContactDetail.DoesNotExist("The contact detail no longer exists.")
+        stored.value, stored.description = detail.value, detail.description
+    _save_cards(cards.values(), batch_size=batch_size)

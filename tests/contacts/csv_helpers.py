@@ -6,6 +6,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from contacts.models import Contact, ContactDetail
+from contacts.services import CONTACT_PERSON_FIELDS
+from tests.customers.factories import CustomerFactory, billing_address
+
 
 def write_csv(path, text: str, *, bom: bool = False):
     path.write_bytes((("\ufeff" if bom else "") + text).encode("utf-8"))
@@ -25,3 +29,37 @@ def run_failing(name: str, *args, **options):
     with pytest.raises(CommandError) as info:
         call_command(name, *args, stdout=out, stderr=err, **options)
     return info.value, out.getvalue(), err.getvalue()
+
+
+CONTACTS_HEADER = (
+    "customer_number,first_name,last_name,email,phone,job_title,department,roles\n"
+)
+DETAILS_HEADER = "customer_number,kind,value,description\n"
+
+
+def customer_with_billing_country(number: str, country: str, **fields):
+    """A customer whose phone numbers are read with `country`."""
+    customer = CustomerFactory(number=number, **fields)
+    billing_address(customer, country=country)
+    return customer
+
+
+def contacts_state() -> list[tuple]:
+    """Every contact person as a comparable row, roles included."""
+    return sorted(
+        (
+            contact.customer.number,
+            *(getattr(contact, name) for name in CONTACT_PERSON_FIELDS),
+            tuple(sorted(contact.roles.values_list("code", flat=True))),
+        )
+        for contact in Contact.objects.all()
+    )
+
+
+def details_state() -> list[tuple]:
+    """Every contact detail as a comparable row, primary flag included."""
+    return sorted(
+        ContactDetail.objects.values_list(
+            "customer__number", "kind", "value", "description", "is_primary"
+        )
+    )

@@ -1,5 +1,6 @@
 import pytest
 
+from contacts.management.commands import check_contacts
 from tests.contacts.csv_helpers import run, run_failing
 from tests.contacts.factories import ContactDetailFactory, ContactFactory
 from tests.customers.factories import CustomerFactory
@@ -55,7 +56,10 @@ def test_it_reports_a_customer_with_no_contact_details():
     assert "Customers with no Primary-role contact: none." in out
 
 
-def test_it_reports_stored_numbers_that_are_no_longer_valid():
+# Past the limit, the rows are streamed and the numbers looked up in Python.
+@pytest.mark.parametrize("limit", [check_contacts.MAX_NUMBERS_IN_QUERY, 0])
+def test_it_reports_stored_numbers_that_are_no_longer_valid(monkeypatch, limit):
+    monkeypatch.setattr(check_contacts, "MAX_NUMBERS_IN_QUERY", limit)
     customer = healthy_customer("C00001")
     ContactFactory(
         customer=customer, first_name="Old", last_name="Number", phone="+3161234"
@@ -105,10 +109,48 @@ def test_its_query_count_does_not_grow_with_the_number_of_customers(
 ):
     for n in range(5):
         CustomerFactory(number=f"C0000{n}")
-    # One query per check, two for the phone numbers (contacts, details), two for
-    # the possible duplicates (the contacts, the "Not a duplicate" marks).
-    with django_assert_num_queries(7):
+    # One query per check; for the phone numbers, the distinct numbers (none is
+    # invalid, so no rows are read); two for the possible duplicates (the
+    # contacts, the "Not a duplicate" marks).
+    with django_assert_num_queries(6):
         run_failing("check_contacts")
+
+
+def test_its_query_count_does_not_grow_with_the_number_of_invalid_numbers(
+    django_assert_num_queries,
+):
+    for count in (2, 10):
+        customer = healthy_customer(f"C0000{count}")
+        for n in range(count):
+            ContactFactory(customer=customer, phone=f"+316123{n}")
+            ContactDetailFactory(customer=customer, kind="mobile", value=f"+99912{n}")
+        # One query per check; for the phone numbers, the distinct numbers, then
+        # the contacts and the details holding an invalid one; two for the
+        # possible duplicates.
+        with django_assert_num_queries(8):
+            _, out, _ = run_failing("check_contacts")
+        phones = out.split("Stored phone numbers that are no longer valid:")[1]
+        found = sum(2 * n for n in (2, 10) if n <= count)
+        assert phones.split("\n  (")[1].startswith(f"{found} found)")
+
+
+def test_each_distinct_number_is_read_once(monkeypatch):
+    customer = healthy_customer("C00001")
+    for _ in range(3):
+        ContactFactory(customer=customer, phone="+3161234")
+        ContactDetailFactory(customer=customer, kind="mobile", value="+3161234")
+    read = []
+    original = check_contacts._phone_problem
+    monkeypatch.setattr(
+        check_contacts,
+        "_phone_problem",
+        lambda number: read.append(number) or original(number),
+    )
+
+    _, out, _ = run_failing("check_contacts")
+
+    assert sorted(read) == ["+31201234567", "+3161234", "+31612345678"]
+    assert out.count(": +3161234: This is a mobile number in Netherlands") == 6
 
 
 def test_it_reports_possible_duplicates_not_marked_as_not_a_duplicate(

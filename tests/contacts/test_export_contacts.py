@@ -5,7 +5,13 @@ import pytest
 
 from contacts.models import Contact, ContactDetail
 from contacts.services import contact_create, contact_detail_create
-from tests.contacts.csv_helpers import run, run_failing, write_csv
+from tests.contacts.csv_helpers import (
+    contacts_state,
+    details_state,
+    run,
+    run_failing,
+    write_csv,
+)
 from tests.contacts.factories import role
 from tests.customers.factories import CustomerFactory, billing_address
 
@@ -43,30 +49,6 @@ def customers():
     contact_detail_create(customer=dutch, kind="mobile", value="06 12345678")
     contact_detail_create(customer=german, kind="website", value="example.de")
     return dutch, german
-
-
-def contacts_state():
-    return sorted(
-        (
-            contact.customer.number,
-            contact.first_name,
-            contact.last_name,
-            contact.email,
-            contact.phone,
-            contact.job_title,
-            contact.department,
-            tuple(sorted(contact.roles.values_list("code", flat=True))),
-        )
-        for contact in Contact.objects.all()
-    )
-
-
-def details_state():
-    return sorted(
-        ContactDetail.objects.values_list(
-            "customer__number", "kind", "value", "description", "is_primary"
-        )
-    )
 
 
 def test_it_exports_contacts_in_the_columns_the_import_reads(customers):
@@ -134,3 +116,72 @@ def test_an_unknown_customer_number_is_an_error(customers):
     error, _, _ = run_failing("export_contacts", customers=["C00001", "C09999"])
 
     assert "No customer has the number: C09999." in str(error)
+
+
+@pytest.fixture
+def formulas(customers):
+    """Values a spreadsheet would run as formulas, stored as they were typed."""
+    dutch, _ = customers
+    contact_create(
+        customer=dutch,
+        first_name='=HYPERLINK("https://evil.example","Click")',
+        last_name="-2+3+cmd|' /C calc'!A0",
+        email="-sales@example.com",
+        phone="+31201234567",
+        job_title="@SUM(A1)",
+        department="Sales;=1+1",
+        roles=[role("order")],
+    )
+    contact_create(customer=dutch, first_name="'t Hart", last_name="'=already quoted")
+    contact_detail_create(
+        customer=dutch, kind="email", value="-info@example.com", description="+Night"
+    )
+    return dutch
+
+
+def test_the_export_neutralises_cells_a_spreadsheet_would_run_as_formulas(formulas):
+    out, _ = run("export_contacts", customers=["C00001"])
+    details, _ = run("export_contact_details", customers=["C00001"])
+
+    # Every cell quoted, so ";" in a value cannot start a cell in a spreadsheet
+    # that splits on semicolons; a quote before each formula-like value.
+    assert (
+        '"C00001","\'=HYPERLINK(""https://evil.example"",""Click"")",'
+        '"\'-2+3+cmd|\' /C calc\'!A0","\'-sales@example.com","+31201234567",'
+        '"\'@SUM(A1)","Sales;=1+1","order"\n' in out
+    )
+    assert '"C00001","\'t Hart","\'\'=already quoted","","","","",""\n' in out
+    assert '"C00001","email","\'-info@example.com","\'+Night"\n' in details
+    # An E.164 number is a plain number: a spreadsheet reads it as one.
+    assert '"+31612345678"' in out
+
+
+def test_a_neutralised_export_re_imports_unchanged(formulas, tmp_path):
+    contacts_before, details_before = contacts_state(), details_state()
+    contacts_path, details_path = tmp_path / "contacts.csv", tmp_path / "details.csv"
+    run("export_contacts", output=str(contacts_path))
+    run("export_contact_details", output=str(details_path))
+    Contact.objects.all().delete()
+    ContactDetail.objects.all().delete()
+
+    run("import_contacts", str(contacts_path))
+    run("import_contact_details", str(details_path))
+
+    assert contacts_state() == contacts_before
+    assert details_state() == details_before
+
+
+def test_each_export_is_one_query_whatever_the_number_of_rows(
+    customers, django_assert_num_queries
+):
+    dutch, _ = customers
+    for n in range(30):
+        contact_create(customer=dutch, first_name=f"P{n}", roles=[role("order")])
+    # The contacts with their roles, joined; the details. No query per contact
+    # or per chunk of contacts.
+    with django_assert_num_queries(1):
+        contacts, _ = run("export_contacts")
+    with django_assert_num_queries(1):
+        run("export_contact_details")
+    assert contacts.count("\n") == 1 + 3 + 30
+    assert contacts.count('"order"\n') == 30

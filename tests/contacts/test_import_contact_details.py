@@ -1,20 +1,25 @@
 import pytest
 
 from contacts.models import ContactDetail
+from contacts.selectors import contact_card_version
 from contacts.services import contact_detail_create
-from tests.contacts.csv_helpers import run, run_failing, write_csv
-from tests.customers.factories import CustomerFactory, billing_address
+from tests.contacts.csv_helpers import (
+    DETAILS_HEADER,
+    customer_with_billing_country,
+    details_state,
+    run,
+    run_failing,
+    write_csv,
+)
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "customer_number,kind,value,description\n"
+HEADER = DETAILS_HEADER
 
 
 @pytest.fixture
 def dutch():
-    customer = CustomerFactory(number="C00001")
-    billing_address(customer, country="NL")
-    return customer
+    return customer_with_billing_country("C00001", "NL")
 
 
 def test_it_imports_details_normalised_by_kind_and_billing_country(tmp_path, dutch):
@@ -37,7 +42,7 @@ def test_it_imports_details_normalised_by_kind_and_billing_country(tmp_path, dut
         "website": "https://example.com",
     }
     assert ContactDetail.objects.get(kind="mobile").description == "Emergency Contact"
-    assert "Read 4 contact details: 4 written, 0 refused" in out
+    assert "Read 4 contact details: 4 added, 0 updated, 0 unchanged, 0 refused" in out
     assert err == ""
 
 
@@ -118,11 +123,12 @@ def test_with_skip_invalid_the_valid_details_are_written(tmp_path, dutch):
         bom=True,
     )
 
-    run("import_contact_details", str(path), skip_invalid=True)
+    error, _, _ = run_failing("import_contact_details", str(path), skip_invalid=True)
 
     detail = ContactDetail.objects.get()
     assert (detail.value, detail.description) == ("b@example.com", "Billing Contact")
     assert detail.is_primary
+    assert error.returncode == 1
 
 
 def test_a_dry_run_writes_nothing(tmp_path, dutch):
@@ -146,4 +152,159 @@ def test_a_number_of_the_other_kind_does_not_stop_an_import(tmp_path, dutch):
         "telephone": "+31612345678",
         "mobile": "+31201234567",
     }
-    assert "2 written, 0 refused" in out
+    assert "2 added, 0 updated, 0 unchanged, 0 refused" in out
+
+
+# --update: a detail the customer already has (same kind, same normalised value) is
+# left alone, or its description changed, not added again.
+
+
+def test_with_update_importing_a_file_twice_changes_nothing_the_second_time(
+    tmp_path, dutch
+):
+    path = write_csv(
+        tmp_path / "details.csv",
+        HEADER
+        + "C00001,email,info@example.com,General\n"
+        + "C00001,email,sales@example.com,\n"
+        + "C00001,telephone,020 1234567,\n",
+    )
+    first, _ = run("import_contact_details", str(path), update=True)
+    after_first, history = details_state(), ContactDetail.history.count()
+
+    second, _ = run("import_contact_details", str(path), update=True)
+
+    assert "Read 3 contact details: 3 added, 0 updated, 0 unchanged" in first
+    assert "Read 3 contact details: 0 added, 0 updated, 3 unchanged" in second
+    assert details_state() == after_first
+    assert ContactDetail.history.count() == history
+
+
+def test_the_same_value_in_another_form_is_the_same_detail(tmp_path, dutch):
+    contact_detail_create(customer=dutch, kind="email", value="jan.smit@example.com")
+    contact_detail_create(customer=dutch, kind="mobile", value="+31612345678")
+    path = write_csv(
+        tmp_path / "details.csv",
+        HEADER
+        + "C00001,email,Jan.Smit@example.com,\n"
+        + "C00001,Mobile Phone,06 12345678,\n",
+    )
+
+    out, _ = run("import_contact_details", str(path), update=True)
+
+    assert ContactDetail.objects.count() == 2
+    # The email's case is the file's now; the mobile number was the same.
+    assert "0 added, 1 updated, 1 unchanged" in out
+    assert ContactDetail.objects.get(kind="email").value == "Jan.Smit@example.com"
+
+
+def test_a_new_description_updates_the_detail_with_history(tmp_path, dutch):
+    first = contact_detail_create(customer=dutch, kind="email", value="a@example.com")
+    contact_detail_create(customer=dutch, kind="email", value="b@example.com")
+    path = write_csv(
+        tmp_path / "details.csv", HEADER + "C00001,email,b@example.com,Billing\n"
+    )
+
+    out, _ = run("import_contact_details", str(path), update=True)
+
+    detail = ContactDetail.objects.get(value="b@example.com")
+    assert (detail.description, detail.is_primary) == ("Billing", False)
+    first.refresh_from_db()
+    assert first.is_primary
+    record = detail.history.order_by("-history_id").first()
+    assert (record.history_type, record.history_user_id) == ("~", None)
+    assert record.description == "Billing"
+    assert "0 added, 1 updated, 0 unchanged" in out
+
+
+def test_an_update_changes_the_cards_version(tmp_path, dutch):
+    contact_detail_create(customer=dutch, kind="email", value="a@example.com")
+    opened = contact_card_version(customer=dutch)
+    path = write_csv(
+        tmp_path / "details.csv", HEADER + "C00001,email,a@example.com,Billing\n"
+    )
+
+    run("import_contact_details", str(path), update=True)
+
+    # An editing window opened before the import would overwrite the description.
+    assert contact_card_version(customer=dutch) == opened + 1
+
+
+def test_without_a_description_column_descriptions_stay(tmp_path, dutch):
+    contact_detail_create(
+        customer=dutch, kind="email", value="a@example.com", description="Billing"
+    )
+    path = write_csv(
+        tmp_path / "details.csv",
+        "customer_number,kind,value\nC00001,email,a@example.com\n",
+    )
+
+    out, _ = run("import_contact_details", str(path), update=True)
+
+    assert ContactDetail.objects.get().description == "Billing"
+    assert "1 unchanged" in out
+
+
+def test_the_same_value_of_another_kind_is_added(tmp_path, dutch):
+    contact_detail_create(customer=dutch, kind="telephone", value="+31612345678")
+    path = write_csv(tmp_path / "details.csv", HEADER + "C00001,mobile,06 12345678,\n")
+
+    run("import_contact_details", str(path), update=True)
+
+    assert ContactDetail.objects.get(kind="mobile").is_primary
+
+
+def test_two_rows_for_the_same_detail_refuse_the_second(tmp_path, dutch):
+    path = write_csv(
+        tmp_path / "details.csv",
+        HEADER + "C00001,email,a@example.com,One\nC00001,email,A@example.com,Two\n",
+    )
+
+    error, out, err = run_failing(
+        "import_contact_details", str(path), update=True, batch_size=1
+    )
+
+    assert error.returncode == 1
+    assert (
+        "Line 3, column -: This row is the same detail as line 2 (Email Address: "
+        "a@example.com): give each detail one row." in err
+    )
+    assert not ContactDetail.objects.exists()
+
+
+def test_a_card_with_a_detail_stored_twice_re_imports_from_its_export_unchanged(
+    tmp_path, dutch
+):
+    for _ in range(2):
+        contact_detail_create(customer=dutch, kind="email", value="a@example.com")
+    contact_detail_create(customer=dutch, kind="website", value="example.com")
+    exported = tmp_path / "details.csv"
+    run("export_contact_details", output=str(exported))
+    before = details_state()
+
+    out, _ = run("import_contact_details", str(exported), update=True)
+
+    assert "0 added, 0 updated, 3 unchanged, 0 refused" in out
+    assert details_state() == before
+
+
+def test_with_update_its_query_count_does_not_grow_with_the_number_of_rows(
+    tmp_path, django_assert_num_queries
+):
+    def file_of(number, count, description):
+        rows = "".join(
+            f"{number},email,p{n}@example.com,{description}\n" for n in range(count)
+        )
+        return write_csv(tmp_path / f"{count}-{description}.csv", HEADER + rows)
+
+    for number, count in (("C00001", 3), ("C00002", 60)):
+        customer_with_billing_country(number, "NL")
+        run("import_contact_details", str(file_of(number, count, "")))
+        changed = file_of(number, count, "Sales")
+        # The transaction's savepoint; the customers of the batch; their lock;
+        # the stored details that could match; the service's savepoint; the lock
+        # again; the cards; the additional details and their history; the primary
+        # ones and their history; the cards' versions; two savepoint releases.
+        with django_assert_num_queries(14):
+            run("import_contact_details", str(changed), update=True)
+    assert ContactDetail.objects.filter(description="Sales").count() == 63

@@ -4,26 +4,31 @@ import pytest
 from django.apps import apps
 
 from contacts.models import Contact, ContactFieldSettings
-from tests.contacts.csv_helpers import run, run_failing, write_csv
-from tests.customers.factories import CustomerFactory, billing_address
+from contacts.services import contact_create
+from tests.contacts.csv_helpers import (
+    CONTACTS_HEADER,
+    contacts_state,
+    customer_with_billing_country,
+    run,
+    run_failing,
+    write_csv,
+)
+from tests.contacts.factories import role
+from tests.customers.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "customer_number,first_name,last_name,email,phone,job_title,department,roles\n"
+HEADER = CONTACTS_HEADER
 
 
 @pytest.fixture
 def dutch():
-    customer = CustomerFactory(number="C00001", name="Dutch BV")
-    billing_address(customer, country="NL")
-    return customer
+    return customer_with_billing_country("C00001", "NL", name="Dutch BV")
 
 
 @pytest.fixture
 def german():
-    customer = CustomerFactory(number="C00002", name="German GmbH")
-    billing_address(customer, country="DE", city="Berlin")
-    return customer
+    return customer_with_billing_country("C00002", "DE", name="German GmbH")
 
 
 def test_it_imports_contacts_with_their_roles_and_normalised_email_and_phone(
@@ -47,7 +52,7 @@ def test_it_imports_contacts_with_their_roles_and_normalised_email_and_phone(
         "invoice",
         "primary",
     ]
-    assert "Read 1 contacts: 1 written, 0 refused" in out
+    assert "Read 1 contacts: 1 added, 0 updated, 0 unchanged, 0 refused" in out
     assert err == ""
 
 
@@ -109,7 +114,9 @@ def test_a_dry_run_checks_every_row_and_writes_nothing(tmp_path, dutch):
     error, out, err = run_failing("import_contacts", str(path), dry_run=True)
 
     assert not Contact.objects.exists()
-    assert "Dry run: read 2 contacts: 1 valid, 1 refused" in out
+    assert (
+        "Dry run: read 2 contacts: 1 to add, 0 to update, 0 unchanged, 1 refused" in out
+    )
     assert "Nothing was written." in out
     assert "Line 3, column email: This address has no @ sign" in err
 
@@ -120,7 +127,7 @@ def test_a_clean_dry_run_writes_nothing_and_succeeds(tmp_path, dutch):
     out, _ = run("import_contacts", str(path), dry_run=True)
 
     assert not Contact.objects.exists()
-    assert "1 valid, 0 refused" in out
+    assert "1 to add, 0 to update, 0 unchanged, 0 refused" in out
 
 
 def test_one_invalid_row_refuses_the_whole_file(tmp_path, dutch):
@@ -134,7 +141,7 @@ def test_one_invalid_row_refuses_the_whole_file(tmp_path, dutch):
     assert error.returncode == 1
     assert not Contact.objects.exists()
     assert not Contact.history.exists()
-    assert "11 contacts: 0 written, 1 refused" in out
+    assert "11 contacts: 10 to add, 0 to update, 0 unchanged, 1 refused" in out
     assert "Nothing was written" in out
     assert "Line 7, column phone: This number has too few digits for Netherlands" in err
 
@@ -150,10 +157,13 @@ def test_with_skip_invalid_the_valid_rows_are_written(tmp_path, dutch):
         + "C00001,Kees,,,,,,\n",
     )
 
-    out, err = run("import_contacts", str(path), skip_invalid=True)
+    error, out, err = run_failing("import_contacts", str(path), skip_invalid=True)
 
     assert set(Contact.objects.values_list("first_name", flat=True)) == {"Jan", "Kees"}
-    assert "Read 4 contacts: 2 written, 2 refused" in out
+    assert "Read 4 contacts: 2 added, 0 updated, 0 unchanged, 2 refused" in out
+    # Not 0, so a scheduled job notices the refused rows.
+    assert error.returncode == 1
+    assert str(error) == "2 of 4 rows refused. The other rows were written."
     assert "Line 3, column customer_number: No customer has the number C00099." in err
     assert "Line 5, column roles: Unknown role(s): Boss." in err
 
@@ -298,7 +308,7 @@ def test_a_missing_file_is_a_clear_error(tmp_path):
 def test_progress_is_reported_in_plain_lines_when_not_on_a_terminal(
     tmp_path, dutch, monkeypatch
 ):
-    monkeypatch.setattr("contacts.imports.PROGRESS_EVERY", 3)
+    monkeypatch.setattr("core.csvio.PROGRESS_EVERY", 3)
     rows = "".join(f"C00001,P{n},,,,,,\n" for n in range(7))
     path = write_csv(tmp_path / "contacts.csv", HEADER + rows)
 
@@ -308,16 +318,450 @@ def test_progress_is_reported_in_plain_lines_when_not_on_a_terminal(
     assert "\r" not in err
 
 
-def test_on_a_terminal_progress_is_a_bar_redrawn_in_place():
-    from io import StringIO
+@pytest.mark.parametrize("skip_invalid", [False, True])
+def test_an_unclosed_quote_refuses_the_file_at_its_line(tmp_path, dutch, skip_invalid):
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        HEADER
+        + "C00001,Jan,,,,,,\n"
+        + 'C00001,"Piet,Pietersen,,,,,\n'
+        + "C00001,Kees,,,,,,\n"
+        + "C00001,Klaas,,,,,,\n",
+    )
 
-    from django.core.management.base import OutputWrapper
+    error, _, _ = run_failing("import_contacts", str(path), skip_invalid=skip_invalid)
 
-    from contacts.imports import Progress
+    assert error.returncode == 1
+    assert str(error).startswith("Line 3: a quoted value starts on this line and is")
+    assert "never closed" in str(error)
+    assert not Contact.objects.exists()
 
-    out = StringIO()
-    progress = Progress(OutputWrapper(out), tty=True, total_bytes=200)
-    progress.update(rows=500, position=100)
-    progress.finish()
 
-    assert out.getvalue() == "\r[###############---------------]  50%  500 rows\n"
+def test_a_stray_quote_after_a_quoted_value_refuses_the_file_at_its_line(
+    tmp_path, dutch
+):
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        HEADER + "C00001,Jan,,,,,,\n" + 'C00001,"Jan"sen,,,,,,\n',
+    )
+
+    error, _, _ = run_failing("import_contacts", str(path), dry_run=True)
+
+    assert error.returncode == 1
+    assert str(error).startswith("Line 3: a quoted value is followed by more than")
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_nul_byte_in_a_cell_is_refused_at_its_line_and_column(
+    tmp_path, dutch, dry_run
+):
+    path = write_csv(
+        tmp_path / "contacts.csv", HEADER + "C00001,Jan,,,,,,\nC00001,Pi\0et,,,,,,\n"
+    )
+
+    error, out, err = run_failing("import_contacts", str(path), dry_run=dry_run)
+
+    assert error.returncode == 1
+    assert (
+        "Line 3, column first_name: Remove a NUL byte (character 3): it is "
+        "invisible and cannot be stored." in err
+    )
+    assert "2 contacts: " in out
+    assert "1 refused" in out
+    assert not Contact.objects.exists()
+
+
+def test_tabs_line_breaks_and_other_control_characters_are_refused(tmp_path, dutch):
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        HEADER
+        + "C00001,Jan,Jan\tsen,,,,,\n"
+        + 'C00001,"Piet\nPietersen",,,,,,\n'
+        + "C00001,Kees,,,,Boss\x1b[31m,,\n"
+        + 'C00001,Klaas,,,,,"Sales\r",\n'
+        + "C00001,Anna,,,,,,primary\n",
+    )
+
+    _, _, err = run_failing("import_contacts", str(path), skip_invalid=True)
+
+    assert "Line 2, column last_name: Keep this on one line: replace the tab" in err
+    assert "Line 3, column first_name: Keep this on one line: remove the line" in err
+    assert "Line 5, column job_title: Remove the control character U+001B" in err
+    assert "Line 6, column department: Keep this on one line: remove the line" in err
+    assert list(Contact.objects.values_list("first_name", flat=True)) == ["Anna"]
+
+
+def test_a_row_with_too_few_values_is_refused_not_padded(tmp_path, dutch):
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        HEADER + "C00001,Jan,Jansen\nC00001,Piet,,,,,,,,\n",
+    )
+
+    _, _, err = run_failing("import_contacts", str(path), skip_invalid=True)
+
+    assert "Line 2, column -: This row has 3 values; the header has 8 columns." in err
+    # Trailing empty values, as a spreadsheet writes them, are no extra values.
+    assert list(Contact.objects.values_list("first_name", flat=True)) == ["Piet"]
+
+
+def test_a_cell_an_export_neutralised_is_read_back_to_its_value(tmp_path, dutch):
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        HEADER
+        + "C00001,'=1+1,''=x,,+31612345678,'@SUM(A1),'t Hooft,\n"
+        + "C00001,'t Hart,'-,,,,,\n",
+    )
+
+    run("import_contacts", str(path))
+
+    stored = set(Contact.objects.values_list("first_name", "last_name", "job_title"))
+    assert stored == {("=1+1", "'=x", "@SUM(A1)"), ("'t Hart", "-", "")}
+    assert Contact.objects.get(first_name="=1+1").department == "'t Hooft"
+
+
+# --update: a row changes the contact it stands for instead of adding one, so
+# importing a file twice changes nothing the second time.
+
+JAN = {
+    "first_name": "Jan",
+    "last_name": "Jansen",
+    "email": "jan@example.com",
+    "phone": "+31612345678",
+    "job_title": "Buyer",
+}
+
+
+@pytest.fixture
+def jan(dutch):
+    return contact_create(customer=dutch, roles=[role("primary")], **JAN)
+
+
+def history_count():
+    role_history = apps.get_model("contacts", "HistoricalContact_roles")
+    return Contact.history.count(), role_history.objects.count()
+
+
+def test_with_update_importing_a_file_twice_changes_nothing_the_second_time(
+    tmp_path, dutch
+):
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        HEADER
+        + "C00001,Jan,Jansen,Jan@Example.com,06 12345678,Buyer,,primary|order\n"
+        + "C00001,Piet,,,020 1234567,,,\n"
+        + "C00001,Kees,Klaassen,,,,Sales,Invoice\n",
+    )
+    first, _ = run("import_contacts", str(path), update=True)
+    after_first, history_after_first = contacts_state(), history_count()
+
+    second, _ = run("import_contacts", str(path), update=True, batch_size=2)
+
+    assert "Read 3 contacts: 3 added, 0 updated, 0 unchanged, 0 refused" in first
+    assert "Read 3 contacts: 0 added, 0 updated, 3 unchanged, 0 refused" in second
+    assert contacts_state() == after_first
+    assert history_count() == history_after_first
+
+
+def test_it_updates_the_contact_with_the_same_email_in_any_case(tmp_path, jan):
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        HEADER + "C00001,Johan,Jansen,JAN@example.com,020 1234567,Owner,,order\n",
+    )
+
+    out, _ = run("import_contacts", str(path), update=True)
+
+    contact = Contact.objects.get()
+    assert contact.pk == jan.pk
+    assert (contact.first_name, contact.phone, contact.job_title) == (
+        "Johan",
+        "+31201234567",
+        "Owner",
+    )
+    assert contact.email == "JAN@example.com"
+    assert list(contact.roles.values_list("code", flat=True)) == ["order"]
+    assert "0 added, 1 updated, 0 unchanged, 0 refused" in out
+
+
+@pytest.mark.parametrize(
+    ("row", "rule"),
+    [
+        ("C00001,Jan,Jansen,new@example.com,06 12345678,Owner,,primary", "phone"),
+        ("C00001,Jan,Jansen,new@example.com,020 1234567,Owner,,primary", "name"),
+    ],
+)
+def test_without_an_email_match_the_phone_then_the_name_decide(
+    tmp_path, jan, row, rule
+):
+    path = write_csv(tmp_path / "contacts.csv", HEADER + row + "\n")
+
+    out, _ = run("import_contacts", str(path), update=True)
+
+    contact = Contact.objects.get()
+    assert (contact.pk, contact.email, contact.job_title) == (
+        jan.pk,
+        "new@example.com",
+        "Owner",
+    )
+    assert "0 added, 1 updated" in out, rule
+
+
+def test_a_row_matching_nothing_is_added(tmp_path, jan):
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        HEADER + "C00001,Jan,Janssen,other@example.com,020 1234567,,,\n",
+    )
+
+    out, _ = run("import_contacts", str(path), update=True)
+
+    assert Contact.objects.count() == 2
+    assert "1 added, 0 updated, 0 unchanged" in out
+
+
+def test_a_contact_of_another_customer_is_never_matched(tmp_path, jan):
+    other = customer_with_billing_country("C00002", "NL")
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        HEADER + "C00002,Jan,Jansen,jan@example.com,06 12345678,Buyer,,primary\n",
+    )
+
+    run("import_contacts", str(path), update=True)
+
+    assert Contact.objects.filter(customer=other).count() == 1
+    assert Contact.objects.get(pk=jan.pk).customer.number == "C00001"
+
+
+def test_only_the_columns_the_file_has_are_changed(tmp_path, jan):
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        "customer_number,first_name,email,department\nC00001,Jan,,Sales\n",
+    )
+
+    out, _ = run("import_contacts", str(path), update=True)
+
+    # No last_name column: matched by the first name alone; the email emptied, as
+    # the file says; last name, phone, job title and roles as they were.
+    contact = Contact.objects.get()
+    assert (contact.last_name, contact.email, contact.phone) == (
+        "Jansen",
+        "",
+        "+31612345678",
+    )
+    assert (contact.job_title, contact.department) == ("Buyer", "Sales")
+    assert list(contact.roles.values_list("code", flat=True)) == ["primary"]
+    assert "1 updated" in out
+
+
+def test_an_update_is_in_the_history_by_the_system_with_its_roles(tmp_path, jan):
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        HEADER + "C00001,Jan,Jansen,jan@example.com,06 12345678,Buyer,,order|invoice\n",
+    )
+
+    run("import_contacts", str(path), update=True)
+
+    record = jan.history.order_by("-history_id").first()
+    assert record.history_type == "~"
+    assert record.history_user_id is None
+    assert sorted(record.roles.values_list("contactrole__code", flat=True)) == [
+        "invoice",
+        "order",
+    ]
+    before = record.prev_record
+    assert list(before.roles.values_list("contactrole__code", flat=True)) == ["primary"]
+    assert sorted(jan.roles.values_list("code", flat=True)) == ["invoice", "order"]
+
+
+def test_an_update_without_a_roles_column_keeps_the_roles_in_its_history(tmp_path, jan):
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        "customer_number,first_name,last_name,job_title\nC00001,Jan,Jansen,Owner\n",
+    )
+
+    run("import_contacts", str(path), update=True)
+
+    record = jan.history.order_by("-history_id").first()
+    assert (record.history_type, record.job_title) == ("~", "Owner")
+    assert list(record.roles.values_list("contactrole__code", flat=True)) == ["primary"]
+    assert list(jan.roles.values_list("code", flat=True)) == ["primary"]
+
+
+@pytest.mark.parametrize("batch_size", [1000, 1])
+def test_two_rows_for_the_same_contact_refuse_the_second(tmp_path, jan, batch_size):
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        HEADER
+        + "C00001,Jan,Jansen,jan@example.com,,Owner,,\n"
+        + "C00001,Johan,,JAN@example.com,,,,\n"
+        + "C00001,Anna,,anna@example.com,,,,\n"
+        + "C00001,Anna,,Anna@example.com,,,,\n",
+    )
+
+    error, out, err = run_failing(
+        "import_contacts", str(path), update=True, batch_size=batch_size
+    )
+
+    assert error.returncode == 1
+    assert (
+        "Line 3, column -: This row is the same contact as line 2 (Jan Jansen): give "
+        "each contact one row." in err
+    )
+    assert "Line 5, column -: This row is the same contact as line 4 (Anna)" in err
+    assert "Read 4 contacts: 1 to add, 1 to update, 0 unchanged, 2 refused" in out
+    assert Contact.objects.get().job_title == "Buyer"
+
+
+def test_a_dry_run_finds_a_second_row_for_a_contact_added_by_an_earlier_batch(
+    tmp_path, dutch
+):
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        HEADER + "C00001,Anna,,anna@example.com,,,,\nC00001,Anna,,,,,,\n",
+    )
+
+    _, out, err = run_failing(
+        "import_contacts", str(path), update=True, dry_run=True, batch_size=1
+    )
+
+    assert "Line 3, column -: This row is the same contact as line 2 (Anna)" in err
+    assert "1 to add, 0 to update, 0 unchanged, 1 refused" in out
+    assert not Contact.objects.exists()
+
+
+def test_a_row_that_does_not_say_which_of_two_contacts_is_refused(tmp_path, dutch):
+    for name in ("Jan", "Piet"):
+        contact_create(customer=dutch, first_name=name, email="sales@example.com")
+    path = write_csv(
+        tmp_path / "contacts.csv", HEADER + "C00001,Kees,,sales@example.com,,,,\n"
+    )
+
+    _, _, err = run_failing("import_contacts", str(path), update=True)
+
+    assert (
+        "Line 2, column -: This row matches 2 contacts of the customer (Jan, Piet) "
+        "and does not say which" in err
+    )
+
+
+def test_the_name_tells_apart_contacts_sharing_an_email(tmp_path, dutch):
+    for name in ("Jan", "Piet"):
+        contact_create(customer=dutch, first_name=name, email="sales@example.com")
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        HEADER
+        + "C00001,Piet,,sales@example.com,,Owner,,\n"
+        + "C00001,Jan,,sales@example.com,,Buyer,,\n",
+    )
+
+    run("import_contacts", str(path), update=True)
+
+    assert dict(Contact.objects.values_list("first_name", "job_title")) == {
+        "Jan": "Buyer",
+        "Piet": "Owner",
+    }
+
+
+def test_a_contact_stored_twice_re_imports_from_its_export_unchanged(
+    tmp_path, dutch, jan
+):
+    contact_create(customer=dutch, roles=[role("primary")], **JAN)
+    exported = tmp_path / "contacts.csv"
+    run("export_contacts", output=str(exported))
+
+    out, _ = run("import_contacts", str(exported), update=True)
+
+    assert "0 added, 0 updated, 2 unchanged, 0 refused" in out
+    assert Contact.objects.count() == 2
+
+
+def test_a_required_field_the_file_lacks_counts_the_stored_value(tmp_path, jan):
+    settings = ContactFieldSettings.load()
+    settings.require_phone = True
+    settings.save()
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        "customer_number,first_name,last_name,job_title\n"
+        "C00001,Jan,Jansen,Owner\n"
+        "C00001,Piet,,Owner\n",
+    )
+
+    _, _, err = run_failing(
+        "import_contacts", str(path), update=True, skip_invalid=True
+    )
+
+    assert Contact.objects.get().job_title == "Owner"
+    assert "Line 2" not in err
+    assert "Line 3, column phone: This field is required." in err
+
+
+def test_an_update_that_breaks_a_rule_is_refused(tmp_path, jan):
+    settings = ContactFieldSettings.load()
+    settings.require_phone = True
+    settings.save()
+    Contact.objects.filter(pk=jan.pk).update(phone="")
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        "customer_number,first_name,last_name,job_title\nC00001,Jan,Jansen,Owner\n",
+    )
+
+    _, _, err = run_failing("import_contacts", str(path), update=True)
+
+    assert "Line 2, column phone: This field is required." in err
+    assert Contact.objects.get().job_title == "Buyer"
+
+
+def test_the_summary_counts_added_updated_unchanged_and_refused(tmp_path, jan):
+    contact_create(customer=jan.customer, first_name="Piet", email="piet@example.com")
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        "customer_number,first_name,email\n"
+        "C00001,Jan,jan@example.com\n"
+        "C00001,Pieter,piet@example.com\n"
+        "C00001,Kees,kees@example.com\n"
+        "C00001,Bad,bad@\n",
+    )
+
+    error, out, _ = run_failing(
+        "import_contacts", str(path), update=True, skip_invalid=True
+    )
+
+    assert "Read 4 contacts: 1 added, 1 updated, 1 unchanged, 1 refused" in out
+    assert error.returncode == 1
+    assert set(Contact.objects.values_list("first_name", flat=True)) == {
+        "Jan",
+        "Pieter",
+        "Kees",
+    }
+
+
+def test_with_update_its_query_count_does_not_grow_with_the_number_of_rows(
+    tmp_path, dutch, django_assert_num_queries
+):
+    def file_of(count, job_title, roles):
+        rows = "".join(
+            f"C00001,P{count}-{n},,p{count}.{n}@example.com,+31 6 1234567{n % 10},"
+            f"{job_title},,{roles}\n"
+            for n in range(count)
+        )
+        return write_csv(tmp_path / f"{count}-{job_title}.csv", HEADER + rows)
+
+    ContactFieldSettings.load()
+    for count in (3, 60):
+        run("import_contacts", str(file_of(count, "Buyer", "primary|order")))
+        changed = file_of(count, "Owner", "invoice")
+        # The field settings; the roles; the transaction's savepoint; the customers
+        # of the batch; their lock; the stored contacts that could match, locked;
+        # their roles; the service's savepoint; the customers' and the contacts'
+        # locks again; the contacts; their history; their role links; the links
+        # removed; the links added; the history ids; the role history; the
+        # possible duplicates refreshed (the contacts, the "Not a duplicate" marks,
+        # the stored pairs; none found); two savepoint releases.
+        with django_assert_num_queries(22):
+            run("import_contacts", str(changed), update=True)
+        # The same without the writes: settings, roles, savepoint, customers, lock,
+        # stored contacts, their roles, release.
+        with django_assert_num_queries(8):
+            run("import_contacts", str(changed), update=True)
+    assert Contact.objects.filter(job_title="Owner").count() == 63
+    assert set(
+        Contact.roles.through.objects.values_list("contactrole__code", flat=True)
+    ) == {"invoice"}

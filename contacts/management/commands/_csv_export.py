@@ -1,14 +1,15 @@
 """What the two export commands share: choosing customers and writing the CSV."""
 
-import csv
-from contextlib import contextmanager
-
 from django.core.management.base import BaseCommand, CommandError
 
+from contacts.csv_rows import CustomerRows
+from core.csvio import write_csv
 from customers.models import Customer
 
 
 class ExportCommand(BaseCommand):
+    rows: type[CustomerRows]
+
     def add_arguments(self, parser):
         parser.add_argument(
             "--customer",
@@ -24,10 +25,25 @@ class ExportCommand(BaseCommand):
             help="Write to this file instead of standard output.",
         )
 
-    def customer_filter(self, numbers: list[str] | None) -> dict:
-        """The filter on the customer's number; CommandError for an unknown one."""
+    def handle(self, *args, **options):
+        rows = self.rows.export_rows(self.customer_numbers(options["customers"]))
+        path = options["output"]
+        if not path:
+            write_csv(
+                self.stdout, columns=self.rows.columns, rows=rows, lineterminator="\n"
+            )
+            return
+        try:
+            file = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        except OSError as error:
+            raise CommandError(f"Cannot write {path}: {error.strerror}.") from error
+        with file:
+            write_csv(file, columns=self.rows.columns, rows=rows)
+
+    def customer_numbers(self, numbers: list[str] | None) -> list[str] | None:
+        """The customers asked for, None for all; CommandError for an unknown one."""
         if not numbers:
-            return {}
+            return None
         numbers = [number.strip() for number in numbers]
         known = set(
             Customer.objects.filter(number__in=numbers).values_list("number", flat=True)
@@ -35,18 +51,4 @@ class ExportCommand(BaseCommand):
         unknown = [number for number in numbers if number not in known]
         if unknown:
             raise CommandError(f"No customer has the number: {', '.join(unknown)}.")
-        return {"customer__number__in": numbers}
-
-    @contextmanager
-    def csv_writer(self, path: str | None):
-        if path:
-            try:
-                file = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
-            except OSError as error:
-                raise CommandError(f"Cannot write {path}: {error.strerror}.") from error
-            with file:
-                yield csv.writer(file)
-        else:
-            # Each row is one write ending in a newline, so the command's output
-            # wrapper adds nothing to it.
-            yield csv.writer(self.stdout, lineterminator="\n")
+        return numbers

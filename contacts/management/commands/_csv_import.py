@@ -4,12 +4,14 @@ import argparse
 
 from django.core.management.base import BaseCommand, CommandError
 
-from contacts.imports import BATCH_SIZE, CsvImport, ImportFileError
+from contacts.csv_rows import CustomerRows
+from core.csvio import BATCH_SIZE, CsvImport, ImportFileError, ImportResult
 
 
 class ImportCommand(BaseCommand):
-    importer: type[CsvImport]
+    rows: type[CustomerRows]
     what = "rows"
+    update_help = ""
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="The CSV file (UTF-8; comma or semicolon).")
@@ -21,7 +23,13 @@ class ImportCommand(BaseCommand):
         parser.add_argument(
             "--skip-invalid",
             action="store_true",
-            help="Write the valid rows even when others are refused.",
+            help="Write the valid rows even when others are refused (the exit "
+            "status is still 1 then).",
+        )
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help=self.update_help,
         )
         parser.add_argument(
             "--errors",
@@ -34,37 +42,42 @@ class ImportCommand(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        importer = self.importer(
+        batch_size = max(1, options["batch_size"])
+        importer = CsvImport(
+            adapter=self.rows(batch_size=batch_size, update=options["update"]),
             path=options["file"],
             stderr=self.stderr,
             dry_run=options["dry_run"],
             skip_invalid=options["skip_invalid"],
             errors_path=options["errors"],
             progress_tty=self.stderr.isatty(),
-            batch_size=max(1, options["batch_size"]),
+            batch_size=batch_size,
         )
         try:
             result = importer.run()
         except ImportFileError as error:
             raise CommandError(str(error)) from error
-        summary = (
-            f"Read {result.read:,} {self.what}: {result.written:,} written, "
+        self.stdout.write(self.summary(result))
+        if result.refused:
+            # Also with --skip-invalid, so a scheduled job notices.
+            kept = " The other rows were written." if not result.rolled_back else ""
+            raise CommandError(
+                f"{result.refused:,} of {result.read:,} rows refused.{kept}",
+                returncode=1,
+            )
+
+    def summary(self, result: ImportResult) -> str:
+        verbs = ("to add", "to update") if result.rolled_back else ("added", "updated")
+        counts = (
+            f"{result.read:,} {self.what}: {result.added:,} {verbs[0]}, "
+            f"{result.updated:,} {verbs[1]}, {result.unchanged:,} unchanged, "
             f"{result.refused:,} refused, in {result.seconds:.1f} s."
         )
         if result.dry_run:
-            would = result.read - result.refused
-            summary = (
-                f"Dry run: read {result.read:,} {self.what}: {would:,} valid, "
-                f"{result.refused:,} refused, in {result.seconds:.1f} s. "
-                "Nothing was written."
+            return f"Dry run: read {counts} Nothing was written."
+        if result.rolled_back:
+            return (
+                f"Read {counts} Nothing was written because of the refused rows: fix "
+                "them, or give --skip-invalid to write the valid rows."
             )
-        elif result.rolled_back:
-            summary += (
-                " Nothing was written because of the refused rows: fix them, or give "
-                "--skip-invalid to write the valid rows."
-            )
-        self.stdout.write(summary)
-        if result.refused and not options["skip_invalid"]:
-            raise CommandError(
-                f"{result.refused:,} of {result.read:,} rows refused.", returncode=1
-            )
+        return f"Read {counts}"

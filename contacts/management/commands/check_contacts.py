@@ -2,13 +2,20 @@ from collections.abc import Iterable, Iterator
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import Lower
 
 from contacts.models import Contact, ContactDetail, ContactRole
 from contacts.selectors import possible_duplicates_found
 from contacts.validators import normalize_phone_number
 from customers.models import Customer
+
+# Rows fetched at a time.
+CHUNK = 2000
+# Up to this many invalid numbers are looked up in the database; past it (new
+# metadata that rejects a whole numbering plan), the rows are streamed and the
+# numbers looked up here, keeping the query small.
+MAX_NUMBERS_IN_QUERY = 5000
 
 
 class Command(BaseCommand):
@@ -23,8 +30,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        # One query per check (two for the phone numbers), whatever the number of
-        # customers; the rows are streamed.
+        # One query per check, whatever the number of customers (two more for the
+        # phone numbers when some are invalid); the rows are streamed.
         checks = [
             ("Customers with no Primary-role contact", self.without_primary_contact()),
             ("Customers with no contact details", self.without_contact_details()),
@@ -69,30 +76,39 @@ class Command(BaseCommand):
 
     def _customers(self, customers) -> Iterator[str]:
         rows = customers.order_by("number").values_list("number", "name")
-        for number, name in rows.iterator(chunk_size=2000):
+        for number, name in rows.iterator(chunk_size=CHUNK):
             yield f"{number} {name}"
 
     def invalid_numbers(self) -> Iterator[str]:
-        contacts = (
-            Contact.objects.exclude(phone="")
-            .order_by("customer__number", "pk")
-            .values_list("customer__number", "first_name", "last_name", "phone")
+        # Each distinct stored number is read once (one query, streamed): a number
+        # several contacts or details share costs one parse. Then only the rows
+        # holding a number found invalid are read, in the order of the report.
+        problems = {
+            number: problem
+            for number in _stored_numbers().iterator(chunk_size=CHUNK)
+            if (problem := _phone_problem(number))
+        }
+        if not problems:
+            return
+        contacts = Contact.objects.exclude(phone="")
+        details = ContactDetail.objects.filter(kind__in=ContactDetail.PHONE_KINDS)
+        if len(problems) <= MAX_NUMBERS_IN_QUERY:
+            contacts = contacts.filter(phone__in=problems)
+            details = details.filter(value__in=problems)
+        contacts = contacts.order_by("customer__number", "pk").values_list(
+            "customer__number", "first_name", "last_name", "phone"
         )
-        for number, first_name, last_name, phone in contacts.iterator(chunk_size=2000):
-            problem = _phone_problem(phone)
-            if problem:
+        for number, first_name, last_name, phone in contacts.iterator(CHUNK):
+            if phone in problems:
                 name = " ".join(part for part in (first_name, last_name) if part)
-                yield f"{number} contact {name}: {phone}: {problem}"
-        details = (
-            ContactDetail.objects.filter(kind__in=ContactDetail.PHONE_KINDS)
-            .order_by("customer__number", "kind", "pk")
-            .values_list("customer__number", "kind", "value")
+                yield f"{number} contact {name}: {phone}: {problems[phone]}"
+        details = details.order_by("customer__number", "kind", "pk").values_list(
+            "customer__number", "kind", "value"
         )
         labels = dict(ContactDetail.Kind.choices)
-        for number, kind, value in details.iterator(chunk_size=2000):
-            problem = _phone_problem(value)
-            if problem:
-                yield f"{number} {labels[kind]}: {value}: {problem}"
+        for number, kind, value in details.iterator(CHUNK):
+            if value in problems:
+                yield f"{number} {labels[kind]}: {value}: {problems[value]}"
 
     def shared_emails(self) -> Iterator[str]:
         shared = (
@@ -110,7 +126,16 @@ class Command(BaseCommand):
             .order_by("address", "customer__number", "pk")
             .values_list("address", "customer__number", "first_name", "last_name")
         )
-        return _grouped_by_address(rows.iterator(chunk_size=2000))
+        return _grouped_by_address(rows.iterator(chunk_size=CHUNK))
+
+
+def _stored_numbers() -> QuerySet:
+    """Every phone number stored, once: contacts' phones and phone details."""
+    contacts = Contact.objects.exclude(phone="").order_by()
+    details = ContactDetail.objects.filter(kind__in=ContactDetail.PHONE_KINDS)
+    return contacts.values_list("phone", flat=True).union(
+        details.order_by().values_list("value", flat=True)
+    )
 
 
 def _phone_problem(stored: str) -> str:

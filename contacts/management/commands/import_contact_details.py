@@ -1,4 +1,4 @@
-from contacts.imports import ContactDetailImport
+from contacts.csv_rows import ContactDetailRows
 from contacts.management.commands._csv_import import ImportCommand
 
 
@@ -8,5 +8,9 @@ class Command(ImportCommand):
         "kind (email, telephone, mobile or website), value and description. The first "
         "detail of a kind for a customer becomes primary; an existing primary stays."
     )
-    importer = ContactDetailImport
+    rows = ContactDetailRows
+    update_help = (
+        "Leave a detail the customer already has (same kind and value) as it is, or "
+        "change its description, instead of adding it again."
+    )
     what = "contact details"

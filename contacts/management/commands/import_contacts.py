@@ -1,4 +1,4 @@
-from contacts.imports import ContactImport
+from contacts.csv_rows import ContactRows
 from contacts.management.commands._csv_import import ImportCommand
 
 
@@ -9,5 +9,10 @@ class Command(ImportCommand):
         "names or codes separated by |). Customers are matched by number; phone "
         "numbers are read with the customer's billing country."
     )
-    importer = ContactImport
+    rows = ContactRows
+    update_help = (
+        "Update the customer's contact with the same email, else the same phone "
+        "number, else the same first and last name, instead of adding one; roles are "
+        "replaced by the row's. Importing a file twice changes nothing the second time."
+    )
     what = "contacts"

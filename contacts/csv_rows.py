@@ -1,0 +1,529 @@
+"""Contact persons and contact details as CSV rows: their columns, declared once, how
+a row becomes an object (import) and how stored rows become rows again (export).
+
+`core.csvio` reads, batches and reports; the adapters here only say what a row is.
+Every row is validated by the model's own `full_clean()` (required fields, email,
+phone read with the billing country, website) and written through the bulk services
+in `contacts.services` (history, primary rules): nothing here is a rule of its own.
+The export writes the columns the import reads, so an export re-imports unchanged.
+
+With `update`, a row first looks for what it stands for among what its customer
+already has (see `Matches`): a contact with the same email, else the same phone
+number, else the same name; a detail of the same kind with the same value. It then
+changes that object instead of adding one, or leaves it alone when nothing differs,
+so importing a file twice changes nothing the second time. Only the columns the file
+has are compared and changed; the roles of a contact are replaced by the row's (the
+file is the truth), and their change is in the contact's history.
+"""
+
+import copy
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Model, Q
+from django.db.models.functions import Lower
+
+from contacts.models import Contact, ContactDetail, ContactFieldSettings, ContactRole
+from contacts.services import (
+    CONTACT_PERSON_FIELDS,
+    contact_details_bulk_create,
+    contact_details_bulk_update,
+    contacts_bulk_create,
+    contacts_bulk_update,
+    customers_lock,
+)
+from core.csvio import WriteOutcome, error_messages
+from customers.models import Customer
+from customers.selectors import customers_with_phone_region
+
+CUSTOMER_COLUMN = "customer_number"
+ROLE_SEPARATOR = "|"
+# Customers are looked up once per batch and kept; past this many the cache starts
+# afresh, so a file touching every customer still keeps memory flat.
+CUSTOMER_CACHE_LIMIT = 20_000
+# Rows read from the database at a time by the exports.
+EXPORT_CHUNK = 2000
+
+Key = tuple[Hashable, ...]
+
+
+class Matches:
+    """Which stored object each row of an `update` import stands for.
+
+    Each batch starts with the stored objects its rows could match (read in one
+    query by the adapter); a row's keys are tried in the order of the rule (for a
+    contact: email, phone, name), the first key with a match deciding and the next
+    ones narrowing it down when several objects share it. Several objects left that
+    every key of the row fits are the same thing stored twice: rows take them
+    oldest first. Several left that the row does not tell apart are refused.
+
+    The object a row took is remembered for the rest of the file, so a second row
+    standing for the same contact or detail is refused rather than overwriting the
+    first: one entry per row matched (a number and a line), not the rows themselves.
+    """
+
+    def __init__(self, what: str):
+        self.what = what
+        self.claimed: dict[int, int] = {}  # pk → line of the row that took it
+        self.index: dict[Key, list[Model]] = {}
+        self.pending: dict[int, tuple[Model, int]] = {}  # id → (new object, line)
+
+    def start_batch(self, stored: Iterable[Model], keys_of: Callable) -> None:
+        self.index = {}
+        self.pending = {}
+        for obj in stored:
+            self._index(obj, keys_of(obj))
+
+    def _index(self, obj: Model, keys: Iterable[Key]) -> None:
+        for key in keys:
+            hits = self.index.setdefault(key, [])
+            if obj not in hits:
+                hits.append(obj)
+
+    def _line_of(self, obj: Model) -> int | None:
+        if obj.pk is None:
+            return self.pending[id(obj)][1]
+        return self.claimed.get(obj.pk)
+
+    def find(self, keys: Sequence[Key]) -> Model | None:
+        """The stored (or earlier added) object the row stands for; None: none.
+        ValidationError when it is ambiguous or an earlier row took it."""
+        found: list[Model] = []
+        every_key_fits = True
+        for key in keys:
+            hits = self.index.get(key)
+            narrowed = [obj for obj in found if obj in hits] if found and hits else []
+            if not hits:
+                every_key_fits = False
+            elif not found:
+                found = hits
+            elif narrowed:
+                found = narrowed
+            else:
+                every_key_fits = False
+        if not found:
+            return None
+        if len(found) > 1 and not every_key_fits:
+            names = ", ".join(str(obj) for obj in found[:5])
+            raise ValidationError(
+                f"This row matches {len(found)} {self.what}s of the customer "
+                f"({names}) and does not say which: change that {self.what} by hand.",
+                code="ambiguous",
+            )
+        for obj in found:
+            if self._line_of(obj) is None:
+                return obj
+        raise ValidationError(
+            f"This row is the same {self.what} as line {self._line_of(found[0])} "
+            f"({found[0]}): give each {self.what} one row.",
+            code="duplicate",
+        )
+
+    def take(self, obj: Model, *, line: int, keys: Iterable[Key]) -> None:
+        """The row at `line` stands for `obj` (new, when its pk is None)."""
+        if obj.pk is None:
+            self.pending[id(obj)] = (obj, line)
+        else:
+            self.claimed[obj.pk] = line
+        self._index(obj, keys)
+
+    def written(self) -> None:
+        """The batch's new objects were saved: remember them by their keys."""
+        for obj, line in self.pending.values():
+            self.claimed[obj.pk] = line
+        self.pending = {}
+
+
+class CustomerRows:
+    """What both kinds of row share: the first column names the customer by number."""
+
+    columns: tuple[str, ...] = ()
+    required_columns: tuple[str, ...] = ()
+    # No contact or detail value spans lines.
+    multiline_columns: tuple[str, ...] = ()
+    what = ""
+
+    def __init__(self, *, batch_size: int = 1000, update: bool = False):
+        self.batch_size = batch_size
+        self.update = update
+        self.matches = Matches(self.what)
+        self._customers: dict[str, Customer] = {}
+
+    def begin_batch(self, records: Sequence[dict[str, str]]) -> None:
+        wanted = {
+            record[CUSTOMER_COLUMN] for record in records if record[CUSTOMER_COLUMN]
+        } - self._customers.keys()
+        if not wanted:
+            return
+        if len(self._customers) + len(wanted) > CUSTOMER_CACHE_LIMIT:
+            self._customers = {}
+        # One query for the batch; each customer carries its billing country, so
+        # reading the phone numbers of its rows asks nothing more.
+        for customer in customers_with_phone_region().filter(number__in=wanted):
+            self._customers[customer.number] = customer
+
+    def customer(self, record: dict[str, str]) -> Customer:
+        """The row's customer, read by `begin_batch`; refused when there is none."""
+        number = record[CUSTOMER_COLUMN]
+        customer = self._customers.get(number)
+        if customer is None:
+            raise ValidationError(
+                {
+                    CUSTOMER_COLUMN: f"No customer has the number {number}."
+                    if number
+                    else "This field is required."
+                }
+            )
+        return customer
+
+    def write(self, rows: Sequence[tuple[int, Any]]) -> WriteOutcome:
+        if not self.update:
+            self.add([row for _, row in rows])
+            return WriteOutcome(added=len(rows))
+        # Held to the end of the import: a second import of the same customers
+        # waits, then matches what this one wrote.
+        customers_lock(customer_ids={self.customer_id(row) for _, row in rows})
+        self.matches.start_batch(self.stored([row for _, row in rows]), self.keys)
+        outcome = WriteOutcome()
+        additions, changes = [], []
+        for line, row in rows:
+            try:
+                target = self.matches.find(self.row_keys(row))
+                if target is None:
+                    new = self.new_object(row)
+                else:
+                    change = self.change(target, row)
+            except ValidationError as error:
+                outcome.refused.append((line, error_messages(error)))
+                continue
+            if target is None:
+                additions.append(row)
+                self.matches.take(new, line=line, keys=self.row_keys(row))
+            elif change is None:
+                outcome.unchanged += 1
+                self.matches.take(target, line=line, keys=[])
+            else:
+                changes.append(change)
+                # Found by its new email or phone too, by the rest of the batch.
+                self.matches.take(target, line=line, keys=self.keys(change))
+        if additions:
+            self.add(additions)
+            self.matches.written()
+        if changes:
+            self.save_changes(changes)
+        outcome.added, outcome.updated = len(additions), len(changes)
+        return outcome
+
+    # What each kind says: the update path.
+
+    def customer_id(self, row: Any) -> int:
+        raise NotImplementedError
+
+    def add(self, rows: Sequence[Any]) -> None:
+        raise NotImplementedError
+
+    def stored(self, rows: Sequence[Any]) -> list[Model]:
+        """The stored objects the batch's rows could match, oldest first."""
+        raise NotImplementedError
+
+    def keys(self, obj: Model) -> list[Key]:
+        """Every key a stored object can be found by."""
+        raise NotImplementedError
+
+    def row_keys(self, row: Any) -> list[Key]:
+        """The keys a row looks for, in the order of the rule."""
+        raise NotImplementedError
+
+    def new_object(self, row: Any) -> Model:
+        """The object a row adds; ValidationError when it cannot add one."""
+        raise NotImplementedError
+
+    def change(self, target: Model, row: Any) -> Model | None:
+        """`target` changed as the row says, validated, unsaved; None when nothing
+        differs. ValidationError when the changed object is not valid."""
+        raise NotImplementedError
+
+    def save_changes(self, changes: Sequence[Model]) -> None:
+        raise NotImplementedError
+
+    @staticmethod
+    def export_rows(customer_numbers: Iterable[str] | None) -> Iterator[Any]:
+        """The stored rows in the order of `columns`, streamed; only the customers
+        given, when given."""
+        raise NotImplementedError
+
+
+@dataclass
+class ContactRow:
+    contact: Contact
+    # None: the file has no roles column, so the roles are left as they are.
+    roles: list[ContactRole] | None
+    # The person fields the file has: the only ones compared and changed.
+    fields: tuple[str, ...]
+    # Required fields the file has no column for: the row is refused for them
+    # unless it updates a contact (whose stored values count).
+    missing: ValidationError | None = None
+
+
+class ContactRows(CustomerRows):
+    """Contact persons: one row each, roles by name or code separated by `|` (the
+    export writes codes, in the roles' order)."""
+
+    columns = (CUSTOMER_COLUMN, *CONTACT_PERSON_FIELDS, "roles")
+    required_columns = (CUSTOMER_COLUMN, "first_name")
+    what = "contact"
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # Read once for the whole file, not once per row.
+        self.field_settings = ContactFieldSettings.load()
+        self.roles: dict[str, ContactRole] = {}
+        self.role_names = []
+        for role in ContactRole.objects.all():
+            self.roles[role.code.lower()] = role
+            self.roles[role.name.lower()] = role
+            self.role_names.append(role.name)
+
+    def build(self, record: dict[str, str]) -> ContactRow:
+        customer = self.customer(record)
+        fields = tuple(name for name in CONTACT_PERSON_FIELDS if name in record)
+        contact = Contact(customer=customer, **{name: record[name] for name in fields})
+        contact.field_settings = self.field_settings
+        errors: dict[str, list[ValidationError]] = {}
+        roles = None
+        if "roles" in record:
+            roles, unknown = self.parse_roles(record["roles"])
+            if unknown:
+                errors["roles"] = [
+                    ValidationError(
+                        f"Unknown role(s): {', '.join(unknown)}. The roles are: "
+                        f"{', '.join(self.role_names)}.",
+                        code="unknown_role",
+                    )
+                ]
+        try:
+            # The customer was just read by its number: checking that it exists
+            # again would cost a query per row.
+            contact.full_clean(exclude=["customer"])
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        row = ContactRow(contact=contact, roles=roles, fields=fields)
+        absent = set(CONTACT_PERSON_FIELDS) - set(fields)
+        if self.update and errors and set(errors) <= absent:
+            row.missing, errors = ValidationError(errors), {}
+        if errors:
+            raise ValidationError(errors)
+        return row
+
+    def parse_roles(self, text: str) -> tuple[list[ContactRole], list[str]]:
+        """(the roles named, the names that are no role)."""
+        roles, unknown = [], []
+        for part in text.split(ROLE_SEPARATOR):
+            part = part.strip()
+            if not part:
+                continue
+            role = self.roles.get(part.lower())
+            if role is None:
+                unknown.append(part)
+            elif role not in roles:
+                roles.append(role)
+        return roles, unknown
+
+    def add(self, rows: Sequence[ContactRow]) -> None:
+        contacts_bulk_create(
+            contacts=[(row.contact, row.roles or []) for row in rows],
+            batch_size=self.batch_size,
+        )
+
+    def customer_id(self, row: ContactRow) -> int:
+        return row.contact.customer_id
+
+    def stored(self, rows: Sequence[ContactRow]) -> list[Contact]:
+        contacts = [row.contact for row in rows]
+        # Locked (after their customers, the order of every writer), so none is
+        # deleted or merged away between its match and its update.
+        candidates = list(
+            Contact.objects.select_for_update()
+            .filter(customer_id__in={c.customer_id for c in contacts})
+            .annotate(email_key=Lower("email"))
+            .filter(
+                Q(email_key__in={c.email.lower() for c in contacts if c.email})
+                | Q(phone__in={c.phone for c in contacts if c.phone})
+                | Q(first_name__in={c.first_name for c in contacts})
+            )
+            .order_by("created_at", "pk")
+        )
+        role_ids: dict[int, set[int]] = {contact.pk: set() for contact in candidates}
+        links = Contact.roles.through.objects.filter(contact_id__in=list(role_ids))
+        for contact_id, role_id in links.values_list("contact_id", "contactrole_id"):
+            role_ids[contact_id].add(role_id)
+        for contact in candidates:
+            contact.role_ids = role_ids[contact.pk]
+        return candidates
+
+    def keys(self, contact: Contact) -> list[Key]:
+        keys = _contact_keys(contact)
+        keys.append((contact.customer_id, "first", contact.first_name))
+        return keys
+
+    def row_keys(self, row: ContactRow) -> list[Key]:
+        keys = _contact_keys(row.contact)
+        if "last_name" not in row.fields:
+            # The file does not say: the first name alone.
+            keys[-1] = (row.contact.customer_id, "first", row.contact.first_name)
+        return keys
+
+    def new_object(self, row: ContactRow) -> Contact:
+        if row.missing is not None:
+            raise row.missing
+        return row.contact
+
+    def change(self, target: Contact, row: ContactRow) -> Contact | None:
+        changed = [
+            name
+            for name in row.fields
+            if getattr(target, name) != getattr(row.contact, name)
+        ]
+        roles = row.roles
+        if roles is not None and {role.pk for role in roles} == target.role_ids:
+            roles = None
+        if not changed and roles is None:
+            return None
+        merged = copy.copy(target)
+        for name in changed:
+            setattr(merged, name, getattr(row.contact, name))
+        # The customer read with its billing country: no query to read phones.
+        merged.customer = row.contact.customer
+        merged.field_settings = self.field_settings
+        merged.full_clean(exclude=["customer"])
+        # The roles to set; None: as they are.
+        merged.new_roles = roles
+        return merged
+
+    def save_changes(self, changes: Sequence[Contact]) -> None:
+        contacts_bulk_update(
+            contacts=[(contact, contact.new_roles) for contact in changes],
+            batch_size=self.batch_size,
+        )
+
+    @staticmethod
+    def export_rows(customer_numbers: Iterable[str] | None = None) -> Iterator[tuple]:
+        # One query, streamed: a contact's row once per role (roles in their
+        # order), joined again here. Plain tuples: no model instance or prefetch
+        # per contact.
+        rows = (
+            _of_customers(Contact.objects, customer_numbers)
+            .order_by("customer__number", "pk", "roles__position", "roles__pk")
+            .values_list(
+                "pk", "customer__number", *CONTACT_PERSON_FIELDS, "roles__code"
+            )
+        )
+        for _, same_contact in groupby(
+            rows.iterator(chunk_size=EXPORT_CHUNK), key=itemgetter(0)
+        ):
+            first, *others = same_contact
+            codes = [code for *_, code in (first, *others) if code]
+            yield (*first[1:-1], ROLE_SEPARATOR.join(codes))
+
+
+def _contact_keys(contact: Contact) -> list[Key]:
+    """Email (in any case), phone, name: the order in which they decide."""
+    keys: list[Key] = []
+    if contact.email:
+        keys.append((contact.customer_id, "email", contact.email.lower()))
+    if contact.phone:
+        keys.append((contact.customer_id, "phone", contact.phone))
+    keys.append((contact.customer_id, "name", contact.first_name, contact.last_name))
+    return keys
+
+
+class ContactDetailRows(CustomerRows):
+    """Contact details: kind (email, telephone, mobile, website, or the names on the
+    contact card), value, description. The primary flags come from the primary rule;
+    the export writes each kind's primary first, so a re-import makes it primary."""
+
+    columns = (CUSTOMER_COLUMN, "kind", "value", "description")
+    required_columns = (CUSTOMER_COLUMN, "kind", "value")
+    what = "detail"
+    # Whether the file has a description column (set by `build`).
+    description_given = True
+
+    kinds = {
+        **{kind.lower(): kind for kind in ContactDetail.Kind.values},
+        **{str(label).lower(): kind for kind, label in ContactDetail.Kind.choices},
+    }
+
+    def build(self, record: dict[str, str]) -> ContactDetail:
+        customer = self.customer(record)
+        kind = record["kind"]
+        detail = ContactDetail(
+            customer=customer,
+            kind=self.kinds.get(kind.lower(), kind),
+            value=record["value"],
+            description=record.get("description", ""),
+        )
+        # The same for every row of a file: without the column, an update leaves
+        # the descriptions alone.
+        self.description_given = "description" in record
+        # The customer was just read by its number; the primary flag is set by the
+        # primary rule when the batch is written.
+        detail.full_clean(exclude=["customer"])
+        return detail
+
+    def add(self, rows: Sequence[ContactDetail]) -> None:
+        contact_details_bulk_create(details=rows, batch_size=self.batch_size)
+
+    def customer_id(self, row: ContactDetail) -> int:
+        return row.customer_id
+
+    def stored(self, rows: Sequence[ContactDetail]) -> list[ContactDetail]:
+        return list(
+            ContactDetail.objects.filter(customer_id__in={d.customer_id for d in rows})
+            .annotate(value_key=Lower("value"))
+            .filter(value_key__in={detail.value.lower() for detail in rows})
+            .order_by("-is_primary", "created_at", "pk")
+        )
+
+    def keys(self, detail: ContactDetail) -> list[Key]:
+        # Emails in any case; phone numbers (E.164) and websites as stored.
+        value = detail.value
+        if detail.kind == ContactDetail.Kind.EMAIL:
+            value = value.lower()
+        return [(detail.customer_id, detail.kind, value)]
+
+    row_keys = keys
+
+    def new_object(self, row: ContactDetail) -> ContactDetail:
+        return row
+
+    def change(self, target: ContactDetail, row: ContactDetail) -> ContactDetail | None:
+        description = row.description if self.description_given else target.description
+        if (target.value, target.description) == (row.value, description):
+            return None
+        merged = copy.copy(target)
+        merged.customer = row.customer
+        merged.value, merged.description = row.value, description
+        merged.full_clean(exclude=["customer"])
+        return merged
+
+    def save_changes(self, changes: Sequence[ContactDetail]) -> None:
+        contact_details_bulk_update(details=changes, batch_size=self.batch_size)
+
+    @staticmethod
+    def export_rows(customer_numbers: Iterable[str] | None = None) -> Iterator[tuple]:
+        details = (
+            _of_customers(ContactDetail.objects, customer_numbers)
+            .order_by("customer__number", "kind", "-is_primary", "created_at", "pk")
+            .values_list("customer__number", *ContactDetailRows.columns[1:])
+        )
+        return details.iterator(chunk_size=EXPORT_CHUNK)
+
+
+def _of_customers(manager, customer_numbers: Iterable[str] | None):
+    if customer_numbers is None:
+        return manager.all()
+    return manager.filter(customer__number__in=customer_numbers)
