@@ -34,7 +34,7 @@ from contacts.services import (
     contact_details_bulk_update,
     contacts_bulk_create,
     contacts_bulk_update,
-    customers_lock,
+    lock_customers,
 )
 from core.csvio import WriteOutcome, error_messages
 from customers.models import Customer
@@ -186,7 +186,7 @@ class CustomerRows:
             return WriteOutcome(added=len(rows))
         # Held to the end of the import: a second import of the same customers
         # waits, then matches what this one wrote.
-        customers_lock(customer_ids={self.customer_id(row) for _, row in rows})
+        lock_customers({self.customer_id(row) for _, row in rows})
         self.matches.start_batch(self.stored([row for _, row in rows]), self.keys)
         outcome = WriteOutcome()
         additions, changes = [], []

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html, strip_tags
 
 from contacts.models import (
-    MERGED_FIELDS,
+    CONTACT_PERSON_FIELDS,
     OPTIONAL_CONTACT_FIELDS,
     Contact,
     ContactDetail,
@@ -361,7 +361,7 @@ class ContactMergeForm(forms.Form):
         self.fields["keep_version"].initial = keep.version
         self.fields["merge_away_version"].initial = merge_away.version
         defaults = merge_defaults(keep=keep, merge_away=merge_away)
-        for name in MERGED_FIELDS:
+        for name in CONTACT_PERSON_FIELDS:
             kept, other = getattr(keep, name), getattr(merge_away, name)
             if kept == other:
                 continue
@@ -377,7 +377,7 @@ class ContactMergeForm(forms.Form):
             )
 
     def choice_fields(self):
-        return [self[name] for name in MERGED_FIELDS if name in self.fields]
+        return [self[name] for name in CONTACT_PERSON_FIELDS if name in self.fields]
 
     def chosen_values(self) -> dict[str, str]:
         """The value that stays, by field, for the fields the user chose on."""
@@ -386,6 +386,6 @@ class ContactMergeForm(forms.Form):
                 self.keep if self.cleaned_data[name] == self.KEEP else self.merge_away,
                 name,
             )
-            for name in MERGED_FIELDS
+            for name in CONTACT_PERSON_FIELDS
             if name in self.fields
         }

@@ -122,7 +122,9 @@ class ContactFieldSettings(TimeStampedModel):
 
 
 # The fields a merge of two contacts chooses between, in the order the preview shows.
-MERGED_FIELDS = ("first_name", "last_name", "email", "phone", "job_title", "department")
+# A contact person's own fields (its customer and roles aside): what a merge chooses
+# between and an import reads.
+CONTACT_PERSON_FIELDS = ("first_name", *OPTIONAL_CONTACT_FIELDS)
 
 
 class Contact(TimeStampedModel):

@@ -6,7 +6,7 @@ from django.db.models import SET_NULL, Count, Exists, OuterRef, Q, QuerySet
 
 from contacts.duplicates import Finding, Person, find_pairs
 from contacts.models import (
-    MERGED_FIELDS,
+    CONTACT_PERSON_FIELDS,
     Contact,
     ContactCardVersion,
     ContactDetail,
@@ -257,7 +257,7 @@ def merge_preview(*, keep: Contact, merge_away: Contact) -> MergePreview:
     """What the merge preview shows side by side. The roles come prefetched; one
     query per kind of document for both contacts' counts."""
     rows = []
-    for name in MERGED_FIELDS:
+    for name in CONTACT_PERSON_FIELDS:
         label = str(Contact._meta.get_field(name).verbose_name).capitalize()
         values = [getattr(contact, name) for contact in (keep, merge_away)]
         if name == "phone":

@@ -16,8 +16,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from contacts.duplicates import Person, find_pairs
 from contacts.models import (
-    MERGED_FIELDS,
-    OPTIONAL_CONTACT_FIELDS,
+    CONTACT_PERSON_FIELDS,
     Contact,
     ContactCardVersion,
     ContactDetail,
@@ -45,7 +44,7 @@ def contact_create(
     roles: Iterable[ContactRole] = (),
 ) -> Contact:
     """Create a contact person; the email and phone are normalised on the way in."""
-    _lock_customers([customer.pk])
+    lock_customers([customer.pk])
     contact = Contact(
         customer=customer,
         first_name=first_name,
@@ -105,7 +104,7 @@ def contact_update(
     ContactChanged rather than overwriting what its user has not seen. A contact
     that no longer exists is refused too, never saved back into existence.
     """
-    _lock_customers([contact.customer_id])
+    lock_customers([contact.customer_id])
     stored = _lock_contacts([contact])[contact.pk]
     if version is not None and stored.version != version:
         raise ContactChanged(STALE_CONTACT_MESSAGE, code=STALE)
@@ -141,7 +140,7 @@ def contact_save(*, contact: Contact) -> Contact:
             "customer_id", flat=True
         )
         customer_ids.update(before)
-    _lock_customers(customer_ids)
+    lock_customers(customer_ids)
     if contact.pk is not None:
         _lock_contacts([contact])
     contact.save()
@@ -217,7 +216,7 @@ def contacts_bulk_create(
             batch_size=batch_size,
         )
     customer_ids = {contact.customer_id for contact in created}
-    _lock_customers(customer_ids)  # the order of the writers of one customer
+    lock_customers(customer_ids)  # the order of the writers of one customer
     possible_duplicates_refresh(
         customer_ids=customer_ids, changed=[contact.pk for contact in created]
     )
@@ -231,7 +230,7 @@ def contacts_bulk_create(
 DETAIL_FIELDS = ("kind", "value", "description")
 
 
-def _lock_customers(customer_ids: Collection[int]) -> dict[int, Customer]:
+def lock_customers(customer_ids: Collection[int]) -> dict[int, Customer]:
     """Lock the customers whose cards are written, in the order of their keys (two
     writers cannot deadlock), so writers of one card queue up: the primary rule reads a
     kind's details and then writes them. They come with their billing country, so the
@@ -370,7 +369,7 @@ def _raise_card_versions(customer_ids: list[int]) -> None:
 
 
 def _card_of(customer_id: int) -> _Card:
-    customer = _lock_customers([customer_id])[customer_id]
+    customer = lock_customers([customer_id])[customer_id]
     return _Card.load([customer])[customer_id]
 
 
@@ -564,7 +563,7 @@ def contact_details_bulk_create(
     """
     if not details:
         return []
-    customers = _lock_customers({detail.customer_id for detail in details})
+    customers = lock_customers({detail.customer_id for detail in details})
     cards = _Card.load(customers.values())
     for detail in details:
         cards[detail.customer_id].details.append(detail)
@@ -640,7 +639,7 @@ def possible_duplicates_refresh(
 def not_duplicate_mark(*, pair: PossibleDuplicate) -> NotDuplicate:
     """Remember that the pair's two contacts are different people: the pair is not
     proposed again, whatever they change later."""
-    _lock_customers([pair.customer_id])
+    lock_customers([pair.customer_id])
     marked, _ = NotDuplicate.objects.get_or_create(
         contact_a_id=pair.contact_a_id,
         contact_b_id=pair.contact_b_id,
@@ -654,7 +653,7 @@ def not_duplicate_mark(*, pair: PossibleDuplicate) -> NotDuplicate:
 def not_duplicate_unmark(*, mark: NotDuplicate) -> None:
     """Forget a "Not a duplicate" (an administrator's undo): the pair is proposed
     again at once if its contacts still look alike."""
-    _lock_customers([mark.customer_id])
+    lock_customers([mark.customer_id])
     mark.delete()
     possible_duplicates_refresh(
         customer_ids=[mark.customer_id], changed=[mark.contact_a_id, mark.contact_b_id]
@@ -676,7 +675,8 @@ def merge_defaults(*, keep: Contact, merge_away: Contact) -> dict[str, str]:
         else (keep, merge_away)
     )
     return {
-        name: getattr(recent, name) or getattr(other, name) for name in MERGED_FIELDS
+        name: getattr(recent, name) or getattr(other, name)
+        for name in CONTACT_PERSON_FIELDS
     }
 
 
@@ -717,7 +717,7 @@ def contacts_merge(
         raise ValidationError(
             "Only contacts of one customer can be merged.", code="other_customer"
         )
-    _lock_customers([keep.customer_id])
+    lock_customers([keep.customer_id])
     stored = _lock_contacts([keep, merge_away])
     keep, merge_away = stored[keep.pk], stored[merge_away.pk]
     if keep.customer_id != merge_away.customer_id:
@@ -726,11 +726,11 @@ def contacts_merge(
         if version is not None and contact.version != version:
             raise ContactChanged(STALE_MERGE_MESSAGE, code="stale_merge")
     chosen = {**merge_defaults(keep=keep, merge_away=merge_away), **values}
-    unknown = set(chosen) - set(MERGED_FIELDS)
+    unknown = set(chosen) - set(CONTACT_PERSON_FIELDS)
     if unknown:
         raise ValueError(f"Not a field a merge chooses: {', '.join(sorted(unknown))}.")
     dropped = []
-    for name in MERGED_FIELDS:
+    for name in CONTACT_PERSON_FIELDS:
         offered = {getattr(keep, name), getattr(merge_away, name)}
         if chosen[name] not in offered:
             raise ContactChanged(STALE_MERGE_MESSAGE, code="stale_merge")
@@ -746,7 +746,7 @@ def contacts_merge(
     if user is not None:
         merge_away._history_user = keep._history_user = user
     merge_away.delete()
-    for name in MERGED_FIELDS:
+    for name in CONTACT_PERSON_FIELDS:
         setattr(keep, name, chosen[name])
     keep.full_clean()
     # The roles are written without a record of their own: the merge's one record,
@@ -803,18 +803,6 @@ def _repoint_references(
     return moved
 
 
-def customers_lock(*, customer_ids: Collection[int]) -> None:
-    """Lock the customers' rows until the transaction ends, as every writer of their
-    contact details does, so an import that matches its rows against what is stored
-    and another writer of the same customers take turns."""
-    _lock_customers(customer_ids)
-
-
-# A contact person's own fields (its customer and roles aside): what an import
-# reads and may change.
-CONTACT_PERSON_FIELDS = ("first_name", *OPTIONAL_CONTACT_FIELDS)
-
-
 @transaction.atomic
 def contacts_bulk_update(
     *,
@@ -834,7 +822,7 @@ def contacts_bulk_update(
     if not contacts:
         return
     customer_ids = {contact.customer_id for contact, _ in contacts}
-    _lock_customers(customer_ids)
+    lock_customers(customer_ids)
     _lock_contacts([contact for contact, _ in contacts])
     now = timezone.now()
     for contact, _ in contacts:
@@ -924,7 +912,7 @@ def contact_details_bulk_update(
     """
     if not details:
         return
-    customers = _lock_customers({detail.customer_id for detail in details})
+    customers = lock_customers({detail.customer_id for detail in details})
     cards = _Card.load(customers.values())
     for detail in details:
         stored = cards[detail.customer_id].get(detail.pk)
