@@ -193,28 +193,10 @@ def contacts_bulk_create(
         ],
         batch_size=batch_size,
     )
-    if links:
-        # bulk_create_with_history writes no history of many-to-many rows: add the
-        # role rows to each contact's "created" record, as simple_history does when
-        # it records a contact's roles.
-        history_ids = dict(
-            Contact.history.filter(
-                id__in={link.contact_id for link in links}, history_type="+"
-            ).values_list("id", "history_id")
-        )
-        role_history = apps.get_model("contacts", "HistoricalContact_roles")
-        role_history.objects.bulk_create(
-            [
-                role_history(
-                    history_id=history_ids[link.contact_id],
-                    id=link.pk,
-                    contact_id=link.contact_id,
-                    contactrole_id=link.contactrole_id,
-                )
-                for link in links
-            ],
-            batch_size=batch_size,
-        )
+    roles_of: dict[int, dict[int, int]] = defaultdict(dict)
+    for link in links:
+        roles_of[link.contact_id][link.contactrole_id] = link.pk
+    _record_roles_in_history(roles_of, history_type="+", batch_size=batch_size)
     customer_ids = {contact.customer_id for contact in created}
     lock_customers(customer_ids)  # the order of the writers of one customer
     possible_duplicates_refresh(
@@ -725,19 +707,25 @@ def contacts_merge(
     for contact, version in ((keep, keep_version), (merge_away, merge_away_version)):
         if version is not None and contact.version != version:
             raise ContactChanged(STALE_MERGE_MESSAGE, code="stale_merge")
-    chosen = {**merge_defaults(keep=keep, merge_away=merge_away), **values}
-    unknown = set(chosen) - set(CONTACT_PERSON_FIELDS)
-    if unknown:
-        raise ValueError(f"Not a field a merge chooses: {', '.join(sorted(unknown))}.")
-    dropped = []
-    for name in CONTACT_PERSON_FIELDS:
-        offered = {getattr(keep, name), getattr(merge_away, name)}
-        if chosen[name] not in offered:
-            raise ContactChanged(STALE_MERGE_MESSAGE, code="stale_merge")
-        label = str(Contact._meta.get_field(name).verbose_name).capitalize()
-        dropped += [
-            f"{label}: {value}" for value in sorted(offered - {"", chosen[name]})
-        ]
+    chosen, dropped = _merge_choices(keep=keep, merge_away=merge_away, values=values)
+    _merge_write(
+        keep=keep, merge_away=merge_away, chosen=chosen, dropped=dropped, user=user
+    )
+    possible_duplicates_refresh(customer_ids=[keep.customer_id], changed=[keep.pk])
+    return keep
+
+
+def _merge_write(
+    *,
+    keep: Contact,
+    merge_away: Contact,
+    chosen: dict[str, str],
+    dropped: list[str],
+    user: Any,
+) -> None:
+    """The merge's writes, under its locks: the references moved, `merge_away`
+    deleted, `keep` saved with the chosen values and the united roles, and the one
+    history record that says what happened."""
     summary = merge_summary(keep=keep, merge_away=merge_away)
     step = step_reason(f"merging contact {merge_away.pk} into contact {keep.pk}")
     moved = _repoint_references(merge_away=merge_away, keep=keep, user=user, step=step)
@@ -761,11 +749,32 @@ def contacts_merge(
         lines.append("Dropped: " + "; ".join(dropped) + ".")
     if moved:
         lines.append(f"{moved} document(s) now point to {keep.full_name}.")
+    # The merge's one Activity Log entry.
     keep._change_reason = "\n".join(lines)
     keep.save()
     del keep._change_reason
-    possible_duplicates_refresh(customer_ids=[keep.customer_id], changed=[keep.pk])
-    return keep
+
+
+def _merge_choices(
+    *, keep: Contact, merge_away: Contact, values: Mapping[str, str]
+) -> tuple[dict[str, str], list[str]]:
+    """The value each field keeps (the user's pick, else `merge_defaults`), and the
+    values the merge drops ("Email address: ana@x.example"). A pick that is neither
+    contact's value now means a contact changed since the preview."""
+    chosen = {**merge_defaults(keep=keep, merge_away=merge_away), **values}
+    unknown = set(chosen) - set(CONTACT_PERSON_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a field a merge chooses: {', '.join(sorted(unknown))}.")
+    dropped = []
+    for name in CONTACT_PERSON_FIELDS:
+        offered = {getattr(keep, name), getattr(merge_away, name)}
+        if chosen[name] not in offered:
+            raise ContactChanged(STALE_MERGE_MESSAGE, code="stale_merge")
+        label = str(Contact._meta.get_field(name).verbose_name).capitalize()
+        dropped += [
+            f"{label}: {value}" for value in sorted(offered - {"", chosen[name]})
+        ]
+    return chosen, dropped
 
 
 def _repoint_references(
@@ -803,6 +812,78 @@ def _repoint_references(
     return moved
 
 
+def _replace_roles(
+    contacts: Sequence[Contact], *, wanted: dict[int, set[int]], batch_size: int
+) -> dict[int, dict[int, int]]:
+    """Give each contact in `wanted` exactly those roles (the others keep theirs);
+    return every contact's roles after it, as {contact: {role: link}}."""
+    through = Contact.roles.through
+    current: dict[int, dict[int, int]] = defaultdict(dict)
+    for link_id, contact_id, role_id in through.objects.filter(
+        contact_id__in=[contact.pk for contact in contacts]
+    ).values_list("pk", "contact_id", "contactrole_id"):
+        current[contact_id][role_id] = link_id
+    gone = [
+        link_id
+        for contact_id, role_ids in wanted.items()
+        for role_id, link_id in current[contact_id].items()
+        if role_id not in role_ids
+    ]
+    if gone:
+        # The link table has no history of its own: the role history is the
+        # snapshot on each contact's record (_record_roles_in_history).
+        through.objects.filter(pk__in=gone).delete()
+    added = through.objects.bulk_create(
+        [
+            through(contact_id=contact_id, contactrole_id=role_id)
+            for contact_id, role_ids in wanted.items()
+            for role_id in role_ids - current[contact_id].keys()
+        ],
+        batch_size=batch_size,
+    )
+    after = {
+        contact.pk: {
+            role_id: link_id
+            for role_id, link_id in current[contact.pk].items()
+            if contact.pk not in wanted or role_id in wanted[contact.pk]
+        }
+        for contact in contacts
+    }
+    for link in added:
+        after[link.contact_id][link.contactrole_id] = link.pk
+    return after
+
+
+def _record_roles_in_history(
+    roles_of: dict[int, dict[int, int]], *, history_type: str, batch_size: int
+) -> None:
+    """Put each contact's roles ({contact: {role: link}}) on its newest history
+    record of the type, as simple-history does for a save: its bulk helpers write
+    no history of many-to-many rows."""
+    if not roles_of:
+        return
+    history_ids = dict(
+        Contact.history.filter(id__in=roles_of, history_type=history_type)
+        .values("id")
+        .annotate(latest=Max("history_id"))
+        .values_list("id", "latest")
+    )
+    role_history = apps.get_model("contacts", "HistoricalContact_roles")
+    role_history.objects.bulk_create(
+        [
+            role_history(
+                history_id=history_ids[contact_id],
+                id=link_id,
+                contact_id=contact_id,
+                contactrole_id=role_id,
+            )
+            for contact_id, roles in roles_of.items()
+            for role_id, link_id in roles.items()
+        ],
+        batch_size=batch_size,
+    )
+
+
 @transaction.atomic
 def contacts_bulk_update(
     *,
@@ -835,66 +916,13 @@ def contacts_bulk_update(
         batch_size=batch_size,
         default_date=now,
     )
-    through = Contact.roles.through
     wanted = {
         contact.pk: {role.pk for role in roles}
         for contact, roles in contacts
         if roles is not None
     }
-    links = through.objects.filter(contact_id__in=[c.pk for c in objects])
-    current: dict[int, dict[int, int]] = {}
-    for link_id, contact_id, role_id in links.values_list(
-        "pk", "contact_id", "contactrole_id"
-    ):
-        current.setdefault(contact_id, {})[role_id] = link_id
-    gone = [
-        link_id
-        for contact_id, role_ids in wanted.items()
-        for role_id, link_id in current.get(contact_id, {}).items()
-        if role_id not in role_ids
-    ]
-    if gone:
-        # The link table has no history of its own: the role history is the
-        # snapshot on each contact's record, written below.
-        through.objects.filter(pk__in=gone).delete()
-    added = through.objects.bulk_create(
-        [
-            through(contact_id=contact_id, contactrole_id=role_id)
-            for contact_id, role_ids in wanted.items()
-            for role_id in role_ids - current.get(contact_id, {}).keys()
-        ],
-        batch_size=batch_size,
-    )
-    roles_after = {
-        contact.pk: {
-            role_id: link_id
-            for role_id, link_id in current.get(contact.pk, {}).items()
-            if contact.pk not in wanted or role_id in wanted[contact.pk]
-        }
-        for contact in objects
-    }
-    for link in added:
-        roles_after[link.contact_id][link.contactrole_id] = link.pk
-    history_ids = dict(
-        Contact.history.filter(id__in=roles_after, history_type="~")
-        .values("id")
-        .annotate(latest=Max("history_id"))
-        .values_list("id", "latest")
-    )
-    role_history = apps.get_model("contacts", "HistoricalContact_roles")
-    role_history.objects.bulk_create(
-        [
-            role_history(
-                history_id=history_ids[contact_id],
-                id=link_id,
-                contact_id=contact_id,
-                contactrole_id=role_id,
-            )
-            for contact_id, roles in roles_after.items()
-            for role_id, link_id in roles.items()
-        ],
-        batch_size=batch_size,
-    )
+    roles_after = _replace_roles(objects, wanted=wanted, batch_size=batch_size)
+    _record_roles_in_history(roles_after, history_type="~", batch_size=batch_size)
     possible_duplicates_refresh(customer_ids=customer_ids, changed=list(roles_after))
 
 
