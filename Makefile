@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format bench screens
+.PHONY: install run test lint format bench screens messages i18n-check gettext
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,20 +12,39 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# The compiled translation catalogues (.mo, not committed), built from locale/*.po.
+MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
-run: $(STAMP)
+install: $(STAMP) $(MO)
+
+# gettext's msgfmt compiles the catalogues and xgettext extracts the strings.
+gettext:
+	@command -v msgfmt >/dev/null || { apt-get update -qq && apt-get install -y -qq gettext >/dev/null; }
+
+%.mo: %.po | gettext
+	msgfmt --check-format -o $@ $<
+
+run: $(STAMP) $(MO)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP)
+test: $(STAMP) $(MO)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: $(STAMP) i18n-check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+
+# Extract every string of the code into locale/<language>/LC_MESSAGES/django.po;
+# then translate what is new (docs/translations.md).
+messages: $(STAMP) | gettext
+	$(BIN)/python manage.py translations update
+
+# Fails when a catalogue is stale, or holds an untranslated or fuzzy string.
+i18n-check: $(STAMP) | gettext
+	$(BIN)/python manage.py translations check
 
 format: $(STAMP)
 	$(BIN)/ruff format .

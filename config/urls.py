@@ -34,5 +34,6 @@ urlpatterns = [
     path("customers/", include("activity.urls")),
     path("contacts/duplicates/", include("contacts.duplicate_urls")),
     path("search/", include("search.urls")),
+    path("preferences/", include("core.urls")),
     path("admin/", admin.site.urls),
 ]

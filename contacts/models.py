@@ -1,9 +1,11 @@
 from django.apps import apps as global_apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from contacts.validators import (
     normalize_email_address,
@@ -140,6 +142,14 @@ class Contact(TimeStampedModel):
     phone = models.CharField("phone number", max_length=32, blank=True)
     job_title = models.CharField(max_length=100, blank=True)
     department = models.CharField(max_length=100, blank=True)
+    # Blank: the organisation's language (settings.ORGANISATION_LANGUAGE).
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of the emails this contact receives."),
+    )
     roles = models.ManyToManyField(ContactRole, blank=True, related_name="contacts")
 
     # The change reason holds a merge's summary with the values it dropped
@@ -172,6 +182,11 @@ class Contact(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.full_name
+
+    @property
+    def email_language(self) -> str:
+        """The language of the emails this contact receives."""
+        return self.language or settings.ORGANISATION_LANGUAGE
 
     def get_absolute_url(self) -> str:
         return reverse(

@@ -1,13 +1,17 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "core"
-    verbose_name = "Core"
+    verbose_name = _("Core")
 
     def ready(self):
-        from core import checks  # noqa: F401  (registers the system checks)
+        from core import (
+            checks,  # noqa: F401  (registers the system checks)
+            languages,  # noqa: F401  (remembers the language at sign-in)
+        )
         from core.permissions import create_default_groups
 
         # Connected after contrib.auth's create_permissions (auth is installed

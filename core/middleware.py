@@ -7,8 +7,10 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 
+from core.languages import SESSION_KEY, language_codes
 from core.validators import UnusableCharacter, find_unusable_character
 
 # The search boxes: the lists' and the admin's (`q`), the admin's autocomplete's.
@@ -72,3 +74,19 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class UserLanguageMiddleware:
+    """Activate the language the signed-in user chose (core.languages), over the one
+    LocaleMiddleware took from the browser."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        # The session holds it only while signed in: signing out flushes the session.
+        language = request.session.get(SESSION_KEY)
+        if language in language_codes():
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)

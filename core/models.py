@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from core.validators import find_unusable_character, unusable_character_error
 
@@ -113,3 +115,29 @@ class NumberSequence(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.last_value}"
+
+
+class UserPreferences(TimeStampedModel):
+    """What a user chose for themselves: the language of their pages (blank: their
+    browser's, else English). One row per user, made when they first choose."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="preferences",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Blank: the language the browser asks for."),
+    )
+
+    class Meta:
+        verbose_name = _("user preferences")
+        verbose_name_plural = _("user preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)

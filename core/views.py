@@ -1,13 +1,25 @@
-"""View mixins every app's pages share."""
+"""View mixins every app's pages share, and the header's language choice."""
 
+from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
+from core.languages import user_language_set
 from core.services import GONE, STALE
 
 
@@ -93,3 +105,29 @@ class ParentScopedMixin(PermissionRequiredMixin):
             self.parent_model, pk=kwargs[self.parent_url_kwarg]
         )
         return super().dispatch(request, *args, **kwargs)
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("As my browser asks")), *settings.LANGUAGES],
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+@require_POST
+def language_choose(request: HttpRequest) -> HttpResponse:
+    """Remember the language the user chose in the header and go back to the page
+    they chose it on."""
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Choose one of the languages offered."))
+    language = form.cleaned_data["language"]
+    user_language_set(request=request, language=language)
+    next_url = form.cleaned_data["next"]
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("home")
+    return HttpResponseRedirect(next_url)

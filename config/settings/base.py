@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -93,9 +94,13 @@ MIDDLEWARE = [
     # Every page Django renders may show customer data: no shared or disk cache.
     "core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the browser's Accept-Language, else English ...
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # ... unless the signed-in user chose one (core.languages).
+    "core.middleware.UserLanguageMiddleware",
     # Every page but the sign-in page needs a login.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -261,7 +266,14 @@ PERMISSIONS_POLICY = {
     )
 }
 
+# The language of a page: the user's choice (core.UserPreferences, chosen in the
+# header), else the browser's Accept-Language, else LANGUAGE_CODE. Every string a
+# user reads is translated; the catalogues are in locale/ (docs/translations.md).
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language emails to a contact go out in when the contact has none of its own.
+ORGANISATION_LANGUAGE = os.environ.get("ORGANISATION_LANGUAGE", LANGUAGE_CODE)
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Amsterdam")
 USE_I18N = True
 USE_TZ = True
