@@ -46,3 +46,25 @@ def trigram_index(field: str, *, name: str) -> GinIndex:
     PostgreSQL (`UPPER(field::text) LIKE UPPER('%term%')`), so a search for any part
     of the text reads the index instead of every row."""
     return GinIndex(OpClass(Upper(field), name="gin_trgm_ops"), name=name)
+
+
+class AddBlankTextField(migrations.AddField):
+    """AddField of a text field whose default is "", that SQLite runs in place.
+
+    SQLite adds a NOT NULL column by rebuilding the table, which recreates every index
+    of the model, the PostgreSQL-only trigram indexes included, and fails on them.
+    `ALTER TABLE … ADD COLUMN … NOT NULL DEFAULT ''` adds it in place instead.
+    """
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "sqlite":
+            return super().database_forwards(
+                app_label, schema_editor, from_state, to_state
+            )
+        model = to_state.apps.get_model(app_label, self.model_name)
+        field = model._meta.get_field(self.name)
+        schema_editor.execute(
+            f"ALTER TABLE {schema_editor.quote_name(model._meta.db_table)} ADD COLUMN "
+            f"{schema_editor.quote_name(field.column)} varchar({field.max_length}) "
+            "NOT NULL DEFAULT ''"
+        )

@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from core.db import AddBlankTextField
+
 
 class Migration(migrations.Migration):
 
@@ -10,7 +12,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
+        # In place on SQLite: a rebuild of the table would recreate its trigram indexes.
+        AddBlankTextField(
             model_name='contact',
             name='language',
             field=models.CharField(blank=True, choices=[('en', 'English'), ('nl', 'Dutch')], help_text='The language of the emails this contact receives.', max_length=10, verbose_name='language'),
