@@ -1,10 +1,14 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth.models import Group, Permission, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.models import NumberSequence
+from core.models import NumberSequence, UserPreferences
 from core.services import EditConflict, lock_unchanged
 
 
@@ -35,8 +39,10 @@ class VersionedAdminForm(forms.ModelForm):
                 self.add_error(
                     None,
                     ValidationError(
-                        f"{conflict.message % (conflict.params or {})} Reload the "
-                        "page to see the current values.",
+                        gettext(
+                            "%(conflict)s Reload the page to see the current values."
+                        )
+                        % {"conflict": conflict.message % (conflict.params or {})},
                         code=conflict.code,
                     ),
                 )
@@ -111,3 +117,59 @@ class NumberSequenceAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Django stores a permission's name in English when it is created; the admin shows it
+# in the user's language: the default permissions by their action and model, the
+# others by their name, which each model's Meta.permissions marks for translation.
+_DEFAULT_PERMISSION_NAMES = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    """ "Contacts | contact | Can view contact", in the active language."""
+    model = permission.content_type.model_class()
+    if model is None:  # the permission of a model since removed
+        return str(permission)
+    action, _separator, model_name = permission.codename.partition("_")
+    if model_name == model._meta.model_name and action in _DEFAULT_PERMISSION_NAMES:
+        name = _DEFAULT_PERMISSION_NAMES[action] % {"model": model._meta.verbose_name}
+    else:
+        name = gettext(permission.name)
+    return (
+        f"{model._meta.app_config.verbose_name} | {model._meta.verbose_name} | {name}"
+    )
+
+
+class PermissionLabelsMixin:
+    """The permissions' select of a user or group, labelled in the user's language."""
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name in ("permissions", "user_permissions"):
+            formfield.label_from_instance = permission_label
+        return formfield
+
+
+class UserPreferencesInline(admin.StackedInline):
+    model = UserPreferences
+    can_delete = False
+    fields = ["language"]
+
+
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class UserAdmin(PermissionLabelsMixin, auth_admin.UserAdmin):
+    inlines = [UserPreferencesInline]
+
+
+@admin.register(Group)
+class GroupAdmin(PermissionLabelsMixin, auth_admin.GroupAdmin):
+    pass

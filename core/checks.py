@@ -21,3 +21,18 @@ def check_default_currency(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@checks.register()
+def check_organisation_language(app_configs, **kwargs):
+    codes = [code for code, _name in settings.LANGUAGES]
+    if settings.ORGANISATION_LANGUAGE in codes:
+        return []
+    return [
+        checks.Error(
+            f"ORGANISATION_LANGUAGE is {settings.ORGANISATION_LANGUAGE!r}, not one of "
+            f"the languages the product speaks ({', '.join(codes)}).",
+            hint="Set ORGANISATION_LANGUAGE to one of LANGUAGES' codes.",
+            id="core.E002",
+        )
+    ]

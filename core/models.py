@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.validators import find_unusable_character, unusable_character_error
@@ -87,14 +88,16 @@ class TimeStampedModel(models.Model):
             # A TextField's limit is checked by its form only; the services and
             # imports reach it here.
             return ValidationError(
-                "This is %(length)d characters long; the limit is %(limit)d.",
+                gettext("This is %(length)d characters long; the limit is %(limit)d."),
                 code="max_length",
                 params={"length": len(value), "limit": limit},
             )
         shown = value[:_SHOWN_OF_A_LONG_VALUE] + "…"
         return ValidationError(
-            "Stored as “%(shown)s”, this is %(length)d characters long; the limit is "
-            "%(limit)d. Shorten it.",
+            gettext(
+                "Stored as “%(shown)s”, this is %(length)d characters long; the limit "
+                "is %(limit)d. Shorten it."
+            ),
             code="max_length",
             params={"shown": shown, "length": len(value), "limit": limit},
         )

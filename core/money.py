@@ -14,6 +14,7 @@ from babel.numbers import format_currency, get_currency_name, get_territory_curr
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.translation import gettext
 
 
 def default_currency() -> str:
@@ -36,7 +37,7 @@ def currency_codes() -> frozenset[str]:
 def validate_currency_code(value: str) -> None:
     if value not in currency_codes():
         raise ValidationError(
-            "Choose a currency in use today, by its code: EUR, USD, GBP…",
+            gettext("Choose a currency in use today, by its code: EUR, USD, GBP…"),
             code="unknown_currency",
         )
 

@@ -1,16 +1,17 @@
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 
 from core.models import NumberSequence
 
 STALE = "stale"
 GONE = "gone"
-STALE_MESSAGE = (
+STALE_MESSAGE = _(
     "Someone else changed this %(object)s since you opened it, so nothing was saved. "
     "Review the current values below and make your changes again."
 )
-GONE_MESSAGE = "This %(object)s no longer exists: someone else deleted it."
+GONE_MESSAGE = _("This %(object)s no longer exists: someone else deleted it.")
 
 
 class EditConflict(ValidationError):

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 _REFUSED_IN_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _REFUSED_IN_LINES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -37,12 +38,14 @@ class UnusableCharacter:
     @property
     def words(self) -> str:
         if self.is_line_break:
-            return "a line break"
+            return gettext("a line break")
         if self.character == "\t":
-            return "a tab"
+            return gettext("a tab")
         if self.character == "\0":
-            return "a NUL byte"
-        return f"the control character U+{ord(self.character):04X}"
+            return gettext("a NUL byte")
+        return gettext("the control character U+%(code)04X") % {
+            "code": ord(self.character)
+        }
 
 
 def find_unusable_character(
@@ -66,20 +69,26 @@ def find_unusable_character(
 def unusable_character_error(problem: UnusableCharacter) -> ValidationError:
     if problem.is_line_break:
         return ValidationError(
-            "Keep this on one line: remove the line break (character %(position)d).",
+            gettext(
+                "Keep this on one line: remove the line break (character %(position)d)."
+            ),
             code="line_break",
             params={"position": problem.position},
         )
     if problem.character == "\t":
         return ValidationError(
-            "Keep this on one line: replace the tab (character %(position)d) with a "
-            "space.",
+            gettext(
+                "Keep this on one line: replace the tab (character %(position)d) "
+                "with a space."
+            ),
             code="tab",
             params={"position": problem.position},
         )
     return ValidationError(
-        "Remove %(what)s (character %(position)d): it is invisible and cannot be "
-        "stored.",
+        gettext(
+            "Remove %(what)s (character %(position)d): it is invisible and cannot "
+            "be stored."
+        ),
         code="control_character",
         params={"what": problem.words, "position": problem.position},
     )

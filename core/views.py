@@ -108,11 +108,7 @@ class ParentScopedMixin(PermissionRequiredMixin):
 
 
 class LanguageForm(forms.Form):
-    language = forms.ChoiceField(
-        label=_("Language"),
-        required=False,
-        choices=[("", _("As my browser asks")), *settings.LANGUAGES],
-    )
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
 

@@ -109,6 +109,7 @@ NOT_PAGES = {
     "home": "redirects to the customer list",
     "favicon": "redirects to the icon",
     "logout": "a POST that signs out",
+    "core:language": "a POST from the header's language choice",
     "duplicates:not_a_duplicate": "a POST from the Possible duplicates page",
 }
 

@@ -66,6 +66,8 @@ ACCESS = {
     "favicon": Access(ANYONE, "*", get=301),
     "login": Access(ANYONE, FORM, post=200),
     "logout": Access(SIGNED_IN_USERS, "OPTIONS POST", post=302),
+    # The header's language choice: an empty form chooses no language.
+    "core:language": Access(SIGNED_IN_USERS, "POST", post=400),
     "customers:list": Access(READERS, PAGE),
     "customers:create": Access(MANAGERS, FORM, post=200),
     "customers:detail": Access(READERS, PAGE),
