@@ -92,36 +92,47 @@ DJANGO_WORDS = ["This field is required.", "Username", "Password"]
 
 @cache
 def english_words() -> tuple[str, ...]:
-    """Every English string of the catalogue that Dutch writes differently, as a
-    reader meets it: without placeholders (split at them), at least two letters."""
+    """Every English string of the catalogue, as a reader meets it (split at its
+    placeholders), that no Dutch string of the catalogue holds."""
     catalogue = polib.pofile(
         Path(settings.LOCALE_PATHS[0]) / "nl" / "LC_MESSAGES" / "django.po"
     )
+    entries = catalogue.translated_entries()
+    dutch = "\n".join(
+        text for e in entries for text in [e.msgstr, *e.msgstr_plural.values()]
+    )
     words = set(DJANGO_WORDS)
-    for entry in catalogue.translated_entries():
-        dutch = entry.msgstr or entry.msgstr_plural.get(0, "")
-        if entry.msgid.lower() == dutch.lower():
-            continue
-        for part in re.split(r"%\(\w+\)[sd]|%[sd]|\{\{.*?\}\}", entry.msgid):
+    for entry in entries:
+        for part in re.split(r"%\(\w+\)[sd]|%[sd]", entry.msgid):
             part = part.strip(" .,:;()–-…“”\"'")
-            if len(re.findall(r"[A-Za-z]", part)) >= 2:
+            # A part Dutch writes the same ("Contact", "in", "Website") proves nothing.
+            if len(re.findall(r"[A-Za-z]", part)) >= 2 and not _whole(part, dutch):
                 words.add(part)
     return tuple(sorted(words, key=len, reverse=True))
 
 
+def _whole(word: str, text: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text) is not None
+
+
 def english_left_on(page) -> list[str]:
-    """The product's English words on the page, where a Dutch reader meets them."""
+    """The product's English words on the page, where a Dutch reader meets them: its
+    text, shown or hidden (a closed dialog, a screen reader's hint), and its names."""
     text = page.evaluate(
-        """() => [document.title, document.body.innerText,
-            ...[...document.querySelectorAll('[aria-label],[placeholder],[title],[alt]')]
-              .flatMap(e => ['aria-label', 'placeholder', 'title', 'alt']
-                .map(a => e.getAttribute(a) || ''))].join('\\n')"""
+        """() => {
+            // What is marked as another language (the language choice's "English")
+            // may be in it.
+            const body = document.body.cloneNode(true);
+            body.querySelectorAll('[lang]').forEach(e => e.remove());
+            body.querySelectorAll('script, style').forEach(e => e.remove());
+            const hints = [...body.querySelectorAll(
+                '[aria-label],[placeholder],[title],[alt]')].flatMap(
+                e => ['aria-label', 'placeholder', 'title', 'alt'].map(
+                    a => e.getAttribute(a) || ''));
+            return [document.title, body.textContent, ...hints].join('\\n');
+        }"""
     )
-    return [
-        word
-        for word in english_words()
-        if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text)
-    ]
+    return [word for word in english_words() if _whole(word, text)]
 
 
 @pytest.fixture(params=["en", "nl"])
