@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import HistoryAdmin, VersionedAdminForm
 from core.money import currency_choices, default_currency
@@ -77,14 +78,14 @@ class DocumentAdmin(HistoryAdmin):
             "updated_at",
         ]
 
-    @admin.display(description="contact's phone number")
+    @admin.display(description=_("contact's phone number"))
     def contact_phone_number(self, document) -> str:
         return format_phone_number(document.contact_phone)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "currency":
             return forms.ChoiceField(
-                label="Currency",
+                label=_("Currency"),
                 choices=currency_choices(),
                 initial=default_currency(),
             )
@@ -109,7 +110,7 @@ class AmountDocumentAdmin(DocumentAdmin):
     list_display = [*DocumentAdmin.list_display, "amount_with_currency"]
     extra_fields = ["amount", "currency"]
 
-    @admin.display(description="amount", ordering="amount")
+    @admin.display(description=_("amount"), ordering="amount")
     def amount_with_currency(self, document) -> str:
         return document.amount_display
 

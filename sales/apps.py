@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from core.permissions import SALES_MANAGER, SALES_STAFF, SALES_VIEWER
 
@@ -11,7 +12,7 @@ WORK = READ + [
 
 class SalesConfig(AppConfig):
     name = "sales"
-    verbose_name = "Sales documents"
+    verbose_name = _("Sales documents")
     # Viewers read documents; staff and managers also create, change and send them.
     # Deleting is left to administrators: documents are business records, cancel
     # them instead (core.permissions).

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact
 from core.forms import ModelForm
@@ -19,12 +20,12 @@ class DocumentForm(ModelForm):
         self.instance.customer = customer
         contact = self.fields["contact"]
         contact.queryset = Contact.objects.filter(customer=customer)
-        contact.label = "Contact"
-        contact.empty_label = "No contact"
+        contact.label = _("Contact")
+        contact.empty_label = _("No contact")
         # Chosen when the form opened, deleted before it was saved.
         contact.error_messages["invalid_choice"] = CONTACT_DELETED_MESSAGE
         contact.label_from_instance = contact_choice_label
-        contact.help_text = (
+        contact.help_text = _(
             "Their name, email address and phone number are copied onto the "
             "document when you assign them."
         )
@@ -35,7 +36,7 @@ class DocumentForm(ModelForm):
             # A select of the currencies in use, named in the user's language; the
             # model's validator holds the same list for the admin and imports.
             self.fields["currency"] = forms.ChoiceField(
-                label="Currency",
+                label=_("Currency"),
                 choices=currency_choices(),
                 initial=self.instance.currency or default_currency(),
             )

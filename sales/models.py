@@ -6,12 +6,15 @@ the document as it was.
 """
 
 from django.conf import settings
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from contacts.models import Contact, ContactRole
 from core.history import tracked_history
@@ -25,9 +28,9 @@ class SalesDocument(TimeStampedModel):
     numbered, which contact role it notifies, and where its pages live."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SENT = "sent", "Sent"
-        CANCELLED = "cancelled", "Cancelled"
+        DRAFT = "draft", _("Draft")
+        SENT = "sent", _("Sent")
+        CANCELLED = "cancelled", _("Cancelled")
 
     # Set by each kind.
     KIND = ""  # URL names: "<KIND>_list", "<KIND>_detail", …
@@ -35,16 +38,19 @@ class SalesDocument(TimeStampedModel):
     ROLE_CODE = ""
     NOTIFICATION = ""  # what a sending is called: "Invoice", "Shipment notice"
 
-    number = models.CharField(max_length=20, unique=True, editable=False)
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     # PROTECT: orders, invoices and shipments are business records that must be kept;
     # a customer with documents cannot be deleted (mark it inactive instead).
     customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="%(class)ss"
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="%(class)ss",
+        verbose_name=_("customer"),
     )
-    date = models.DateField(default=timezone.localdate)
-    reference = models.CharField(max_length=100, blank=True)
+    date = models.DateField(_("date"), default=timezone.localdate)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.DRAFT
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     # SET_NULL: deleting a contact leaves the document and its snapshot as they were.
     contact = models.ForeignKey(
@@ -53,16 +59,17 @@ class SalesDocument(TimeStampedModel):
         null=True,
         blank=True,
         related_name="%(class)ss",
+        verbose_name=_("contact"),
     )
     # The snapshot, copied from the contact by sales.services when it is assigned.
     contact_name = models.CharField(
-        "contact's name", max_length=201, blank=True, editable=False
+        _("contact's name"), max_length=201, blank=True, editable=False
     )
     contact_email = models.CharField(
-        "contact's email address", max_length=254, blank=True, editable=False
+        _("contact's email address"), max_length=254, blank=True, editable=False
     )
     contact_phone = models.CharField(
-        "contact's phone number", max_length=32, blank=True, editable=False
+        _("contact's phone number"), max_length=32, blank=True, editable=False
     )
 
     class Meta:
@@ -96,7 +103,8 @@ class SalesDocument(TimeStampedModel):
             raise ValidationError(
                 {
                     "contact": ValidationError(
-                        "Choose a contact of this customer.", code="other_customer"
+                        _("Choose a contact of this customer."),
+                        code="other_customer",
                     )
                 }
             )
@@ -111,10 +119,13 @@ class AmountDocument(SalesDocument):
     """A document with an amount to pay: sales orders and invoices."""
 
     amount = models.DecimalField(
-        max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+        _("amount"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
     )
     currency = models.CharField(
-        max_length=3, default=default_currency, validators=[validate_currency_code]
+        _("currency"),
+        max_length=3,
+        default=default_currency,
+        validators=[validate_currency_code],
     )
 
     class Meta(SalesDocument.Meta):
@@ -130,12 +141,13 @@ class SalesOrder(AmountDocument):
     KIND = "order"
     NUMBER_PREFIX = "SO"
     ROLE_CODE = ContactRole.ORDER
-    NOTIFICATION = "Order confirmation"
+    NOTIFICATION = _("Order confirmation")
 
     history = tracked_history(customer_field="customer")
 
     class Meta(AmountDocument.Meta):
-        verbose_name = "sales order"
+        verbose_name = _("sales order")
+        verbose_name_plural = _("sales orders")
         permissions = [("send_salesorder", "Can send sales order")]
 
 
@@ -143,11 +155,13 @@ class Invoice(AmountDocument):
     KIND = "invoice"
     NUMBER_PREFIX = "INV"
     ROLE_CODE = ContactRole.INVOICE
-    NOTIFICATION = "Invoice"
+    NOTIFICATION = pgettext_lazy("notification", "Invoice")
 
     history = tracked_history(customer_field="customer")
 
     class Meta(AmountDocument.Meta):
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
         permissions = [("send_invoice", "Can send invoice")]
 
 
@@ -155,14 +169,16 @@ class Shipment(SalesDocument):
     KIND = "shipment"
     NUMBER_PREFIX = "SH"
     ROLE_CODE = ContactRole.SHIPMENT
-    NOTIFICATION = "Shipment notice"
+    NOTIFICATION = _("Shipment notice")
 
-    carrier = models.CharField(max_length=100, blank=True)
-    tracking_code = models.CharField(max_length=100, blank=True)
+    carrier = models.CharField(_("carrier"), max_length=100, blank=True)
+    tracking_code = models.CharField(_("tracking code"), max_length=100, blank=True)
 
     history = tracked_history(customer_field="customer")
 
     class Meta(SalesDocument.Meta):
+        verbose_name = _("shipment")
+        verbose_name_plural = _("shipments")
         permissions = [("send_shipment", "Can send shipment")]
 
 
@@ -177,7 +193,10 @@ class Sending(TimeStampedModel):
     """
 
     customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="sendings"
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="sendings",
+        verbose_name=_("customer"),
     )
     sales_order = models.ForeignKey(
         SalesOrder,
@@ -185,6 +204,7 @@ class Sending(TimeStampedModel):
         null=True,
         blank=True,
         related_name="sendings",
+        verbose_name=_("sales order"),
     )
     invoice = models.ForeignKey(
         Invoice,
@@ -192,6 +212,7 @@ class Sending(TimeStampedModel):
         null=True,
         blank=True,
         related_name="sendings",
+        verbose_name=_("invoice"),
     )
     shipment = models.ForeignKey(
         Shipment,
@@ -199,22 +220,26 @@ class Sending(TimeStampedModel):
         null=True,
         blank=True,
         related_name="sendings",
+        verbose_name=_("shipment"),
     )
-    sent_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("sent by"),
     )
-    subject = models.CharField(max_length=255)
+    subject = models.CharField(_("subject"), max_length=255)
     # [{"email": …, "name": …, "reason": …}], in the order they were addressed.
-    recipients = models.JSONField(default=list)
+    recipients = models.JSONField(_("recipients"), default=list)
 
     history = tracked_history(customer_field="customer")
 
     class Meta:
+        verbose_name = _("sending")
+        verbose_name_plural = _("sendings")
         ordering = ["-sent_at", "-pk"]
         constraints = [
             models.CheckConstraint(
@@ -236,7 +261,7 @@ class Sending(TimeStampedModel):
                     )
                 ),
                 name="sales_sending_exactly_one_document",
-                violation_error_message="A sending belongs to exactly one document.",
+                violation_error_message=_("A sending belongs to exactly one document."),
             )
         ]
 
@@ -249,6 +274,7 @@ class Sending(TimeStampedModel):
         return self.sales_order or self.invoice or self.shipment
 
     @property
+    @admin.display(description=_("recipients"))
     def recipient_summary(self) -> str:
         """`ana@example.com (Invoice role), bo@example.com (Invoice role)`."""
         return ", ".join(f"{r['email']} ({r['reason']})" for r in self.recipients)

@@ -1,9 +1,13 @@
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact, ContactDetail, ContactRole
 from contacts.validators import normalize_email_address
@@ -13,16 +17,42 @@ from sales.models import DOCUMENT_KINDS, SalesDocument
 
 @dataclass(frozen=True)
 class Recipient:
-    """Who a notification goes to, and why this address was chosen."""
+    """Who a notification goes to, why this address was chosen (in the active
+    language when it was chosen), and the language the email to it goes out in."""
 
     email: str
     name: str
     reason: str
+    language: str = field(default="", compare=False)
+
+    @property
+    def email_language(self) -> str:
+        return self.language or settings.ORGANISATION_LANGUAGE
 
 
-REASON_ASSIGNED = "assigned contact"
-REASON_PRIMARY = "Primary contact"
-REASON_CONTACT_CARD = "contact card"
+REASON_ASSIGNED = _("assigned contact")
+REASON_PRIMARY = _("Primary contact")
+REASON_CONTACT_CARD = _("contact card")
+
+# The standard roles' names as the product says them; other roles are the
+# administrators' own words, shown as they wrote them.
+ROLE_NAMES = {
+    ContactRole.PRIMARY: pgettext_lazy("role", "Primary"),
+    ContactRole.ORDER: pgettext_lazy("role", "Order"),
+    ContactRole.INVOICE: pgettext_lazy("role", "Invoice"),
+    ContactRole.SHIPMENT: pgettext_lazy("role", "Shipment"),
+}
+
+
+def role_name(code: str, name: str = "") -> str:
+    """A role's name in the active language: a standard role translated while it
+    keeps its standard name; any other by its own name (else the code capitalised)."""
+    if code in ROLE_NAMES:
+        with translation.override("en"):
+            standard = str(ROLE_NAMES[code])
+        if not name or name == standard:
+            return str(ROLE_NAMES[code])
+    return name or code.capitalize()
 
 
 def notification_recipients(
@@ -73,7 +103,7 @@ def notification_recipients_by_role(
 
     def resolve(role_code: str) -> list[Recipient]:
         if assigned_contact is not None and assigned_contact.email:
-            found = _recipients([assigned_contact], REASON_ASSIGNED)
+            found = _recipients([assigned_contact], str(REASON_ASSIGNED))
             if found:
                 return found
         if role_code != ContactRole.PRIMARY:
@@ -82,15 +112,20 @@ def notification_recipients_by_role(
                 role = next(
                     r for r in role_holders[0].roles.all() if r.code == role_code
                 )
-                found = _recipients(role_holders, f"{role} role")
+                found = _recipients(
+                    role_holders,
+                    gettext("%(role)s role")
+                    % {"role": role_name(role.code, role.name)},
+                )
                 if found:
                     return found
-        found = _recipients(holders(ContactRole.PRIMARY), REASON_PRIMARY)
+        found = _recipients(holders(ContactRole.PRIMARY), str(REASON_PRIMARY))
         if found:
             return found
         return _unique(
             [
-                (detail.value, customer.name, REASON_CONTACT_CARD)
+                # No contact: the organisation's language.
+                (detail.value, customer.name, str(REASON_CONTACT_CARD), "")
                 for detail in card_email
             ]
         )
@@ -108,12 +143,12 @@ def document_recipients(*, document: SalesDocument) -> list[Recipient]:
 
 
 def _recipients(contacts, reason: str) -> list[Recipient]:
-    return _unique([(c.email, c.full_name, reason) for c in contacts])
+    return _unique([(c.email, c.full_name, reason, c.email_language) for c in contacts])
 
 
 def _unique(candidates) -> list[Recipient]:
     recipients, seen = [], set()
-    for email, name, reason in candidates:
+    for email, name, reason, language in candidates:
         try:
             address = normalize_email_address(email)
         except ValidationError:
@@ -121,7 +156,9 @@ def _unique(candidates) -> list[Recipient]:
         if address.lower() in seen:
             continue
         seen.add(address.lower())
-        recipients.append(Recipient(email=address, name=name, reason=reason))
+        recipients.append(
+            Recipient(email=address, name=name, reason=reason, language=language)
+        )
     return recipients
 
 
@@ -181,7 +218,7 @@ class CustomerDocuments:
 
     @property
     def name(self) -> str:
-        return self.kind._meta.verbose_name
+        return str(self.kind._meta.verbose_name)
 
     @property
     def create_url(self) -> str:
@@ -227,11 +264,11 @@ class WhoReceives:
 
     @property
     def notification(self) -> str:
-        return self.kind.NOTIFICATION
+        return str(self.kind.NOTIFICATION)
 
     @property
     def role_name(self) -> str:
-        return self.kind.ROLE_CODE.capitalize()
+        return role_name(self.kind.ROLE_CODE)
 
 
 def customer_who_receives_what(*, customer: Customer) -> list[WhoReceives]:

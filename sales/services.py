@@ -4,20 +4,23 @@ hold whichever way a document arrives."""
 
 import re
 import smtplib
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.utils import formats
+from django.utils import formats, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact
 from core.services import lock_unchanged, sequence_next_value
 from customers.models import Customer
 from sales.models import SalesDocument, Sending, sending_field_for
-from sales.selectors import Recipient, document_recipients
+from sales.selectors import Recipient, document_recipients, role_name
 
 D = TypeVar("D", bound=SalesDocument)
 
@@ -28,7 +31,7 @@ def document_number_next(*, kind: type[SalesDocument]) -> str:
     return f"{kind.NUMBER_PREFIX}-{value:05d}"
 
 
-CONTACT_DELETED_MESSAGE = "This contact was just deleted. Choose another."
+CONTACT_DELETED_MESSAGE = _("This contact was just deleted. Choose another.")
 
 
 def document_contact_lock(*, contact: Contact | None) -> Contact | None:
@@ -135,13 +138,16 @@ def document_update(
 
 
 def no_recipient_message(*, document: SalesDocument) -> str:
-    role = document.ROLE_CODE.capitalize()
-    return (
-        f"{document} was not sent: nobody at {document.customer.name} has an email "
-        f"address to send it to. Add a contact with an email address and the {role} "
-        "or Primary role, assign a contact with an email address, or add an email "
-        "address to the customer's contact card."
-    )
+    return gettext(
+        "%(document)s was not sent: nobody at %(customer)s has an email address to "
+        "send it to. Add a contact with an email address and the %(role)s or Primary "
+        "role, assign a contact with an email address, or add an email address to "
+        "the customer's contact card."
+    ) % {
+        "document": document,
+        "customer": document.customer.name,
+        "role": role_name(document.ROLE_CODE),
+    }
 
 
 # Line breaks, tabs and other control characters: what a mail header cannot hold.
@@ -156,32 +162,95 @@ def one_line(text: str) -> str:
     return _NOT_ONE_LINE.sub(" ", text).strip()
 
 
+@dataclass
+class DocumentEmail:
+    """One email of a notification: the recipients who read one language, and the
+    message written in it."""
+
+    language: str
+    recipients: list[Recipient]
+    message: EmailMessage
+
+    @property
+    def language_name(self) -> str:
+        """The language's name in the active language (the user's): `Dutch`."""
+        return translation.get_language_info(self.language)["name_translated"]
+
+
+def document_emails(
+    *, document: SalesDocument, recipients: list[Recipient]
+) -> list[DocumentEmail]:
+    """The notification, one email per language of the recipients, each written in
+    its language: a contact's own (`Contact.email_language`), the organisation's for
+    the customer's contact card. In the order the recipients are addressed."""
+    groups: dict[str, list[Recipient]] = {}
+    for recipient in recipients:
+        groups.setdefault(recipient.email_language, []).append(recipient)
+    return [
+        DocumentEmail(
+            language=language,
+            recipients=group,
+            message=document_email(
+                document=document, recipients=group, language=language
+            ),
+        )
+        for language, group in groups.items()
+    ]
+
+
 def document_email(
+    *,
+    document: SalesDocument,
+    recipients: list[Recipient],
+    language: str | None = None,
+) -> EmailMessage:
+    """The notification: a plain-text email naming the customer and the document,
+    written in `language` (by default the first recipient's): its words, date and
+    amount, whatever language the sender works in."""
+    with translation.override(language or recipients[0].email_language):
+        return _document_email(document=document, recipients=recipients)
+
+
+def _document_email(
     *, document: SalesDocument, recipients: list[Recipient]
 ) -> EmailMessage:
-    """The notification: a plain-text email naming the customer and the document."""
     customer = document.customer
-    subject = one_line(f"{document.NOTIFICATION} {document.number} for {customer.name}")
-    greeting = f"Dear {recipients[0].name}," if len(recipients) == 1 else "Dear all,"
+    about = {
+        "notification": document.NOTIFICATION,
+        "number": document.number,
+        "customer": customer.name,
+        "customer_number": customer.number,
+    }
+    subject = one_line(gettext("%(notification)s %(number)s for %(customer)s") % about)
+    if len(recipients) == 1:
+        greeting = gettext("Dear %(name)s,") % {"name": recipients[0].name}
+    else:
+        greeting = gettext("Dear all,")
     lines = [
         greeting,
         "",
-        f"{document.NOTIFICATION} {document.number} for {customer.name} "
-        f"(customer {customer.number}).",
+        gettext(
+            "%(notification)s %(number)s for %(customer)s (customer "
+            "%(customer_number)s)."
+        )
+        % about,
         "",
-        f"Date: {formats.date_format(document.date, 'DATE_FORMAT')}",
+        gettext("Date: %(date)s")
+        % {"date": formats.date_format(document.date, "DATE_FORMAT")},
     ]
     if document.reference:
-        lines.append(f"Reference: {document.reference}")
+        lines.append(gettext("Reference: %(value)s") % {"value": document.reference})
     if getattr(document, "amount", None) is not None:
-        lines.append(f"Amount: {document.amount_display}")
+        lines.append(gettext("Amount: %(value)s") % {"value": document.amount_display})
     if getattr(document, "carrier", ""):
-        lines.append(f"Carrier: {document.carrier}")
+        lines.append(gettext("Carrier: %(value)s") % {"value": document.carrier})
     if getattr(document, "tracking_code", ""):
-        lines.append(f"Tracking code: {document.tracking_code}")
+        lines.append(
+            gettext("Tracking code: %(value)s") % {"value": document.tracking_code}
+        )
     if document.contact_name:
-        lines.append(f"Contact: {document.contact_name}")
-    lines += ["", "Kind regards,", "Customer Contacts"]
+        lines.append(gettext("Contact: %(value)s") % {"value": document.contact_name})
+    lines += ["", gettext("Kind regards,"), gettext("Customer Contacts")]
     return EmailMessage(
         subject=subject,
         body="\n".join(lines) + "\n",
@@ -190,14 +259,25 @@ def document_email(
     )
 
 
-@transaction.atomic
 def document_send(
     *, document: SalesDocument, sent_by: AbstractBaseUser | None
 ) -> Sending:
-    """Email the document's notification to its recipients and record the sending.
+    """`document_send_all`, for a caller that needs one sending: the first (the
+    only one unless the recipients read different languages)."""
+    return document_send_all(document=document, sent_by=sent_by)[0]
+
+
+@transaction.atomic
+def document_send_all(
+    *, document: SalesDocument, sent_by: AbstractBaseUser | None
+) -> list[Sending]:
+    """Email the document's notification to its recipients and record the sending:
+    one email per language of the recipients (`document_emails`), and one Sending
+    for each email, with the subject and recipients that email had.
 
     Refused, with a message that says what to add, when nobody would receive it. When
-    the mail server refuses, nothing is recorded and the error says to try again.
+    the mail server refuses any of the emails, nothing is recorded and the error says
+    to try again.
     """
     # One sender at a time per document, so a double click records one sending. The
     # document is read again under its lock (the row only: `of`), with its contact:
@@ -212,12 +292,17 @@ def document_send(
     )
     if current is None:
         raise ValidationError(
-            f"{document} was not sent: it no longer exists.", code="document_deleted"
+            gettext("%(document)s was not sent: it no longer exists.")
+            % {"document": document},
+            code="document_deleted",
         )
     if document.contact_id is not None and current.contact_id is None:
         raise ValidationError(
-            f"{document} was not sent: its assigned contact was just deleted. Check "
-            "who receives it now and send it again.",
+            gettext(
+                "%(document)s was not sent: its assigned contact was just deleted. "
+                "Check who receives it now and send it again."
+            )
+            % {"document": document},
             code="contact_deleted",
         )
     recipients = document_recipients(document=current)
@@ -225,30 +310,55 @@ def document_send(
         raise ValidationError(
             no_recipient_message(document=current), code="no_recipient"
         )
-    message = document_email(document=current, recipients=recipients)
-    sending = Sending(
-        customer=current.customer,
-        sent_by=sent_by if sent_by is not None and sent_by.is_authenticated else None,
-        subject=message.subject,
-        recipients=[
-            {"email": r.email, "name": r.name, "reason": r.reason} for r in recipients
-        ],
-        **{sending_field_for(type(current)): current},
-    )
-    sending.full_clean()
-    sending.save()
+    emails = document_emails(document=current, recipients=recipients)
+    sendings = [_record_sending(current, email, sent_by=sent_by) for email in emails]
     if current.status == SalesDocument.Status.DRAFT:
         current.status = SalesDocument.Status.SENT
         current.save(update_fields=["status", "updated_at"])
         # The caller's copy shows the new status too.
         document.status, document.updated_at = current.status, current.updated_at
-    try:
-        message.send(fail_silently=False)
-    except (smtplib.SMTPException, OSError) as error:
-        # Raising rolls the sending record back: it did not happen.
-        raise ValidationError(
-            f"{document} could not be sent: the mail server refused it ({error}). "
-            "Try again later.",
-            code="mail_failed",
-        ) from error
+    _send_all(document, [email.message for email in emails])
+    return sendings
+
+
+def _record_sending(
+    document: SalesDocument, email: DocumentEmail, *, sent_by
+) -> Sending:
+    sending = Sending(
+        customer=document.customer,
+        sent_by=sent_by if sent_by is not None and sent_by.is_authenticated else None,
+        subject=email.message.subject,
+        recipients=[
+            {"email": r.email, "name": r.name, "reason": r.reason}
+            for r in email.recipients
+        ],
+        **{sending_field_for(type(document)): document},
+    )
+    sending.full_clean()
+    sending.save()
     return sending
+
+
+def _send_all(document: SalesDocument, messages: list[EmailMessage]) -> None:
+    """Send the emails over one connection. A refusal raises, which rolls every
+    sending record back: none is recorded unless all went out. An email already
+    accepted before a later one is refused cannot be called back: the error names
+    who received it."""
+    delivered: list[str] = []
+    try:
+        with get_connection() as connection:
+            for message in messages:
+                message.connection = connection
+                message.send(fail_silently=False)
+                delivered += message.to
+    except (smtplib.SMTPException, OSError) as error:
+        # Raising rolls the sending records back: it did not happen.
+        text = gettext(
+            "%(document)s could not be sent: the mail server refused it (%(error)s). "
+            "Try again later."
+        ) % {"document": document, "error": error}
+        if delivered:
+            text += " " + gettext("It had already reached %(addresses)s.") % {
+                "addresses": ", ".join(delivered)
+            }
+        raise ValidationError(text, code="mail_failed") from error

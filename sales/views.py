@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import (
     CreateView,
     DetailView,
@@ -65,6 +67,7 @@ class KindMixin:
             can_add=user.has_perm(permission(self.model, "add")),
             can_change=user.has_perm(permission(self.model, "change")),
             can_send=user.has_perm(permission(self.model, "send")),
+            role_name=selectors.role_name(self.model.ROLE_CODE),
         )
         return super().get_context_data(**kwargs)
 
@@ -164,7 +167,7 @@ class DocumentFormMixin(CustomerDocumentMixin, ServiceFormMixin):
 
 class DocumentCreateView(DocumentFormMixin, CreateView):
     action = "add"
-    success_message = "%(object)s was created."
+    success_message = _("%(object)s was created.")
 
     def get_initial(self):
         initial = super().get_initial()
@@ -184,7 +187,7 @@ class DocumentCreateView(DocumentFormMixin, CreateView):
 
 class DocumentUpdateView(DocumentFormMixin, UpdateView):
     action = "change"
-    success_message = "%(object)s was saved."
+    success_message = _("%(object)s was saved.")
 
     def save(self, form):
         return services.document_update(
@@ -219,11 +222,12 @@ class DocumentSendView(CustomerDocumentMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         recipients = selectors.document_recipients(document=self.object)
+        emails = services.document_emails(document=self.object, recipients=recipients)
         kwargs.update(
             recipients=recipients,
-            email=services.document_email(document=self.object, recipients=recipients)
-            if recipients
-            else None,
+            # Each email as it goes out: in its recipients' language.
+            emails=emails,
+            email=emails[0].message if emails else None,
             no_recipient_message=services.no_recipient_message(document=self.object),
         )
         return super().get_context_data(**kwargs)
@@ -231,13 +235,20 @@ class DocumentSendView(CustomerDocumentMixin, DetailView):
     def post(self, request, *args, **kwargs):
         document = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
         try:
-            sending = services.document_send(document=document, sent_by=request.user)
+            sendings = services.document_send_all(
+                document=document, sent_by=request.user
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
             names = ", ".join(
                 f"{r['name']} <{r['email']}>" if r["name"] else r["email"]
+                for sending in sendings
                 for r in sending.recipients
             )
-            messages.success(request, f"{document} was sent to {names}.")
+            messages.success(
+                request,
+                gettext("%(document)s was sent to %(names)s.")
+                % {"document": document, "names": names},
+            )
         return HttpResponseRedirect(document.get_absolute_url())
