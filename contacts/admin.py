@@ -5,6 +5,7 @@ numbers read with the customer's billing country."""
 from django import forms
 from django.contrib import admin, messages
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
 
 from contacts import services
 from contacts.models import (
@@ -22,7 +23,7 @@ from customers.admin import register_customer_inline
 
 def _roles_display(contact: Contact) -> str:
     # contact.roles.all() reads the prefetched roles: no query per row.
-    return ", ".join(role.name for role in contact.roles.all())
+    return ", ".join(role.label for role in contact.roles.all())
 
 
 class PhoneShownFormattedForm(VersionedAdminForm):
@@ -62,7 +63,7 @@ class ContactAdmin(RolesAsCheckboxesMixin, HistoryAdmin):
         "roles_list",
         "updated_at",
     ]
-    list_filter = ["roles"]
+    list_filter = ["roles", "language"]
     list_select_related = ["customer"]
     search_fields = [
         "first_name",
@@ -81,6 +82,7 @@ class ContactAdmin(RolesAsCheckboxesMixin, HistoryAdmin):
         ("first_name", "last_name"),
         ("email", "phone"),
         ("job_title", "department"),
+        "language",
         "roles",
         ("created_at", "updated_at"),
     ]
@@ -93,15 +95,15 @@ class ContactAdmin(RolesAsCheckboxesMixin, HistoryAdmin):
         # customer's possible duplicates.
         services.contact_save(contact=obj)
 
-    @admin.display(description="name", ordering="first_name")
+    @admin.display(description=_("name"), ordering="first_name")
     def full_name(self, contact: Contact) -> str:
         return contact.full_name
 
-    @admin.display(description="phone number", ordering="phone")
+    @admin.display(description=_("phone number"), ordering="phone")
     def phone_international(self, contact: Contact) -> str:
         return format_phone_number(contact.phone)
 
-    @admin.display(description="roles")
+    @admin.display(description=_("roles"))
     def roles_list(self, contact: Contact) -> str:
         return _roles_display(contact)
 
@@ -165,6 +167,7 @@ class ContactInline(RolesAsCheckboxesMixin, admin.StackedInline):
         ("first_name", "last_name"),
         ("email", "phone"),
         ("job_title", "department"),
+        "language",
         "roles",
     ]
 
@@ -175,10 +178,19 @@ class ContactInline(RolesAsCheckboxesMixin, admin.StackedInline):
 
 @admin.register(ContactRole)
 class ContactRoleAdmin(HistoryAdmin):
-    list_display = ["name", "code", "description", "position"]
+    list_display = ["shown_name", "code", "shown_description", "position"]
     list_editable = ["position"]
     search_fields = ["name", "code", "description"]
     prepopulated_fields = {"code": ["name"]}
+
+    @admin.display(description=_("name"), ordering="name")
+    def shown_name(self, role: ContactRole) -> str:
+        # A standard role in the user's language; the form edits the stored name.
+        return role.label
+
+    @admin.display(description=_("description"))
+    def shown_description(self, role: ContactRole) -> str:
+        return role.description_label
 
     def get_readonly_fields(self, request, obj=None):
         # Sales documents find their contacts by these codes.
@@ -207,7 +219,7 @@ class ContactFieldSettingsAdmin(HistoryAdmin):
         (
             None,
             {
-                "description": (
+                "description": _(
                     "Which optional fields the contact form shows, and which must be "
                     "filled in. First name is always shown and required. A required "
                     "field must be shown. The rule holds everywhere a contact is "
@@ -292,7 +304,7 @@ class ContactDetailAdmin(HistoryAdmin):
     autocomplete_fields = ["customer"]
     readonly_fields = ["is_primary", "created_at", "updated_at"]
 
-    @admin.display(description="value", ordering="value")
+    @admin.display(description=_("value"), ordering="value")
     def shown_value(self, detail: ContactDetail) -> str:
         return detail.display_value
 

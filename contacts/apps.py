@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 from core.permissions import SALES_MANAGER, SALES_STAFF, SALES_VIEWER
 
@@ -15,7 +16,7 @@ EDIT = [
 
 class ContactsConfig(AppConfig):
     name = "contacts"
-    verbose_name = "Contacts"
+    verbose_name = _("Contacts")
     # What the default groups may do with contacts and contact details
     # (core.permissions). Managers may also use the Contact details admin.
     default_group_permissions = {
@@ -43,7 +44,7 @@ class ContactsConfig(AppConfig):
         customer_pages.register_tab(
             CustomerTab(
                 key="contacts",
-                label="Contacts",
+                label=_("Contacts"),
                 url_name="contacts:list",
                 permissions=("contacts.view_contact",),
                 position=20,

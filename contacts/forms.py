@@ -1,8 +1,11 @@
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html, strip_tags
+from django.utils.translation import get_language_info, gettext
+from django.utils.translation import gettext_lazy as _
 
 from contacts.models import (
     CONTACT_PERSON_FIELDS,
@@ -24,11 +27,11 @@ class ContactForm(ModelForm):
     enforces the same choice wherever a contact is saved."""
 
     roles = forms.ModelMultipleChoiceField(
-        label="Roles",
+        label=_("Roles"),
         queryset=ContactRole.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="A contact can have several roles.",
+        help_text=_("A contact can have several roles."),
     )
 
     class Meta:
@@ -41,14 +44,16 @@ class ContactForm(ModelForm):
             "job_title",
             "department",
             "roles",
+            "language",
         ]
         labels = {
-            "first_name": "First name",
-            "last_name": "Last name",
-            "email": "Email address",
-            "phone": "Phone number",
-            "job_title": "Job title",
-            "department": "Department",
+            "first_name": _("First name"),
+            "last_name": _("Last name"),
+            "email": _("Email address"),
+            "phone": _("Phone number"),
+            "job_title": _("Job title"),
+            "department": _("Department"),
+            "language": _("Language of emails"),
         }
         widgets = {
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
@@ -67,6 +72,25 @@ class ContactForm(ModelForm):
                 self.fields[name].required = True
         if "phone" in self.fields and self.instance.phone and not self.is_bound:
             self.initial["phone"] = format_phone_number(self.instance.phone)
+        self.fields["language"].choices = language_choices()
+
+
+def organisation_language_name() -> str:
+    """The organisation's language, named in the user's language ("Dutch")."""
+    code = settings.ORGANISATION_LANGUAGE
+    names = dict(settings.LANGUAGES)
+    if code in names:
+        return str(names[code])
+    return get_language_info(code)["name_translated"]
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The contact's language of emails: blank (the organisation's, named) first,
+    then each language of the product."""
+    blank = gettext("Organisation's language (%(language)s)") % {
+        "language": organisation_language_name()
+    }
+    return [("", blank), *[(code, name) for code, name in settings.LANGUAGES]]
 
 
 # The window's primary fields carry the card's words: Email Address, Telephone,
@@ -112,8 +136,9 @@ class ContactCardPrimaryForm(forms.Form):
                 # Seen as "Description" beside its field; heard as "Description of
                 # Email Address".
                 label=format_html(
-                    'Description<span class="visually-hidden"> of {kind}</span>',
-                    kind=label,
+                    '{description}<span class="visually-hidden"> {of_kind}</span>',
+                    description=gettext("Description"),
+                    of_kind=gettext("of %(kind)s") % {"kind": label},
                 ),
                 required=False,
                 max_length=DESCRIPTION_MAX_LENGTH,
@@ -131,15 +156,15 @@ class AdditionalDetailForm(forms.Form):
     """One row under "Additional contact details"."""
 
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    kind = forms.ChoiceField(label="Type", choices=ContactDetail.Kind.choices)
+    kind = forms.ChoiceField(label=_("Type"), choices=ContactDetail.Kind.choices)
     value = forms.CharField(
-        label="Value",
+        label=_("Value"),
         required=False,
         max_length=VALUE_MAX_LENGTH,
         validators=[validate_single_line],
     )
     description = forms.CharField(
-        label="Description",
+        label=_("Description"),
         required=False,
         max_length=DESCRIPTION_MAX_LENGTH,
         validators=[validate_single_line],
@@ -160,14 +185,14 @@ class AdditionalDetailForm(forms.Form):
 class BaseAdditionalDetailFormSet(forms.BaseFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        form.fields["DELETE"].label = "Remove"
+        form.fields["DELETE"].label = _("Remove")
 
     def clean(self):
         super().clean()
         # A negative count would read as "no rows": every additional detail removed.
         if self.management_form.cleaned_data.get("TOTAL_FORMS", 0) < 0:
             raise ValidationError(
-                "The window's rows could not be read. Open it again and retry.",
+                _("The window's rows could not be read. Open it again and retry."),
                 code="invalid_row_count",
             )
 
@@ -201,7 +226,7 @@ def _field_errors(form: forms.Form, row_label: str) -> list[SummaryError]:
         field = form[name]
         label = strip_tags(str(field.label))
         if row_label:
-            label = f"{row_label}, {label}"
+            label = gettext("%(row)s, %(field)s") % {"row": row_label, "field": label}
         summary += [
             SummaryError(label, message, field.id_for_label) for message in field.errors
         ]
@@ -272,7 +297,9 @@ class ContactCardWindow:
         ]
         for number, row in enumerate(self.formset.forms, start=1):
             summary += [SummaryError("", message) for message in row.non_field_errors()]
-            summary += _field_errors(row, f"Additional detail {number}")
+            summary += _field_errors(
+                row, gettext("Additional detail %(number)s") % {"number": number}
+            )
         return summary
 
     def focus_first_error(self) -> None:
@@ -369,8 +396,8 @@ class ContactMergeForm(forms.Form):
             self.fields[name] = forms.ChoiceField(
                 label=str(Contact._meta.get_field(name).verbose_name).capitalize(),
                 choices=[
-                    (self.KEEP, shown(kept) or "(empty)"),
-                    (self.MERGE_AWAY, shown(other) or "(empty)"),
+                    (self.KEEP, shown(kept) or gettext("(empty)")),
+                    (self.MERGE_AWAY, shown(other) or gettext("(empty)")),
                 ],
                 initial=self.KEEP if defaults[name] == kept else self.MERGE_AWAY,
                 widget=forms.RadioSelect,

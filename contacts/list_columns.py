@@ -3,6 +3,7 @@
 
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from contacts.models import ContactDetail
 from core.phones import format_phone_number
@@ -28,7 +29,7 @@ def register_customer_list_columns() -> None:
     register_customer_list_column(
         ListColumn(
             key="primary_email",
-            label="Email",
+            label=_("Email"),
             annotation=lambda: _primary(ContactDetail.Kind.EMAIL),
             link=lambda value: f"mailto:{value}",
             permission=VIEW_DETAILS,
@@ -37,7 +38,7 @@ def register_customer_list_columns() -> None:
     register_customer_list_column(
         ListColumn(
             key="primary_phone",
-            label="Phone",
+            label=_("Phone"),
             # The telephone, else the mobile phone.
             annotation=lambda: Coalesce(
                 _primary(ContactDetail.Kind.TELEPHONE),

@@ -5,6 +5,7 @@ from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from contacts.validators import (
@@ -30,18 +31,43 @@ class ContactRole(TimeStampedModel):
     INVOICE = "invoice"
     SHIPMENT = "shipment"
 
-    code = models.SlugField(max_length=50, unique=True)
-    name = models.CharField(max_length=100, unique=True)
-    description = models.CharField(max_length=200, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     history = tracked_history()
 
     class Meta:
         ordering = ["position", "name"]
+        verbose_name = _("contact role")
+        verbose_name_plural = _("contact roles")
 
     def __str__(self) -> str:
+        return self.label
+
+    def _is_standard(self) -> bool:
+        """A standard role whose name an administrator has not changed: its words
+        are the product's, shown in the user's language. A renamed or custom role
+        keeps the words it was given."""
+        standard = STANDARD_ROLE_TEXTS.get(self.code)
+        return standard is not None and self.name == standard[0]
+
+    @property
+    def label(self) -> str:
+        """The role's name as the user reads it: a standard role's in the user's
+        language (by its code), any other role's as stored."""
+        if self._is_standard():
+            return str(STANDARD_ROLE_LABELS[self.code])
         return self.name
+
+    @property
+    def description_label(self) -> str:
+        """The description as the user reads it (see `label`)."""
+        standard = STANDARD_ROLE_TEXTS.get(self.code)
+        if self._is_standard() and self.description == standard[1]:
+            return str(STANDARD_ROLE_DESCRIPTIONS[self.code])
+        return self.description
 
 
 # code, name, description: the roles every installation has (the help page's words).
@@ -51,7 +77,24 @@ STANDARD_ROLES = [
     (ContactRole.INVOICE, "Invoice", "Used for billing and invoice communication"),
     (ContactRole.SHIPMENT, "Shipment", "Used for shipment notifications"),
 ]
-STANDARD_ROLE_CODES = frozenset(code for code, _, _ in STANDARD_ROLES)
+STANDARD_ROLE_CODES = frozenset(code for code, *_rest in STANDARD_ROLES)
+# The stored English words of each standard role, by code: a role that still has
+# them is shown in the user's language.
+STANDARD_ROLE_TEXTS = {code: (name, text) for code, name, text in STANDARD_ROLES}
+# The standard roles' names and descriptions as users read them. "Order" the role
+# and "Order" the document may be two words in a language: hence the context.
+STANDARD_ROLE_LABELS = {
+    ContactRole.PRIMARY: pgettext_lazy("contact role", "Primary"),
+    ContactRole.ORDER: pgettext_lazy("contact role", "Order"),
+    ContactRole.INVOICE: pgettext_lazy("contact role", "Invoice"),
+    ContactRole.SHIPMENT: pgettext_lazy("contact role", "Shipment"),
+}
+STANDARD_ROLE_DESCRIPTIONS = {
+    ContactRole.PRIMARY: _("Main point of contact"),
+    ContactRole.ORDER: _("Used for sales order communication"),
+    ContactRole.INVOICE: _("Used for billing and invoice communication"),
+    ContactRole.SHIPMENT: _("Used for shipment notifications"),
+}
 
 
 def create_standard_roles(
@@ -70,41 +113,48 @@ def create_standard_roles(
 # The contact fields an organisation may hide or require; First name is always both.
 OPTIONAL_CONTACT_FIELDS = ("last_name", "email", "phone", "job_title", "department")
 
+# What the settings' constraints say when a field is required but hidden.
+SHOWN_WHEN_REQUIRED_MESSAGES = {
+    "last_name": _("A required field must be shown: show last name."),
+    "email": _("A required field must be shown: show email."),
+    "phone": _("A required field must be shown: show phone."),
+    "job_title": _("A required field must be shown: show job title."),
+    "department": _("A required field must be shown: show department."),
+}
+
 
 class ContactFieldSettings(TimeStampedModel):
     """The organisation's choice of which optional contact fields are shown and which
     are required. One row; First name is always shown and required."""
 
-    show_last_name = models.BooleanField(default=True)
-    require_last_name = models.BooleanField(default=False)
-    show_email = models.BooleanField(default=True)
-    require_email = models.BooleanField(default=False)
-    show_phone = models.BooleanField(default=True)
-    require_phone = models.BooleanField(default=False)
-    show_job_title = models.BooleanField(default=True)
-    require_job_title = models.BooleanField(default=False)
-    show_department = models.BooleanField(default=True)
-    require_department = models.BooleanField(default=False)
+    show_last_name = models.BooleanField(_("show last name"), default=True)
+    require_last_name = models.BooleanField(_("require last name"), default=False)
+    show_email = models.BooleanField(_("show email address"), default=True)
+    require_email = models.BooleanField(_("require email address"), default=False)
+    show_phone = models.BooleanField(_("show phone number"), default=True)
+    require_phone = models.BooleanField(_("require phone number"), default=False)
+    show_job_title = models.BooleanField(_("show job title"), default=True)
+    require_job_title = models.BooleanField(_("require job title"), default=False)
+    show_department = models.BooleanField(_("show department"), default=True)
+    require_department = models.BooleanField(_("require department"), default=False)
 
     history = tracked_history()
 
     class Meta:
         ordering = ["pk"]
-        verbose_name = "contact field settings"
-        verbose_name_plural = "contact field settings"
+        verbose_name = _("contact field settings")
+        verbose_name_plural = _("contact field settings")
         constraints = [
             models.CheckConstraint(
                 condition=Q(**{f"require_{name}": False}) | Q(**{f"show_{name}": True}),
                 name=f"contacts_fieldsettings_required_{name}_is_shown",
-                violation_error_message=(
-                    f"A required field must be shown: show {name.replace('_', ' ')}."
-                ),
+                violation_error_message=SHOWN_WHEN_REQUIRED_MESSAGES[name],
             )
             for name in OPTIONAL_CONTACT_FIELDS
         ]
 
     def __str__(self) -> str:
-        return "Contact field settings"
+        return str(_("Contact field settings"))
 
     @classmethod
     def load(cls) -> "ContactFieldSettings":
@@ -133,15 +183,18 @@ class Contact(TimeStampedModel):
     """A person at the customer."""
 
     customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="contacts"
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        verbose_name=_("customer"),
     )
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100, blank=True)
-    email = models.CharField("email address", max_length=254, blank=True)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    email = models.CharField(_("email address"), max_length=254, blank=True)
     # Stored in E.164; the input may be longer (spaces, brackets) before it is read.
-    phone = models.CharField("phone number", max_length=32, blank=True)
-    job_title = models.CharField(max_length=100, blank=True)
-    department = models.CharField(max_length=100, blank=True)
+    phone = models.CharField(_("phone number"), max_length=32, blank=True)
+    job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    department = models.CharField(_("department"), max_length=100, blank=True)
     # Blank: the organisation's language (settings.ORGANISATION_LANGUAGE).
     language = models.CharField(
         _("language"),
@@ -150,7 +203,9 @@ class Contact(TimeStampedModel):
         blank=True,
         help_text=_("The language of the emails this contact receives."),
     )
-    roles = models.ManyToManyField(ContactRole, blank=True, related_name="contacts")
+    roles = models.ManyToManyField(
+        ContactRole, blank=True, related_name="contacts", verbose_name=_("roles")
+    )
 
     # The change reason holds a merge's summary with the values it dropped
     # (contacts.services.contacts_merge): longer than simple-history's 100 characters.
@@ -166,7 +221,9 @@ class Contact(TimeStampedModel):
 
     class Meta:
         ordering = ["first_name", "last_name", "pk"]
-        permissions = [("merge_contact", "Merge contacts")]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        permissions = [("merge_contact", _("Merge contacts"))]
         indexes = [
             # Equality on what is stored: the header search's numbers (E.164) and
             # the duplicate warnings' emails (compared case-insensitively).
@@ -204,7 +261,7 @@ class Contact(TimeStampedModel):
         for name in settings.required_fields():
             if not str(getattr(self, name)).strip():
                 errors[name] = ValidationError(
-                    "This field is required.", code="required"
+                    _("This field is required."), code="required"
                 )
         if self.email and "email" not in errors:
             try:
@@ -231,28 +288,33 @@ class ContactDetail(TimeStampedModel):
     """One contact point of the customer, shown on its contact card."""
 
     class Kind(models.TextChoices):
-        EMAIL = "email", "Email Address"
-        TELEPHONE = "telephone", "Telephone"
-        MOBILE = "mobile", "Mobile Phone"
-        WEBSITE = "website", "Website"
+        EMAIL = "email", _("Email Address")
+        TELEPHONE = "telephone", _("Telephone")
+        MOBILE = "mobile", _("Mobile Phone")
+        WEBSITE = "website", _("Website")
 
     PHONE_KINDS = (Kind.TELEPHONE, Kind.MOBILE)
 
     customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="contact_details"
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="contact_details",
+        verbose_name=_("customer"),
     )
-    kind = models.CharField("type", max_length=10, choices=Kind.choices)
-    value = models.CharField(max_length=254)
-    description = models.CharField(max_length=100, blank=True)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    value = models.CharField(_("value"), max_length=254)
+    description = models.CharField(_("description"), max_length=100, blank=True)
     # Set only by the primary rule (contacts.services), never by a person.
-    is_primary = models.BooleanField("primary", default=False, editable=False)
+    is_primary = models.BooleanField(_("primary"), default=False, editable=False)
 
     history = tracked_history(customer_field="customer")
 
     class Meta:
         ordering = ["customer", "kind", "-is_primary", "created_at", "pk"]
+        verbose_name = _("contact detail")
+        verbose_name_plural = _("contact details")
         permissions = [
-            ("update_customer_contact_details", "Update Customer Contact Details")
+            ("update_customer_contact_details", _("Update Customer Contact Details"))
         ]
         indexes = [
             # The header search's numbers (E.164), the duplicate warnings' emails.
@@ -265,7 +327,7 @@ class ContactDetail(TimeStampedModel):
                 fields=["customer", "kind"],
                 condition=Q(is_primary=True),
                 name="contacts_contactdetail_one_primary_per_kind",
-                violation_error_message=(
+                violation_error_message=_(
                     "This customer already has a primary detail of this kind."
                 ),
             )
@@ -317,10 +379,12 @@ class ContactCardVersion(TimeStampedModel):
     customer = models.OneToOneField(
         Customer, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
-    version = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(_("version"), default=0)
 
     class Meta:
         ordering = ["customer"]
+        verbose_name = _("contact card version")
+        verbose_name_plural = _("contact card versions")
 
     def __str__(self) -> str:
         return f"Contact card of customer {self.customer_id}: version {self.version}"
@@ -329,9 +393,15 @@ class ContactCardVersion(TimeStampedModel):
 class ContactPair(TimeStampedModel):
     """Two contacts of one customer, the lower key first (a pair is stored once)."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
-    contact_a = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
-    contact_b = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="+", verbose_name=_("customer")
+    )
+    contact_a = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="+", verbose_name=_("contact A")
+    )
+    contact_b = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="+", verbose_name=_("contact B")
+    )
 
     class Meta:
         abstract = True
@@ -348,14 +418,18 @@ class PossibleDuplicate(ContactPair):
     Possible duplicates page reads one page of rows, whatever the number of
     contacts. A pair marked "Not a duplicate" is not stored again."""
 
-    same_email = models.BooleanField(default=False)
-    same_phone = models.BooleanField(default=False)
+    same_email = models.BooleanField(_("same email address"), default=False)
+    same_phone = models.BooleanField(_("same phone number"), default=False)
     # rapidfuzz's token_sort_ratio of the two full names, when at the threshold.
-    name_similarity = models.PositiveSmallIntegerField(null=True, blank=True)
-    found_at = models.DateTimeField()
+    name_similarity = models.PositiveSmallIntegerField(
+        _("name similarity"), null=True, blank=True
+    )
+    found_at = models.DateTimeField(_("found at"))
 
     class Meta:
         ordering = ["-found_at", "-pk"]
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
         constraints = [
             models.UniqueConstraint(
                 fields=["contact_a", "contact_b"],
@@ -381,14 +455,18 @@ class PossibleDuplicate(ContactPair):
 
     @property
     def reasons(self) -> list[str]:
-        """Why the pair is proposed, in words."""
+        """Why the pair is proposed, in words (the active language's: English in
+        the commands)."""
         reasons = []
         if self.same_email:
-            reasons.append("Same email address")
+            reasons.append(gettext("Same email address"))
         if self.same_phone:
-            reasons.append("Same phone number")
+            reasons.append(gettext("Same phone number"))
         if self.name_similarity is not None:
-            reasons.append(f"Similar names ({self.name_similarity}%)")
+            reasons.append(
+                gettext("Similar names (%(percent)s%%)")
+                % {"percent": self.name_similarity}
+            )
         return reasons
 
 
@@ -399,8 +477,8 @@ class NotDuplicate(ContactPair):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = "not a duplicate"
-        verbose_name_plural = "not duplicates"
+        verbose_name = _("not a duplicate")
+        verbose_name_plural = _("not duplicates")
         constraints = [
             models.UniqueConstraint(
                 fields=["contact_a", "contact_b"], name="contacts_notduplicate_once"

@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db.models import SET_NULL, Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext
 
 from contacts.duplicates import Finding, Person, find_pairs
 from contacts.models import (
@@ -158,8 +159,11 @@ def contacts_sharing(
             fields=[
                 label
                 for label, shared in (
-                    ("Email address", email and other.email.lower() == email.lower()),
-                    ("Phone number", phone and other.phone == phone),
+                    (
+                        gettext("Email address"),
+                        email and other.email.lower() == email.lower(),
+                    ),
+                    (gettext("Phone number"), phone and other.phone == phone),
                 )
                 if shared
             ],

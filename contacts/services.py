@@ -11,7 +11,8 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from contacts.duplicates import Person, find_pairs
@@ -41,6 +42,7 @@ def contact_create(
     phone: str = "",
     job_title: str = "",
     department: str = "",
+    language: str = "",
     roles: Iterable[ContactRole] = (),
 ) -> Contact:
     """Create a contact person; the email and phone are normalised on the way in."""
@@ -53,6 +55,7 @@ def contact_create(
         phone=phone,
         job_title=job_title,
         department=department,
+        language=language,
     )
     contact.full_clean()
     contact.save()
@@ -65,11 +68,11 @@ class ContactChanged(EditConflict):
     """The contact changed, or is gone (deleted, merged), since the form was opened."""
 
 
-STALE_CONTACT_MESSAGE = (
+STALE_CONTACT_MESSAGE = _(
     "Someone else changed this contact since you opened it, so nothing was saved. "
     "Review the current values below and make your changes again."
 )
-GONE_CONTACT_MESSAGE = (
+GONE_CONTACT_MESSAGE = _(
     "This contact no longer exists: it was deleted or merged into another contact."
 )
 
@@ -182,7 +185,7 @@ def contacts_bulk_create(
     if not contacts:
         return []
     created = bulk_create_with_history(
-        [contact for contact, _ in contacts], Contact, batch_size=batch_size
+        [contact for contact, _roles in contacts], Contact, batch_size=batch_size
     )
     through = Contact.roles.through
     links = through.objects.bulk_create(
@@ -244,9 +247,9 @@ def apply_primary_rule(details: Sequence[ContactDetail]) -> None:
         by_kind[detail.kind].append((age, detail))
     for aged in by_kind.values():
         aged.sort(key=lambda pair: pair[0])
-        primaries = [detail for _, detail in aged if detail.is_primary]
+        primaries = [detail for _age, detail in aged if detail.is_primary]
         keep = primaries[0] if primaries else aged[0][1]
-        for _, detail in aged:
+        for _age, detail in aged:
             detail.is_primary = detail is keep
 
 
@@ -414,7 +417,7 @@ class ContactCardChanged(ValidationError):
     """The card changed since the editing window opened; the save is refused."""
 
 
-STALE_CARD_MESSAGE = (
+STALE_CARD_MESSAGE = _(
     "Someone else changed this contact card since you opened it, so nothing was "
     "saved. Review the current values below and make your changes again."
 )
@@ -509,7 +512,7 @@ def _apply_primary_field(
     elif row.description.strip():
         errors.add(
             f"primary.{kind}.value",
-            "Enter a value for this description, or clear both.",
+            _("Enter a value for this description, or clear both."),
             code="description_without_value",
         )
     elif current is not None:
@@ -526,7 +529,7 @@ def _apply_row(
         errors.check(detail, key)
     else:
         errors.add(
-            f"{key}.value", "Enter a value, or remove the row.", "value_required"
+            f"{key}.value", _("Enter a value, or remove the row."), "value_required"
         )
 
 
@@ -642,7 +645,7 @@ def not_duplicate_unmark(*, mark: NotDuplicate) -> None:
     )
 
 
-STALE_MERGE_MESSAGE = (
+STALE_MERGE_MESSAGE = _(
     "One of the two contacts changed since you opened the preview, so nothing was "
     "merged. Review the current values below and merge again."
 )
@@ -663,6 +666,8 @@ def merge_defaults(*, keep: Contact, merge_away: Contact) -> dict[str, str]:
 
 
 def merge_summary(*, keep: Contact, merge_away: Contact) -> str:
+    """What the merge did, as the Activity Log stores it: in English, whatever the
+    language of the user who merged (contacts.views says it in the user's)."""
     return f"Merged {merge_away.full_name} into {keep.full_name}"
 
 
@@ -694,10 +699,10 @@ def contacts_merge(
       of contacts that changed since, with ContactChanged.
     """
     if keep.pk == merge_away.pk:
-        raise ValidationError("A contact cannot be merged into itself.", code="same")
+        raise ValidationError(_("A contact cannot be merged into itself."), code="same")
     if keep.customer_id != merge_away.customer_id:
         raise ValidationError(
-            "Only contacts of one customer can be merged.", code="other_customer"
+            _("Only contacts of one customer can be merged."), code="other_customer"
         )
     lock_customers([keep.customer_id])
     stored = _lock_contacts([keep, merge_away])
@@ -770,7 +775,9 @@ def _merge_choices(
         offered = {getattr(keep, name), getattr(merge_away, name)}
         if chosen[name] not in offered:
             raise ContactChanged(STALE_MERGE_MESSAGE, code="stale_merge")
-        label = str(Contact._meta.get_field(name).verbose_name).capitalize()
+        # Stored in the history: in English, whoever reads it later.
+        with translation.override("en"):
+            label = str(Contact._meta.get_field(name).verbose_name).capitalize()
         dropped += [
             f"{label}: {value}" for value in sorted(offered - {"", chosen[name]})
         ]
@@ -902,13 +909,13 @@ def contacts_bulk_update(
     """
     if not contacts:
         return
-    customer_ids = {contact.customer_id for contact, _ in contacts}
+    customer_ids = {contact.customer_id for contact, _roles in contacts}
     lock_customers(customer_ids)
-    _lock_contacts([contact for contact, _ in contacts])
+    _lock_contacts([contact for contact, _roles in contacts])
     now = timezone.now()
-    for contact, _ in contacts:
+    for contact, _roles in contacts:
         contact.updated_at = now
-    objects = [contact for contact, _ in contacts]
+    objects = [contact for contact, _roles in contacts]
     bulk_update_with_history(
         objects,
         Contact,

@@ -15,6 +15,7 @@ import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
 from email_validator import EmailNotValidError, validate_email
@@ -30,123 +31,135 @@ from core.phones import format_phone_number
 EMAIL_REASONS = [
     (
         "must have an @-sign",
-        "This address has no @ sign: an email address looks like name@example.com.",
+        _("This address has no @ sign: an email address looks like name@example.com."),
         "email_no_at",
     ),
     (
         "something before the @-sign",
-        "Add the name before the @ sign, as in name@example.com.",
+        _("Add the name before the @ sign, as in name@example.com."),
         "email_no_name",
     ),
     (
         "something after the @-sign",
-        "Add the domain after the @ sign, as in name@example.com.",
+        _("Add the domain after the @ sign, as in name@example.com."),
         "email_no_domain",
     ),
     (
         "It should have a period",
-        "The domain after the @ sign needs a period, as in example.com.",
+        _("The domain after the @ sign needs a period, as in example.com."),
         "email_domain_without_period",
     ),
     (
         "not within a valid top-level domain",
-        "The domain after the @ sign must end in a top-level domain such as .com "
-        "or .nl.",
+        _(
+            "The domain after the @ sign must end in a top-level domain such as .com "
+            "or .nl."
+        ),
         "email_no_top_level_domain",
     ),
     (
         "special-use or reserved name",
-        "%(domain)s is a reserved domain that cannot receive email.",
+        _("%(domain)s is a reserved domain that cannot receive email."),
         "email_reserved_domain",
     ),
     (
         "two periods in a row",
-        "This address has two periods in a row: remove one.",
+        _("This address has two periods in a row: remove one."),
         "email_double_period",
     ),
     (
         "cannot start with a period",
-        "An email address cannot start with a period: remove it.",
+        _("An email address cannot start with a period: remove it."),
         "email_leading_period",
     ),
     (
         "cannot end with a period",
-        "An email address cannot end with a period: remove it.",
+        _("An email address cannot end with a period: remove it."),
         "email_trailing_period",
     ),
     (
         "period immediately before the @-sign",
-        "Remove the period just before the @ sign.",
+        _("Remove the period just before the @ sign."),
         "email_period_before_at",
     ),
     (
         "period immediately after the @-sign",
-        "Remove the period just after the @ sign.",
+        _("Remove the period just after the @ sign."),
         "email_period_after_at",
     ),
     (
         "hyphen",
-        "The domain after the @ sign cannot start or end a part with a hyphen, nor "
-        "put a hyphen next to a period.",
+        _(
+            "The domain after the @ sign cannot start or end a part with a hyphen, nor "
+            "put a hyphen next to a period."
+        ),
         "email_misplaced_hyphen",
     ),
     (
         "too long",
-        "This address is too long: an email address has at most 254 characters, "
-        "and at most 64 before the @ sign.",
+        _(
+            "This address is too long: an email address has at most 254 characters, "
+            "and at most 64 before the @ sign."
+        ),
         "email_too_long",
     ),
     (
         "periods cannot be separated by so many characters",
-        "Each part of the domain between periods has at most 63 characters.",
+        _("Each part of the domain between periods has at most 63 characters."),
         "email_domain_label_too_long",
     ),
     (
         "does not exist",
-        "The domain %(domain)s does not exist: check the spelling after the @ sign.",
+        _("The domain %(domain)s does not exist: check the spelling after the @ sign."),
         "email_domain_missing",
     ),
     (
         "does not accept email",
-        "The domain %(domain)s does not accept email: check the spelling after the "
-        "@ sign.",
+        _(
+            "The domain %(domain)s does not accept email: check the spelling after the "
+            "@ sign."
+        ),
         "email_domain_undeliverable",
     ),
     (
         "display name and angle brackets",
-        "Type the address alone, without a name or < >: name@example.com.",
+        _("Type the address alone, without a name or < >: name@example.com."),
         "email_display_name",
     ),
     (
         "bracketed IP address",
-        "Use a domain name after the @ sign, not an IP address.",
+        _("Use a domain name after the @ sign, not an IP address."),
         "email_ip_address",
     ),
     (
         "Quoting the part before the @-sign",
-        "Remove the quotation marks.",
+        _("Remove the quotation marks."),
         "email_quoted",
     ),
     (
         "instead of a regular at-sign",
-        "Type a plain @ sign: this one is a look-alike character.",
+        _("Type a plain @ sign: this one is a look-alike character."),
         "email_lookalike_at",
     ),
     (
         "unsafe characters",
-        "This address contains invisible or control characters: type it again.",
+        _("This address contains invisible or control characters: type it again."),
         "email_unsafe_characters",
     ),
     (
         "before the @-sign",
-        "The name before the @ sign contains characters an email address cannot "
-        "have: %(characters)s.",
+        _(
+            "The name before the @ sign contains characters an email address cannot "
+            "have: %(characters)s."
+        ),
         "email_invalid_name_characters",
     ),
     (
         "after the @-sign",
-        "The domain after the @ sign contains characters it cannot have: "
-        "%(characters)s.",
+        _(
+            "The domain after the @ sign contains characters it cannot have: "
+            "%(characters)s."
+        ),
         "email_invalid_domain_characters",
     ),
 ]
@@ -169,27 +182,27 @@ def email_refusal(text: str, reason: str) -> ValidationError:
     at_signs = text.count("@")
     if at_signs > 1:
         return ValidationError(
-            "This address has %(count)s @ signs: an email address has exactly one.",
+            _("This address has %(count)s @ signs: an email address has exactly one."),
             code="email_several_at",
             params={"count": at_signs},
         )
     if re.search(r"\s", text):
         return ValidationError(
-            "This address contains a space: an email address has none.",
+            _("This address contains a space: an email address has none."),
             code="email_space",
         )
     domain = text.rpartition("@")[2]
     # The library lists the characters it refuses at the end: "…: ',', ';'."
     characters = reason.rpartition(": ")[2].rstrip(".") if ": " in reason else ""
     for phrase, message, code in EMAIL_REASONS:
-        if phrase in reason and (characters or "%(characters)s" not in message):
+        if phrase in reason and (characters or "%(characters)s" not in str(message)):
             return ValidationError(
                 message,
                 code=code,
                 params={"domain": domain, "characters": characters},
             )
     return ValidationError(
-        "This is not a valid email address: %(reason)s",
+        _("This is not a valid email address: %(reason)s"),
         code="invalid_email",
         params={"reason": reason},
     )
@@ -214,13 +227,18 @@ def normalize_phone_number(value: str, *, region: str | None) -> str:
     # the country it is dialled from.
     if not with_country_code and not region:
         raise ValidationError(
-            "Enter the number with its country code (+…): this customer has no "
-            "billing address to read it by.",
+            _(
+                "Enter the number with its country code (+…): this customer has no "
+                "billing address to read it by."
+            ),
             code="phone_needs_country_code",
         )
     if LETTERS.search(raw):
         raise ValidationError(
-            "A phone number has only digits, spaces and + ( ) -: remove the letters.",
+            _(
+                "A phone number has only digits, spaces and + ( ) -: remove the "
+                "letters."
+            ),
             code="phone_letters",
         )
     try:
@@ -235,12 +253,12 @@ def normalize_phone_number(value: str, *, region: str | None) -> str:
 def _parse_refusal(error: NumberParseException) -> ValidationError:
     if error.error_type == NumberParseException.INVALID_COUNTRY_CODE:
         return ValidationError(
-            "No country has this calling code: check the digits after the +.",
+            _("No country has this calling code: check the digits after the +."),
             code="phone_invalid_country_code",
         )
     if error.error_type == NumberParseException.TOO_LONG:
         return ValidationError(
-            "This number is too long for a phone number: check the digits.",
+            _("This number is too long for a phone number: check the digits."),
             code="phone_too_long",
         )
     if error.error_type in (
@@ -248,11 +266,11 @@ def _parse_refusal(error: NumberParseException) -> ValidationError:
         NumberParseException.TOO_SHORT_AFTER_IDD,
     ):
         return ValidationError(
-            "This number is too short for a phone number: check the digits.",
+            _("This number is too short for a phone number: check the digits."),
             code="phone_too_short",
         )
     return ValidationError(
-        "This is not a phone number: type its digits, as in 020 123 4567.",
+        _("This is not a phone number: type its digits, as in 020 123 4567."),
         code="phone_not_a_number",
     )
 
@@ -271,14 +289,19 @@ def _invalid_number_refusal(number, *, with_country_code: bool) -> ValidationErr
     reason = phonenumbers.is_possible_number_with_reason(number)
     if reason == ValidationResult.INVALID_COUNTRY_CODE:
         return ValidationError(
-            "No country has the calling code +%(code)s: check the digits after the +.",
+            _(
+                "No country has the calling code +%(code)s: check the digits after "
+                "the +."
+            ),
             code="phone_invalid_country_code",
             params=params,
         )
     if reason == ValidationResult.IS_POSSIBLE_LOCAL_ONLY:
         return ValidationError(
-            "Add the area code: this number can only be dialled locally in "
-            "%(country)s (+%(code)s).",
+            _(
+                "Add the area code: this number can only be dialled locally in "
+                "%(country)s (+%(code)s)."
+            ),
             code="phone_local_only",
             params=params,
         )
@@ -292,25 +315,25 @@ def _invalid_number_refusal(number, *, with_country_code: bool) -> ValidationErr
             params=params,
         )
     if reason == ValidationResult.TOO_LONG:
-        message = "This number has too many digits for %(country)s (+%(code)s)."
+        message = _("This number has too many digits for %(country)s (+%(code)s).")
         code = "phone_too_long"
     elif reason == ValidationResult.TOO_SHORT:
-        message = "This number has too few digits for %(country)s (+%(code)s)."
+        message = _("This number has too few digits for %(country)s (+%(code)s).")
         code = "phone_too_short"
     elif reason == ValidationResult.INVALID_LENGTH:
-        message = (
+        message = _(
             "Phone numbers in %(country)s (+%(code)s) do not have this many digits: "
             "check for a missing or extra digit."
         )
         code = "phone_invalid_length"
     elif with_country_code:
-        message = (
+        message = _(
             "This is not a phone number in use in %(country)s (+%(code)s): check "
             "the first digits."
         )
         code = "invalid_phone"
     else:
-        message = (
+        message = _(
             "This is not a phone number in use in %(country)s (+%(code)s): check the "
             "first digits, or type a foreign number with its country code (+…)."
         )
@@ -400,12 +423,12 @@ def phone_type_warning(*, kind: str, value: str) -> str | None:
         return None
     number_type = phonenumbers.number_type(number)
     if kind == "telephone" and number_type == PhoneNumberType.MOBILE:
-        message = "%(number)s is a mobile number: did you mean Mobile Phone?"
+        message = _("%(number)s is a mobile number: did you mean Mobile Phone?")
     elif kind == "mobile" and number_type == PhoneNumberType.FIXED_LINE:
-        message = "%(number)s is a landline number: did you mean Telephone?"
+        message = _("%(number)s is a landline number: did you mean Telephone?")
     else:
         return None
-    return message % {"number": format_phone_number(value)}
+    return str(message % {"number": format_phone_number(value)})
 
 
 # Websites.
@@ -422,7 +445,7 @@ def normalize_website(value: str) -> str:
         _url_validator(raw)
     except ValidationError as error:
         raise ValidationError(
-            "Enter a valid website address, such as https://example.com.",
+            _("Enter a valid website address, such as https://example.com."),
             code="invalid_website",
         ) from error
     return raw

@@ -5,6 +5,8 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import (
     CreateView,
     DeleteView,
@@ -98,7 +100,7 @@ class WarnSharedMixin:
 
 class ContactCreateView(WarnSharedMixin, ContactMixin, CreateView):
     permission_required = ("customers.view_customer", "contacts.add_contact")
-    success_message = "Contact %(object)s was added."
+    success_message = _("Contact %(object)s was added.")
 
     def get_initial(self):
         initial = super().get_initial()
@@ -123,7 +125,7 @@ class ContactCreateView(WarnSharedMixin, ContactMixin, CreateView):
 
 class ContactUpdateView(WarnSharedMixin, ContactMixin, UpdateView):
     permission_required = ("customers.view_customer", "contacts.change_contact")
-    success_message = "Contact %(object)s was saved."
+    success_message = _("Contact %(object)s was saved.")
 
     def get_object(self, queryset=None):
         contact = super().get_object(queryset)
@@ -142,7 +144,7 @@ class ContactDeleteView(ContactMixin, DeleteView):
     permission_required = ("customers.view_customer", "contacts.delete_contact")
     template_name = "contacts/contact_confirm_delete.html"
     form_class = Form
-    success_message = "Contact %(object)s was deleted."
+    success_message = _("Contact %(object)s was deleted.")
 
     def save(self, form):
         services.contact_delete(contact=self.object)
@@ -159,7 +161,7 @@ class ContactCardUpdateView(CustomerPageMixin, TemplateView):
     )
     template_name = "contacts/contact_card_form.html"
     active_tab = "overview"
-    success_message = "The contact details were saved."
+    success_message = _("The contact details were saved.")
 
     def get(self, request, *args, **kwargs):
         return self.render_window(self.current_window())
@@ -253,8 +255,8 @@ class NotADuplicateView(PermissionRequiredMixin, SingleObjectMixin, View):
         services.not_duplicate_mark(pair=pair)
         messages.success(
             request,
-            f"{pair.contact_a.full_name} and {pair.contact_b.full_name} are marked "
-            "as not a duplicate.",
+            gettext("%(first)s and %(second)s are marked as not a duplicate.")
+            % {"first": pair.contact_a.full_name, "second": pair.contact_b.full_name},
         )
         return redirect("duplicates:list")
 
@@ -306,7 +308,10 @@ class ContactMergeView(CustomerPageMixin, FormView):
         return super().get_context_data(**kwargs)
 
     def form_valid(self, form):
-        summary = services.merge_summary(keep=self.keep, merge_away=self.merge_away)
+        summary = gettext("Merged %(merged)s into %(kept)s.") % {
+            "merged": self.merge_away.full_name,
+            "kept": self.keep.full_name,
+        }
         try:
             services.contacts_merge(
                 keep=self.keep,
@@ -333,7 +338,7 @@ class ContactMergeView(CustomerPageMixin, FormView):
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"{summary}.")
+        messages.success(self.request, summary)
         return HttpResponseRedirect(self.get_success_url())
 
     def get_success_url(self):

@@ -259,6 +259,7 @@ def test_the_form_has_the_labels_of_the_help_page_and_a_checkbox_per_role(
         "Job title",
         "Department",
         "Roles",
+        "Language of emails",
     ]
     assert [label for _, label in form.fields["roles"].choices] == [
         "Primary",
