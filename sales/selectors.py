@@ -5,11 +5,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from contacts.models import Contact, ContactDetail, ContactRole
+from contacts.models import STANDARD_ROLE_LABELS, Contact, ContactDetail, ContactRole
 from contacts.validators import normalize_email_address
 from customers.models import Customer
 from sales.models import DOCUMENT_KINDS, SalesDocument
@@ -34,25 +33,10 @@ REASON_ASSIGNED = _("assigned contact")
 REASON_PRIMARY = _("Primary contact")
 REASON_CONTACT_CARD = _("contact card")
 
-# The standard roles' names as the product says them; other roles are the
-# administrators' own words, shown as they wrote them.
-ROLE_NAMES = {
-    ContactRole.PRIMARY: pgettext_lazy("role", "Primary"),
-    ContactRole.ORDER: pgettext_lazy("role", "Order"),
-    ContactRole.INVOICE: pgettext_lazy("role", "Invoice"),
-    ContactRole.SHIPMENT: pgettext_lazy("role", "Shipment"),
-}
 
-
-def role_name(code: str, name: str = "") -> str:
-    """A role's name in the active language: a standard role translated while it
-    keeps its standard name; any other by its own name (else the code capitalised)."""
-    if code in ROLE_NAMES:
-        with translation.override("en"):
-            standard = str(ROLE_NAMES[code])
-        if not name or name == standard:
-            return str(ROLE_NAMES[code])
-    return name or code.capitalize()
+def role_name(code: str) -> str:
+    """A standard role's name in the active language, by its code."""
+    return str(STANDARD_ROLE_LABELS[code])
 
 
 def notification_recipients(
@@ -114,8 +98,7 @@ def notification_recipients_by_role(
                 )
                 found = _recipients(
                     role_holders,
-                    gettext("%(role)s role")
-                    % {"role": role_name(role.code, role.name)},
+                    gettext("%(role)s role") % {"role": role.label},
                 )
                 if found:
                     return found

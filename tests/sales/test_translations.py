@@ -182,7 +182,7 @@ def test_a_dutch_contact_gets_a_dutch_email_while_the_sender_works_in_english(
     body = message.body
     assert body.startswith("Beste Daan de Vries,")
     assert f"(klant {customer.number})" in body
-    assert "Datum: 1 maart 2026" in body
+    assert "Datum: 1 mrt 2026" in body
     assert "Referentie: PO-7" in body
     assert "Bedrag: €\xa0250,00" in body
     assert "Met vriendelijke groet,\nKlantcontacten" in body
