@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from core.permissions import DEFAULT_GROUPS
 
 
 class ActivityConfig(AppConfig):
     name = "activity"
-    verbose_name = "Activity Log"
+    verbose_name = _("Activity Log")
     # Every default group may read customers' Activity Logs (core.permissions).
     default_group_permissions = {
         group: ["view_activity_log"] for group in DEFAULT_GROUPS
@@ -18,7 +19,7 @@ class ActivityConfig(AppConfig):
         customer_pages.register_tab(
             CustomerTab(
                 key="activity",
-                label="Activity",
+                label=_("Activity"),
                 url_name="activity:list",
                 permissions=("activity.view_activity_log",),
                 position=40,

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ActivityLog(models.Model):
@@ -15,7 +16,7 @@ class ActivityLog(models.Model):
         managed = False
         default_permissions = ()
         permissions = [("view_activity_log", "Can view the activity log")]
-        verbose_name = "activity log"
+        verbose_name = _("activity log")
 
     def __str__(self) -> str:
-        return "Activity Log"
+        return str(_("Activity Log"))

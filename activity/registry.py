@@ -7,11 +7,15 @@ example, a sales order with a `customer` foreign key and a `number`:
 
     TrackedModel(
         key="sales_order",
-        label="Sales order",
+        label=gettext_lazy("Sales order"),
         model="sales.SalesOrder",
         customer_field="customer_id",
-        describe=lambda record: f"Sales order {record.number}",
+        describe=lambda record: gettext("Sales order %(number)s")
+        % {"number": record.number},
     )
+
+`label` is lazy (gettext_lazy) and `describe` translates when it is called: both
+are read while a page is rendered, in the reader's language.
 
 The customer field must be a column of the historical record itself (a join would
 lose the records of deleted parents); a model without its own `customer` foreign key
@@ -27,6 +31,8 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 from simple_history.utils import get_history_model_for_model
 
 from core.phones import format_phone_number
@@ -39,7 +45,7 @@ def _no_phone_fields(record) -> Collection[str]:
 @dataclass(frozen=True)
 class TrackedModel:
     key: str  # the kind filter's value, e.g. "contact"
-    label: str  # the kind filter's words, e.g. "Contact"
+    label: str  # the kind filter's words, e.g. "Contact" (gettext_lazy)
     model: str  # "app_label.ModelName"
     customer_field: str  # attname on the historical record holding the customer id
     describe: Callable[[Any], str]  # the object as it was, from a historical record
@@ -60,12 +66,14 @@ class TrackedModel:
 
 
 def _address(record) -> str:
-    return f"{record.get_kind_display()} address {record.city}".strip()
+    # The live model (read through the record, not imported) names the kinds.
+    title = record.instance_type.title_of_kind(record.kind)
+    return f"{title} {record.city}".strip()
 
 
 def _contact(record) -> str:
     name = " ".join(part for part in (record.first_name, record.last_name) if part)
-    return f"Contact {name}"
+    return gettext("Contact %(name)s") % {"name": name}
 
 
 def _contact_detail_phone_fields(record) -> Collection[str]:
@@ -81,8 +89,9 @@ def _contact_detail(record) -> str:
     return f"{record.get_kind_display()} {value}"
 
 
-def _document(key: str, label: str, model: str) -> TrackedModel:
-    """A sales document, named by its number. Its contact link is left out: the
+def _document(key: str, label: str, title: str, model: str) -> TrackedModel:
+    """A sales document, named by its number (`title`: "Invoice %(number)s", marked
+    with gettext_noop, translated when shown). Its contact link is left out: the
     snapshot (name, email, phone) shows the contact and outlives it, and the link
     itself would read as a bare id."""
     return TrackedModel(
@@ -90,7 +99,7 @@ def _document(key: str, label: str, model: str) -> TrackedModel:
         label=label,
         model=model,
         customer_field="customer_id",
-        describe=lambda record: f"{label} {record.number}",
+        describe=lambda record: gettext(title) % {"number": record.number},
         hidden_fields=("contact",),
         phone_fields=lambda record: ("contact_phone",),
     )
@@ -99,21 +108,21 @@ def _document(key: str, label: str, model: str) -> TrackedModel:
 TRACKED_MODELS: list[TrackedModel] = [
     TrackedModel(
         key="customer",
-        label="Customer",
+        label=_("Customer"),
         model="customers.Customer",
         customer_field="id",
-        describe=lambda record: f"Customer {record.name}",
+        describe=lambda record: gettext("Customer %(name)s") % {"name": record.name},
     ),
     TrackedModel(
         key="address",
-        label="Address",
+        label=_("Address"),
         model="customers.Address",
         customer_field="customer_id",
         describe=_address,
     ),
     TrackedModel(
         key="contact",
-        label="Contact",
+        label=_("Contact"),
         model="contacts.Contact",
         customer_field="customer_id",
         describe=_contact,
@@ -121,21 +130,35 @@ TRACKED_MODELS: list[TrackedModel] = [
     ),
     TrackedModel(
         key="contact_detail",
-        label="Contact detail",
+        label=_("Contact detail"),
         model="contacts.ContactDetail",
         customer_field="customer_id",
         describe=_contact_detail,
         phone_fields=_contact_detail_phone_fields,
     ),
-    _document("sales_order", "Sales order", "sales.SalesOrder"),
-    _document("invoice", "Invoice", "sales.Invoice"),
-    _document("shipment", "Shipment", "sales.Shipment"),
+    _document(
+        "sales_order",
+        _("Sales order"),
+        gettext_noop("Sales order %(number)s"),
+        "sales.SalesOrder",
+    ),
+    _document(
+        "invoice", _("Invoice"), gettext_noop("Invoice %(number)s"), "sales.Invoice"
+    ),
+    _document(
+        "shipment",
+        _("Shipment"),
+        gettext_noop("Shipment %(number)s"),
+        "sales.Shipment",
+    ),
     TrackedModel(
         key="sending",
-        label="Sending",
+        label=_("Sending"),
         model="sales.Sending",
         customer_field="customer_id",
-        describe=lambda record: f"Sending “{record.subject}”",
+        describe=lambda record: (
+            gettext("Sending “%(subject)s”") % {"subject": record.subject}
+        ),
     ),
 ]
 

@@ -25,6 +25,8 @@ from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import formats, timezone
+from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 from simple_history.utils import get_m2m_reverse_field_name
@@ -34,10 +36,17 @@ from core.history import STEP_REASON_PREFIX
 from core.phones import format_phone_number
 
 PAGE_SIZE = 50
+# The user filter's value for changes nobody signed in made (commands, imports).
 SYSTEM = "system"
-DELETED_USER = "deleted user"
-EMPTY = "(empty)"
-ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
+# What is shown (translated when shown, as the other words of an entry).
+SYSTEM_NAME = pgettext_lazy("the changing user", "system")
+DELETED_USER = _("deleted user")
+EMPTY = _("(empty)")
+ACTIONS = {
+    "+": pgettext_lazy("activity", "Created"),
+    "~": pgettext_lazy("activity", "Changed"),
+    "-": pgettext_lazy("activity", "Deleted"),
+}
 # Never shown: bookkeeping, not data a person changed.
 NOISE_FIELDS = {"id", "created_at", "updated_at"}
 
@@ -56,7 +65,7 @@ class Line:
 @dataclass
 class Entry:
     when: datetime
-    action: str  # Created, Changed, Deleted
+    action: str  # Created, Changed, Deleted (in the reader's language)
     who: str
     kind: str  # the tracked model's label, e.g. "Contact"
     object: str  # e.g. "Contact Jan de Vries", as it was then
@@ -64,6 +73,8 @@ class Entry:
     # The record's change reason, by line: what a change with a reason (a merge)
     # says of itself, e.g. "Merged Ana Berg into Anna Berg."
     reason: list[str] = field(default_factory=list)
+    # simple-history's history_type: "+" created, "~" changed, "-" deleted.
+    history_type: str = ""
 
 
 def _sources(*, kind: str = "") -> list[tuple[int, TrackedModel]]:
@@ -135,7 +146,9 @@ def customer_activity_users(*, customer_id: int) -> list:
 
 def user_display_name(user) -> str:
     name = user.get_full_name() or user.get_username()
-    return name if user.is_active else f"{name} (deactivated)"
+    if user.is_active:
+        return name
+    return gettext("%(name)s (deactivated)") % {"name": name}
 
 
 def customer_activity_page(
@@ -227,12 +240,13 @@ class _RecordReader:
         previous = self.previous.get(history_id)
         return Entry(
             when=record.history_date,
-            action=ACTIONS.get(record.history_type, record.history_type),
+            action=str(ACTIONS.get(record.history_type, record.history_type)),
             who=_who(record.history_user_id, users),
-            kind=self.tracked.label,
+            kind=str(self.tracked.label),
             object=self.tracked.describe(record),
             lines=self._lines(record, previous),
             reason=(record.history_change_reason or "").splitlines(),
+            history_type=record.history_type,
         )
 
     def _lines(self, record, previous) -> list[Line]:
@@ -253,9 +267,14 @@ class _RecordReader:
                 old, new = values[previous.history_id], values[record.history_id]
                 changes = []
                 if added := [name for key, name in new.items() if key not in old]:
-                    changes.append("added " + ", ".join(sorted(added)))
+                    changes.append(
+                        gettext("added %(names)s") % {"names": ", ".join(sorted(added))}
+                    )
                 if removed := [name for key, name in old.items() if key not in new]:
-                    changes.append("removed " + ", ".join(sorted(removed)))
+                    changes.append(
+                        gettext("removed %(names)s")
+                        % {"names": ", ".join(sorted(removed))}
+                    )
                 if changes:
                     lines.append(Line(label, "; ".join(changes)))
             return lines
@@ -304,7 +323,9 @@ def _m2m_values(history, history_ids: list[int]) -> dict[str, dict]:
             related = getattr(row, target)
             key = getattr(row, f"{target}_id")
             values[row.history_id][key] = (
-                str(related) if related is not None else f"deleted #{key}"
+                str(related)
+                if related is not None
+                else gettext("deleted #%(id)s") % {"id": key}
             )
         result[_label(m2m_field)] = values
     return result
@@ -312,9 +333,9 @@ def _m2m_values(history, history_ids: list[int]) -> dict[str, dict]:
 
 def _who(user_id: int | None, users: dict) -> str:
     if user_id is None:
-        return SYSTEM
+        return str(SYSTEM_NAME)
     user = users.get(user_id)
-    return user_display_name(user) if user is not None else DELETED_USER
+    return user_display_name(user) if user is not None else str(DELETED_USER)
 
 
 def _label(model_field) -> str:
@@ -324,7 +345,7 @@ def _label(model_field) -> str:
 
 def _display(model_field, value, is_phone: bool = False) -> str:
     if value is None or value == "":
-        return EMPTY
+        return str(EMPTY)
     if is_phone:
         return format_phone_number(value)
     if isinstance(model_field, CountryField):
@@ -332,7 +353,11 @@ def _display(model_field, value, is_phone: bool = False) -> str:
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.BooleanField):
-        return "yes" if value else "no"
+        return (
+            pgettext("a field's value", "yes")
+            if value
+            else pgettext("a field's value", "no")
+        )
     if isinstance(value, datetime):
         return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
     if isinstance(value, date):

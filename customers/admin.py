@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet, _get_foreign_key
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import HistoryAdmin
 from customers.models import ONE_BILLING_ADDRESS_CODE, Address, Customer
@@ -26,11 +28,13 @@ class AddressInlineFormSet(BaseInlineFormSet):
                 form.add_error(
                     "kind",
                     ValidationError(
-                        "This customer already has a billing address.",
+                        gettext("This customer already has a billing address."),
                         code=ONE_BILLING_ADDRESS_CODE,
                     ),
                 )
-            raise ValidationError("A customer has at most one billing address.")
+            raise ValidationError(
+                gettext("A customer has at most one billing address.")
+            )
 
 
 class AddressInline(admin.StackedInline):
@@ -88,7 +92,7 @@ class CustomerAdmin(HistoryAdmin):
         counts = self._related_counts(obj)
         return [inline for inline in self.inlines if counts[inline] <= INLINE_LIMIT]
 
-    @admin.display(description="more records")
+    @admin.display(description=_("more records"))
     def linked_records(self, obj):
         """For each kind with more rows than INLINE_LIMIT: how many, a link to them
         in their own list, and a link to add one."""
@@ -104,16 +108,18 @@ class CustomerAdmin(HistoryAdmin):
             add = reverse(f"admin:{meta.app_label}_{meta.model_name}_add")
             items.append(
                 format_html(
-                    '<li>{} {}: <a href="{}?{}={}">show them</a> · '
-                    '<a href="{}?{}={}">add one</a></li>',
+                    '<li>{} {}: <a href="{}?{}={}">{}</a> · '
+                    '<a href="{}?{}={}">{}</a></li>',
                     count,
                     meta.verbose_name_plural,
                     changelist,
                     f"{foreign_key.name}__id__exact",
                     obj.pk,
+                    gettext("show them"),
                     add,
                     foreign_key.name,
                     obj.pk,
+                    gettext("add one"),
                 )
             )
         if not items:

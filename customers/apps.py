@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from core.permissions import SALES_MANAGER, SALES_STAFF, SALES_VIEWER
 
@@ -7,7 +8,7 @@ READ = ["view_customer", "view_address"]
 
 class CustomersConfig(AppConfig):
     name = "customers"
-    verbose_name = "Customers"
+    verbose_name = _("Customers")
     # What the default groups may do with customers and addresses (core.permissions).
     default_group_permissions = {
         SALES_VIEWER: READ,
@@ -29,7 +30,7 @@ class CustomersConfig(AppConfig):
         customer_pages.register_tab(
             CustomerTab(
                 key="overview",
-                label="Overview",
+                label=_("Overview"),
                 url_name="customers:detail",
                 permissions=("customers.view_customer",),
                 position=10,
@@ -38,7 +39,7 @@ class CustomersConfig(AppConfig):
         customer_pages.register_tab(
             CustomerTab(
                 key="addresses",
-                label="Addresses",
+                label=_("Addresses"),
                 url_name="customers:addresses",
                 permissions=("customers.view_address",),
                 position=30,

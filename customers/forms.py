@@ -4,7 +4,8 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from core.forms import ModelForm
@@ -54,10 +55,11 @@ class CountryFilterSelect(forms.Select):
 @functools.lru_cache(maxsize=8)
 def _country_options(language: str) -> tuple[str, ...]:
     """`<option value="NL">Netherlands</option>` for "All countries" and every
-    country, escaped, in the language's order."""
+    country, escaped, in the language's order. Called with the active language
+    (get_language()), whose words these are."""
     return tuple(
         f'<option value="{escape(code)}">{escape(label)}</option>'
-        for code, label in [("", "All countries"), *countries]
+        for code, label in [("", gettext("All countries")), *countries]
     )
 
 
@@ -67,23 +69,25 @@ class CustomerListForm(forms.Form):
     never an error page."""
 
     ACTIVE_CHOICES = [
-        ("", "Active and inactive"),
-        ("yes", "Active"),
-        ("no", "Inactive"),
+        ("", _("Active and inactive")),
+        ("yes", _("Active")),
+        ("no", _("Inactive")),
     ]
 
-    q = forms.CharField(required=False, max_length=200, label="Search")
+    q = forms.CharField(required=False, max_length=200, label=_("Search"))
     country = forms.ChoiceField(
         required=False,
-        label="Country",
+        label=_("Country"),
         widget=CountryFilterSelect(attrs={"id": "customer-country"}),
     )
-    active = forms.ChoiceField(required=False, choices=ACTIVE_CHOICES, label="Status")
+    active = forms.ChoiceField(
+        required=False, choices=ACTIVE_CHOICES, label=_("Status")
+    )
     sort = forms.ChoiceField(required=False)
 
     def __init__(self, *args, sorts, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "All countries"), *countries]
+        self.fields["country"].choices = [("", _("All countries")), *countries]
         self.fields["sort"].choices = [
             (f"{prefix}{key}", key) for key in sorts for prefix in ("", "-")
         ]

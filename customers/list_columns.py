@@ -8,7 +8,7 @@ annotated value into the words of the cell.
 
     register_customer_list_column(ListColumn(
         key="primary_email",
-        label="Email",
+        label=gettext_lazy("Email"),   # translated when shown
         annotation=lambda: Subquery(...),   # built on first use, models loaded
         display=str,
         permission="contacts.view_contactdetail",
@@ -25,7 +25,7 @@ from django.db.models import Expression
 @dataclass(frozen=True)
 class ListColumn:
     key: str  # the annotation's name; unique
-    label: str  # the column's header
+    label: str  # the column's header; translated when shown: gettext_lazy("…")
     annotation: Callable[[], Expression]  # evaluated for the page's customers only
     display: Callable[[Any], str] = str  # the cell's text from the annotated value
     permission: str = ""  # shown only to users with this permission

@@ -2,6 +2,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from core.db import trigram_index
@@ -12,10 +14,10 @@ ONE_BILLING_ADDRESS_CODE = "one_billing_address"
 
 
 class Customer(TimeStampedModel):
-    number = models.CharField(max_length=20, unique=True, editable=False)
-    name = models.CharField(max_length=200)
-    is_active = models.BooleanField("active", default=True)
-    notes = models.TextField(blank=True, max_length=5000)
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    is_active = models.BooleanField(_("active"), default=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=5000)
     # The billing address's city and country, for the list's sorts (an index cannot
     # span two tables). Written by the database alone: triggers on addresses (and on
     # customers, against a stale copy saved back) keep them equal to the billing
@@ -30,6 +32,8 @@ class Customer(TimeStampedModel):
     )
 
     class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
         ordering = ["name", "number"]
         indexes = [
             # The list's orders (and their reverses), so a page is read from an index;
@@ -58,19 +62,24 @@ class Customer(TimeStampedModel):
 
 class Address(TimeStampedModel):
     class Kind(models.TextChoices):
-        BILLING = "billing", "Billing"
-        SHIPPING = "shipping", "Shipping"
+        # The kind as a choice and in a change ("Type: Billing → Shipping"); in Dutch
+        # the whole word, "Factuuradres". The address's title is `kind_title`.
+        BILLING = "billing", pgettext_lazy("address type", "Billing")
+        SHIPPING = "shipping", pgettext_lazy("address type", "Shipping")
 
     customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="addresses"
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="addresses",
+        verbose_name=_("customer"),
     )
-    kind = models.CharField("type", max_length=10, choices=Kind.choices)
-    street_line_1 = models.CharField("street", max_length=200)
-    street_line_2 = models.CharField("street (line 2)", max_length=200, blank=True)
-    postal_code = models.CharField(max_length=20, blank=True)
-    city = models.CharField(max_length=100)
-    region = models.CharField(max_length=100, blank=True)
-    country = CountryField()
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    street_line_1 = models.CharField(_("street"), max_length=200)
+    street_line_2 = models.CharField(_("street (line 2)"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    country = CountryField(_("country"))
 
     history = tracked_history(customer_field="customer")
 
@@ -78,7 +87,8 @@ class Address(TimeStampedModel):
         # customer_id, not customer: "customer" would follow Customer's ordering and
         # join every address query to customers to sort by name.
         ordering = ["customer_id", "kind", "city", "pk"]
-        verbose_name_plural = "addresses"
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
         indexes = [
             # PostgreSQL only (core.db): the search by any part of a city.
             trigram_index("city", name="address_city_trgm"),
@@ -88,7 +98,9 @@ class Address(TimeStampedModel):
                 fields=["customer"],
                 condition=Q(kind="billing"),
                 name="customers_address_one_billing_per_customer",
-                violation_error_message="This customer already has a billing address.",
+                violation_error_message=_(
+                    "This customer already has a billing address."
+                ),
                 violation_error_code=ONE_BILLING_ADDRESS_CODE,
             )
         ]
@@ -96,6 +108,20 @@ class Address(TimeStampedModel):
     def __str__(self) -> str:
         parts = [self.street_line_1, f"{self.postal_code} {self.city}".strip()]
         return ", ".join(part for part in parts + [self.country.name] if part)
+
+    @staticmethod
+    def title_of_kind(kind: str) -> str:
+        """ "Billing address", "Shipping address": an address's title by its kind
+        (also for a historical record's kind, in the Activity Log)."""
+        titles = {
+            Address.Kind.BILLING: _("Billing address"),
+            Address.Kind.SHIPPING: _("Shipping address"),
+        }
+        return str(titles.get(kind, _("Address")))
+
+    @property
+    def kind_title(self) -> str:
+        return self.title_of_kind(self.kind)
 
     def get_absolute_url(self) -> str:
         return reverse("customers:addresses", kwargs={"customer_pk": self.customer_id})

@@ -27,7 +27,7 @@ from customers.models import Customer
 @dataclass(frozen=True)
 class CustomerTab:
     key: str  # the `active_tab` of its pages
-    label: str
+    label: str  # translated when shown: give gettext_lazy("…")
     url_name: str  # reversed with the customer's pk
     permissions: tuple[str, ...]  # the user needs all of them to see the tab
     position: int

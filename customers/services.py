@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from core.services import lock_unchanged, sequence_next_value
 from customers.models import ONE_BILLING_ADDRESS_CODE, Address, Customer
@@ -62,7 +63,7 @@ def _address_save(address: Address) -> Address:
             raise ValidationError(
                 {
                     "kind": ValidationError(
-                        "This customer already has a billing address.",
+                        gettext("This customer already has a billing address."),
                         code=ONE_BILLING_ADDRESS_CODE,
                     )
                 }

@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.forms import Form
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import (
     CreateView,
     DeleteView,
@@ -111,7 +112,7 @@ class CustomerCreateView(PermissionRequiredMixin, ServiceFormMixin, CreateView):
     raise_exception = True
     form_class = CustomerForm
     template_name = "customers/customer_form.html"
-    success_message = "Customer %(object)s was created."
+    success_message = _("Customer %(object)s was created.")
 
     def save(self, form):
         return services.customer_create(**form.model_data())
@@ -123,7 +124,7 @@ class CustomerUpdateView(PermissionRequiredMixin, ServiceFormMixin, UpdateView):
     model = Customer
     form_class = CustomerForm
     template_name = "customers/customer_form.html"
-    success_message = "Customer %(name)s was saved."
+    success_message = _("Customer %(name)s was saved.")
 
     def save(self, form):
         return services.customer_update(
@@ -177,7 +178,7 @@ class AddressMixin(CustomerPageMixin, ServiceFormMixin):
 
 class AddressCreateView(AddressMixin, CreateView):
     permission_required = ("customers.view_customer", "customers.add_address")
-    success_message = "The address was added."
+    success_message = _("The address was added.")
 
     def save(self, form):
         return services.address_create(customer=self.customer, **form.model_data())
@@ -185,7 +186,7 @@ class AddressCreateView(AddressMixin, CreateView):
 
 class AddressUpdateView(AddressMixin, UpdateView):
     permission_required = ("customers.view_customer", "customers.change_address")
-    success_message = "The address was saved."
+    success_message = _("The address was saved.")
 
     def save(self, form):
         return services.address_update(
@@ -199,7 +200,7 @@ class AddressDeleteView(AddressMixin, DeleteView):
     permission_required = ("customers.view_customer", "customers.delete_address")
     template_name = "customers/address_confirm_delete.html"
     form_class = Form
-    success_message = "The address was deleted."
+    success_message = _("The address was deleted.")
 
     def save(self, form):
         services.address_delete(address=self.object)

@@ -16,6 +16,7 @@ from operator import and_
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from contacts.models import Contact, ContactDetail
 from contacts.validators import looks_like_phone_number, phone_number_candidates
@@ -91,12 +92,12 @@ def _customers(query: str) -> Section:
         Q(name__icontains=query) | Q(number__iexact=query)
     ).order_by("name", "number")
     return _limited(
-        Section("Customers"),
+        Section(gettext("Customers")),
         customers,
         lambda customer: Hit(
             title=customer.name,
             url=reverse("customers:detail", args=[customer.pk]),
-            matched=f"Customer {customer.number}",
+            matched=gettext("Customer %(number)s") % {"number": customer.number},
         ),
     )
 
@@ -122,11 +123,13 @@ def _contacts(query: str, numbers: list[str], *, may_change: bool) -> Section:
 
     def hit(contact: Contact) -> Hit:
         if numbers:
-            matched = f"Phone number {format_phone_number(contact.phone)}"
+            matched = gettext("Phone number %(number)s") % {
+                "number": format_phone_number(contact.phone)
+            }
         elif contact.email and query.lower() in contact.email.lower():
-            matched = f"Email address {contact.email}"
+            matched = gettext("Email address %(email)s") % {"email": contact.email}
         else:
-            matched = "Name"
+            matched = gettext("Name")
         return Hit(
             title=contact.full_name,
             url=(
@@ -135,10 +138,11 @@ def _contacts(query: str, numbers: list[str], *, may_change: bool) -> Section:
                 else reverse("contacts:list", args=[contact.customer_id])
             ),
             matched=matched,
-            context=f"contact of {contact.customer.name}",
+            context=gettext("contact of %(customer)s")
+            % {"customer": contact.customer.name},
         )
 
-    return _limited(Section("Contact persons"), contacts, hit)
+    return _limited(Section(gettext("Contact persons")), contacts, hit)
 
 
 def _details(query: str, numbers: list[str]) -> Section:
@@ -159,10 +163,11 @@ def _details(query: str, numbers: list[str]) -> Section:
             else detail.value
         )
         return Hit(
-            title=f"{detail.get_kind_display()} of {detail.customer.name}",
+            title=gettext("%(kind)s of %(customer)s")
+            % {"kind": detail.get_kind_display(), "customer": detail.customer.name},
             url=reverse("customers:detail", args=[detail.customer_id]),
             matched=f"{detail.get_kind_display()} {value}",
             context=detail.description,
         )
 
-    return _limited(Section("Contact details"), details, hit)
+    return _limited(Section(gettext("Contact details")), details, hit)
