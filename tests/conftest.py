@@ -7,6 +7,7 @@ through them also proves what those groups may do.
 import factory.random
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from tests.factories import UserFactory
 
@@ -54,6 +55,15 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """A request in Dutch leaves Dutch active in the test's thread (LocaleMiddleware
+    activates the language of each request): the next test, which may call a service
+    or a selector directly, starts in the default language again."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -1,9 +1,9 @@
-"""The same walkthrough in Chromium in English and in Dutch: add a contact with roles,
-edit the contact card, read the Activity Log, refuse an invalid phone number. The browser
-asks for the language (its locale sets Accept-Language); on the Dutch pages no English
-word of the product may be left: each page's visible text, and the names and hints
-only some readers meet (aria-label, placeholder, title, alt), are scanned for every
-English string of the catalogue whose Dutch is a different word."""
+"""The same walkthrough in Chromium in English and in Dutch: add a contact with
+roles, edit the contact card, read the Activity Log, refuse an invalid phone number.
+The browser asks for the language (its locale sets Accept-Language). On the Dutch
+pages no English word of the product may be left: each page's text, and the names and
+hints only some readers meet (aria-label, placeholder, title, alt), are scanned for
+every English string of the catalogue that no Dutch string holds."""
 
 import re
 from functools import cache
@@ -77,11 +77,11 @@ WORDS = {
         "contacts_table": "Contactpersonen",
         "card": "Contact",
         "change": "Wijzigen",
-        "window": "Contactgegevens wijzigen",
+        "window": "Contactgegevens van",
         "card_email": "E-mailadres",
         "card_saved": "De contactgegevens zijn opgeslagen.",
-        "activity_tab": "Activiteitenlog",
-        "created_contact": "Contactpersoon Anna de Vries aangemaakt",
+        "activity_tab": "Activiteit",
+        "created_contact": "Aangemaakt: Contactpersoon Anna de Vries",
         "changed_details": "E-mailadres",
     },
 }

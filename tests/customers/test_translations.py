@@ -2,38 +2,18 @@
 customer forms, their messages and errors (issue 15). The English pages are the rest
 of the suite's (the test client sends no Accept-Language)."""
 
-import re
-
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
 from customers.models import Address
 from tests.activity.helpers import page_text
-from tests.customers.catalogue import (  # noqa: F401  (the fixture)
-    NL,
-    _back_to_english,
-    entries_of,
-    untranslated,
-)
 from tests.customers.factories import AddressFactory, CustomerFactory, billing_address
+from tests.translations import NL
 
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("customers:list")
-PLACEHOLDER = re.compile(r"%\([a-z_]+\)s")
-
-
-def test_every_string_of_customers_has_dutch():
-    assert untranslated("customers/", "templates/customers/") == []
-
-
-def test_the_dutch_keeps_every_placeholder():
-    for entry in entries_of("customers/", "templates/customers/"):
-        expected = set(PLACEHOLDER.findall(entry.msgid + entry.msgid_plural))
-        for translated in [entry.msgstr, *entry.msgstr_plural.values()]:
-            if translated:
-                assert set(PLACEHOLDER.findall(translated)) == expected, entry.msgid
 
 
 def test_the_list_in_dutch(client_for, viewer):
@@ -72,7 +52,7 @@ def test_the_count_is_singular_and_plural_in_dutch(client_for, viewer):
     assert "1 klant " in page_text(client_for(viewer).get(LIST, **NL)) + " "
     text = page_text(client_for(viewer).get(LIST, {"q": "nobody"}, **NL))
     assert "0 klanten" in text
-    assert "Geen klant past bij “nobody”." in text
+    assert "Geen klant gevonden voor “nobody”." in text
 
 
 def test_the_manager_may_add_a_customer_in_dutch(client_for, manager):

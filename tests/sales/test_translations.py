@@ -28,14 +28,6 @@ pytestmark = pytest.mark.django_db
 DUTCH = {"HTTP_ACCEPT_LANGUAGE": "nl"}
 
 
-@pytest.fixture(autouse=True)
-def _english_afterwards():
-    """A request in Dutch leaves Dutch active in this thread: the tests after these
-    expect English, as the suite's other tests do."""
-    yield
-    translation.activate("en")
-
-
 def main_text(response) -> str:
     """The page's own content, without the header and menu (base.html)."""
     html = response.content.decode()

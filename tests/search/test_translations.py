@@ -7,12 +7,8 @@ from django.urls import reverse
 from contacts.services import contact_create, contact_detail_create
 from search.selectors import RESULT_LIMIT
 from tests.activity.helpers import page_text
-from tests.customers.catalogue import (  # noqa: F401  (the fixture)
-    NL,
-    _back_to_english,
-    untranslated,
-)
 from tests.customers.factories import CustomerFactory, billing_address
+from tests.translations import NL
 
 pytestmark = pytest.mark.django_db
 
@@ -32,10 +28,6 @@ def aurora():
     )
     contact_detail_create(customer=customer, kind="mobile", value="+31612345679")
     return customer
-
-
-def test_every_string_of_the_search_has_dutch():
-    assert untranslated("search/", "templates/search/") == []
 
 
 def test_names_and_emails_found_in_dutch(client_for, viewer, aurora):
