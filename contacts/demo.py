@@ -32,14 +32,18 @@ PEOPLE = [
 
 def demo_contacts_create(*, customer: Customer, index: int) -> int:
     """Two or three contacts with roles for a customer that has none yet; returns how
-    many were created. Every seventh customer has no Primary contact, to show the
+    many were created. The people of Dutch customers read their emails in Dutch. Every
+    seventh customer has no Primary contact, to show the
     Contacts tab's notice; every tenth has its first contact typed in a second time
     (a letter dropped, the same email and phone), to show Possible duplicates and
     merging."""
     if customer.contacts.exists():
         return 0
     roles = {role.code: role for role in ContactRole.objects.all()}
-    pattern = PHONE_PATTERNS.get(customer_phone_region(customer=customer) or "")
+    region = customer_phone_region(customer=customer) or ""
+    pattern = PHONE_PATTERNS.get(region)
+    # Dutch customers' people read their emails in Dutch.
+    language = "nl" if region == "NL" else ""
     domain = f"{slugify(customer.name)}.example.com"
     people = PEOPLE if index % 2 == 0 else PEOPLE[:2]
     for number, (job_title, department, codes) in enumerate(people):
@@ -58,6 +62,7 @@ def demo_contacts_create(*, customer: Customer, index: int) -> int:
             job_title=job_title,
             department=department,
             roles=[roles[code] for code in codes if code in roles],
+            language=language,
         )
     if index % 10 == 3:
         first = customer.contacts.order_by("pk").first()
@@ -68,6 +73,7 @@ def demo_contacts_create(*, customer: Customer, index: int) -> int:
             email=first.email,
             phone=first.phone,
             roles=first.roles.all(),
+            language=first.language,
         )
         return len(people) + 1
     return len(people)
