@@ -1,9 +1,7 @@
-from dataclasses import dataclass
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.html import format_html, strip_tags
+from django.utils.html import format_html
 from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +14,7 @@ from contacts.models import (
     ContactRole,
 )
 from contacts.services import DetailInput, merge_defaults
-from core.forms import ModelForm
+from core.forms import ModelForm, SummaryError, error_summary, field_errors
 from core.phones import format_phone_number
 from core.validators import validate_single_line
 
@@ -210,29 +208,6 @@ AdditionalDetailFormSet = forms.formset_factory(
 )
 
 
-@dataclass(frozen=True)
-class SummaryError:
-    """One line of the window's error summary: the field it is about (its label
-    and id; none for an error about the whole window) and what is wrong."""
-
-    label: str
-    message: str
-    field_id: str = ""
-
-
-def _field_errors(form: forms.Form, row_label: str) -> list[SummaryError]:
-    summary = []
-    for name in form.fields:
-        field = form[name]
-        label = strip_tags(str(field.label))
-        if row_label:
-            label = gettext("%(row)s, %(field)s") % {"row": row_label, "field": label}
-        summary += [
-            SummaryError(label, message, field.id_for_label) for message in field.errors
-        ]
-    return summary
-
-
 class ContactCardWindow:
     """The editing window of the Contact card: the primary fields and the rows of
     additional details, as one form. It checks the shape of the input, hands the
@@ -288,16 +263,13 @@ class ContactCardWindow:
         its top; each names and links to its field."""
         if not self.form.is_bound:
             return []
-        summary = [
-            SummaryError("", message) for message in self.form.non_field_errors()
-        ]
-        summary += _field_errors(self.form, "")
+        summary = error_summary(self.form)
         summary += [
             SummaryError("", message) for message in self.formset.non_form_errors()
         ]
         for number, row in enumerate(self.formset.forms, start=1):
             summary += [SummaryError("", message) for message in row.non_field_errors()]
-            summary += _field_errors(
+            summary += field_errors(
                 row, gettext("Additional detail %(number)s") % {"number": number}
             )
         return summary

@@ -1,5 +1,9 @@
+from dataclasses import dataclass
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.html import strip_tags
+from django.utils.translation import gettext
 
 
 class ModelForm(forms.ModelForm):
@@ -49,3 +53,37 @@ class ModelForm(forms.ModelForm):
         elif field is not None and field not in self.fields:
             field = None
         super().add_error(field, error)
+
+
+@dataclass(frozen=True)
+class SummaryError:
+    """One line of a form's error summary: the field it is about (its label and id;
+    none for an error about the whole form) and what is wrong."""
+
+    label: str
+    message: str
+    field_id: str = ""
+
+
+def error_summary(form: forms.BaseForm) -> list[SummaryError]:
+    """Every error of a bound form, those about the whole form first, then each
+    field's in the order of the fields: the summary above a refused form."""
+    if not form.is_bound:
+        return []
+    summary = [SummaryError("", message) for message in form.non_field_errors()]
+    return summary + field_errors(form, "")
+
+
+def field_errors(form: forms.BaseForm, row_label: str) -> list[SummaryError]:
+    """The errors of the form's fields, each labelled by its field (and the row it
+    is in, for a form of a formset)."""
+    summary = []
+    for name in form.fields:
+        field = form[name]
+        label = strip_tags(str(field.label))
+        if row_label:
+            label = gettext("%(row)s, %(field)s") % {"row": row_label, "field": label}
+        summary += [
+            SummaryError(label, message, field.id_for_label) for message in field.errors
+        ]
+    return summary

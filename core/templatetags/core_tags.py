@@ -1,6 +1,8 @@
 from django import template
 from django_countries import countries
 
+from core import forms
+
 register = template.Library()
 
 
@@ -8,3 +10,9 @@ register = template.Library()
 def country_name(code: str) -> str:
     """The country's name for a country code read from an annotation."""
     return countries.name(code) if code else ""
+
+
+@register.filter
+def error_summary(form) -> list[forms.SummaryError]:
+    """The errors of a refused form, for the summary above it."""
+    return forms.error_summary(form)

@@ -97,14 +97,18 @@ def test_refused_input_stays_as_typed(page, sign_in, editor):
     page.get_by_label("Phone number").fill("020 7946")
     page.get_by_label("Order").check()
     page.get_by_role("button", name="Save").click()
+    # At each field, and in the summary above the form, each leading to its field.
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Nothing was saved: correct the 2 errors below.")
+    phone_error = (
+        "This is a landline number in United Kingdom (+44) with 4 digits too few."
+    )
     expect(
-        page.get_by_text("The domain after the @ sign needs a period")
+        page.locator(".field").get_by_text("The domain after the @ sign needs a period")
     ).to_be_visible()
-    expect(
-        page.get_by_text(
-            "This is a landline number in United Kingdom (+44) with 4 digits too few."
-        )
-    ).to_be_visible()
+    expect(page.locator(".field").get_by_text(phone_error)).to_be_visible()
+    summary.get_by_role("link", name=f"Phone number: {phone_error}").click()
+    expect(page.get_by_label("Phone number")).to_be_focused()
     expect(page.get_by_label("First name")).to_have_value("Oliver")
     expect(page.get_by_label("Phone number")).to_have_value("020 7946")
     expect(page.get_by_label("Order")).to_be_checked()

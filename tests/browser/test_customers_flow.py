@@ -58,6 +58,6 @@ def test_a_second_billing_address_is_refused_in_the_form(page, sign_in, manager)
     page.get_by_label("Country").select_option("Netherlands")
     page.get_by_role("button", name="Save").click()
     expect(
-        page.get_by_text("This customer already has a billing address.")
+        page.get_by_text("This customer already has a billing address.", exact=True)
     ).to_be_visible()
     expect(page.get_by_label("Street", exact=True)).to_have_value("Coolsingel 3")

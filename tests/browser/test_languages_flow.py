@@ -185,7 +185,7 @@ def test_the_walkthrough_in_the_browsers_language(page, language, editor):
     expect(page.get_by_label(words["primary_role"])).to_be_checked()
     page.get_by_label(words["invoice_role"]).check()
     page.get_by_role("button", name=words["save"]).click()
-    expect(page.get_by_text(words["phone_refused"])).to_be_visible()
+    expect(page.get_by_text(words["phone_refused"], exact=True)).to_be_visible()
     check("refused contact")
     assert not Contact.objects.exists()
     page.get_by_label(words["phone"]).fill("06 12345678")
