@@ -4,10 +4,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-admin.site.site_header = "Customer Contacts administration"
-admin.site.site_title = "Customer Contacts admin"
+admin.site.site_header = _("Customer Contacts administration")
+admin.site.site_title = _("Customer Contacts admin")
 
 
 @login_not_required

@@ -14,8 +14,8 @@ class TimeStampedModel(models.Model):
     """What every model of the application shares: when a row was created and last
     changed, and the rules every text of every model follows (`full_clean`)."""
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         abstract = True
@@ -110,11 +110,13 @@ class NumberSequence(TimeStampedModel):
     same moment never receive the same number, on any database.
     """
 
-    name = models.CharField(max_length=50, unique=True)
-    last_value = models.PositiveBigIntegerField(default=0)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    last_value = models.PositiveBigIntegerField(_("last value"), default=0)
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
 
     def __str__(self) -> str:
         return f"{self.name}: {self.last_value}"

@@ -15,6 +15,7 @@ from core.checks import check_organisation_language
 from core.languages import SESSION_KEY
 from core.models import UserPreferences
 from core.money import format_amount
+from tests.customers.factories import CustomerFactory
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +155,28 @@ def test_an_organisation_language_the_product_does_not_speak_is_refused(settings
 
     (error,) = check_organisation_language(None)
     assert error.id == "core.E002"
+
+
+def test_the_admin_names_the_products_models_and_fields_in_dutch():
+    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
+    customer = CustomerFactory()
+    client = Client(HTTP_ACCEPT_LANGUAGE="nl")
+    client.force_login(admin)
+
+    page = client.get(
+        reverse("admin:customers_customer_change", args=[customer.pk])
+    ).content.decode()
+
+    for dutch in [
+        "Klantcontacten beheer",
+        "Aangemaakt op",
+        "Nummerreeksen",
+        "Adressen",
+    ]:
+        assert dutch in page
+    for english in [
+        "Created at",
+        "Number sequences",
+        "Customer Contacts administration",
+    ]:
+        assert english not in page
