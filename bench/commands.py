@@ -94,14 +94,14 @@ def generate(size: int, contacts: int, details: int) -> dict[str, int]:
         # its email with other customers.
         f"""INSERT INTO contacts_contact
             (customer_id, first_name, last_name, email, phone, job_title,
-             department, created_at, updated_at)
+             department, language, created_at, updated_at)
             SELECT c.id, 'First' || k, 'Last' || c.id,
                    CASE WHEN k = 1 AND c.id % 500 = 0 THEN 'shared@example.com'
                         ELSE 'person' || k || '.' || c.id || '@example.com' END,
                    CASE WHEN (c.id * 10 + k) % 1000 = 0 THEN '+3161234'
                         WHEN (c.id * 10 + k) % 7 = 0 THEN ''
                         ELSE {phone} END,
-                   'Buyer', 'Purchasing', now(), now()
+                   'Buyer', 'Purchasing', '', now(), now()
             FROM customers_customer c CROSS JOIN generate_series(1, {contacts}) AS k
             ORDER BY c.id, k""",
         # Roles: the first contact is Primary (but for one customer in fifty), the

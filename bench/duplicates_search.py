@@ -70,14 +70,14 @@ def fill(customers: int) -> None:
         # duplicate by name and by email.
         cursor.execute(
             "INSERT INTO contacts_contact (created_at, updated_at, customer_id, "
-            "first_name, last_name, email, phone, job_title, department) "
+            "first_name, last_name, email, phone, job_title, department, language) "
             "SELECT now() - (p || ' minutes')::interval, now(), c.id, "
             "CASE WHEN p = 5 AND c.id % 50 = 0 THEN 'Ana' "
             "ELSE (ARRAY['Anna','Bram','Clara','David','Eva'])[p] END, "
             "'Person' || c.id, "
             "CASE WHEN p = 5 AND c.id % 50 = 0 THEN 'p1.' || c.id || '@example.com' "
             "ELSE 'p' || p || '.' || c.id || '@example.com' END, "
-            f"CASE a.country {phone.format(n='(c.id * 10 + p)')} END, '', '' "
+            f"CASE a.country {phone.format(n='(c.id * 10 + p)')} END, '', '', '' "
             "FROM customers_customer c "
             "JOIN customers_address a ON a.customer_id = c.id, generate_series(1, 5) p"
         )

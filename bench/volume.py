@@ -343,12 +343,13 @@ def statements(size: int) -> list[str]:
         f"""
         INSERT INTO contacts_contact
             (id, customer_id, first_name, last_name, email, phone, job_title,
-             department, created_at, updated_at)
+             department, language, created_at, updated_at)
         SELECT k, c,
             {first.format(x="k")}, {last.format(x="k")},
             lower({first.format(x="k")}) || '.' || k || '@example.com',
             '+3120' || lpad((1000000 + k % 8999999)::text, 7, '0'),
-            '', '', {start} + k * interval '1 second', {start} + k * interval '1 second'
+            '', '', '',
+            {start} + k * interval '1 second', {start} + k * interval '1 second'
         FROM (
             SELECT (i - 1) * 5 + j AS k, i AS c
             FROM generate_series(1::bigint, {n}) AS i,
@@ -409,9 +410,9 @@ def statements(size: int) -> list[str]:
         FROM customers_address;
         INSERT INTO contacts_historicalcontact
             (id, customer_id, first_name, last_name, email, phone, job_title,
-             department, created_at, updated_at, {common})
+             department, language, created_at, updated_at, {common})
         SELECT id, customer_id, first_name, last_name, email, phone, job_title,
-            department, created_at, updated_at, created_at, '+',
+            department, language, created_at, updated_at, created_at, '+',
             NULL::integer,
             NULL::varchar
         FROM contacts_contact;
@@ -435,9 +436,9 @@ def statements(size: int) -> list[str]:
         f"""
         INSERT INTO contacts_historicalcontact
             (id, customer_id, first_name, last_name, email, phone, job_title,
-             department, created_at, updated_at, {common})
+             department, language, created_at, updated_at, {common})
         SELECT id, customer_id, first_name, last_name, 'new.' || email, phone,
-            job_title, department, created_at, updated_at,
+            job_title, department, language, created_at, updated_at,
             created_at + interval '2 days', '~', NULL::integer,
             NULL::varchar
         FROM contacts_contact WHERE customer_id = {quiet} ORDER BY id LIMIT 1;
