@@ -1,5 +1,4 @@
 from django.apps import apps as global_apps
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import F, Q
@@ -16,7 +15,8 @@ from contacts.validators import (
 )
 from core.db import trigram_index
 from core.history import tracked_history
-from core.models import TimeStampedModel
+from core.languages import email_language
+from core.models import TimeStampedModel, language_field
 from core.phones import format_phone_number
 from customers.models import Customer
 from customers.selectors import customer_phone_region
@@ -196,12 +196,8 @@ class Contact(TimeStampedModel):
     job_title = models.CharField(_("job title"), max_length=100, blank=True)
     department = models.CharField(_("department"), max_length=100, blank=True)
     # Blank: the organisation's language (settings.ORGANISATION_LANGUAGE).
-    language = models.CharField(
-        _("language"),
-        max_length=10,
-        choices=settings.LANGUAGES,
-        blank=True,
-        help_text=_("The language of the emails this contact receives."),
+    language = language_field(
+        help_text=_("The language of the emails this contact receives.")
     )
     roles = models.ManyToManyField(
         ContactRole, blank=True, related_name="contacts", verbose_name=_("roles")
@@ -243,7 +239,7 @@ class Contact(TimeStampedModel):
     @property
     def email_language(self) -> str:
         """The language of the emails this contact receives."""
-        return self.language or settings.ORGANISATION_LANGUAGE
+        return email_language(self.language)
 
     def get_absolute_url(self) -> str:
         return reverse(

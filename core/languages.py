@@ -46,3 +46,9 @@ def _remember(request: HttpRequest, language: str) -> None:
 def _remember_on_sign_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         _remember(request, user_language(user))
+
+
+def email_language(language: str) -> str:
+    """The language an email goes out in: the one chosen for its recipient, else the
+    organisation's (settings.ORGANISATION_LANGUAGE)."""
+    return language or settings.ORGANISATION_LANGUAGE

@@ -122,6 +122,18 @@ class NumberSequence(TimeStampedModel):
         return f"{self.name}: {self.last_value}"
 
 
+def language_field(*, help_text: str) -> models.CharField:
+    """One of the languages the product speaks (settings.LANGUAGES); blank when the
+    language comes from elsewhere, which `help_text` says."""
+    return models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=help_text,
+    )
+
+
 class UserPreferences(TimeStampedModel):
     """What a user chose for themselves: the language of their pages (blank: their
     browser's, else English). One row per user, made when they first choose."""
@@ -132,13 +144,7 @@ class UserPreferences(TimeStampedModel):
         related_name="preferences",
         verbose_name=_("user"),
     )
-    language = models.CharField(
-        _("language"),
-        max_length=10,
-        choices=settings.LANGUAGES,
-        blank=True,
-        help_text=_("Blank: the language the browser asks for."),
-    )
+    language = language_field(help_text=_("Blank: the language the browser asks for."))
 
     class Meta:
         verbose_name = _("user preferences")

@@ -1,7 +1,6 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import STANDARD_ROLE_LABELS, Contact, ContactDetail, ContactRole
 from contacts.validators import normalize_email_address
+from core.languages import email_language
 from customers.models import Customer
 from sales.models import DOCUMENT_KINDS, SalesDocument
 
@@ -26,7 +26,7 @@ class Recipient:
 
     @property
     def email_language(self) -> str:
-        return self.language or settings.ORGANISATION_LANGUAGE
+        return email_language(self.language)
 
 
 REASON_ASSIGNED = _("assigned contact")

@@ -186,34 +186,20 @@ def document_emails(
     groups: dict[str, list[Recipient]] = {}
     for recipient in recipients:
         groups.setdefault(recipient.email_language, []).append(recipient)
-    return [
-        DocumentEmail(
-            language=language,
-            recipients=group,
-            message=document_email(
-                document=document, recipients=group, language=language
-            ),
-        )
-        for language, group in groups.items()
-    ]
+    emails = []
+    for language, group in groups.items():
+        # Whatever language the sender works in.
+        with translation.override(language):
+            message = document_email(document=document, recipients=group)
+        emails.append(DocumentEmail(language, group, message))
+    return emails
 
 
 def document_email(
-    *,
-    document: SalesDocument,
-    recipients: list[Recipient],
-    language: str | None = None,
-) -> EmailMessage:
-    """The notification: a plain-text email naming the customer and the document,
-    written in `language` (by default the first recipient's): its words, date and
-    amount, whatever language the sender works in."""
-    with translation.override(language or recipients[0].email_language):
-        return _document_email(document=document, recipients=recipients)
-
-
-def _document_email(
     *, document: SalesDocument, recipients: list[Recipient]
 ) -> EmailMessage:
+    """The notification: a plain-text email naming the customer and the document,
+    written in the active language: its words, date and amount."""
     customer = document.customer
     about = {
         "notification": document.NOTIFICATION,
@@ -259,16 +245,8 @@ def _document_email(
     )
 
 
-def document_send(
-    *, document: SalesDocument, sent_by: AbstractBaseUser | None
-) -> Sending:
-    """`document_send_all`, for a caller that needs one sending: the first (the
-    only one unless the recipients read different languages)."""
-    return document_send_all(document=document, sent_by=sent_by)[0]
-
-
 @transaction.atomic
-def document_send_all(
+def document_send(
     *, document: SalesDocument, sent_by: AbstractBaseUser | None
 ) -> list[Sending]:
     """Email the document's notification to its recipients and record the sending:

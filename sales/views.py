@@ -235,9 +235,7 @@ class DocumentSendView(CustomerDocumentMixin, DetailView):
     def post(self, request, *args, **kwargs):
         document = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
         try:
-            sendings = services.document_send_all(
-                document=document, sent_by=request.user
-            )
+            sendings = services.document_send(document=document, sent_by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

@@ -123,7 +123,7 @@ def test_the_snapshot_is_read_only_in_the_admin(admin_client):
 def test_sendings_are_read_only_in_the_admin(admin_client, admin_user):
     customer = CustomerFactory()
     ContactFactory(customer=customer, email="ana@example.com", roles=["invoice"])
-    sending = document_send(document=make_invoice(customer), sent_by=admin_user)
+    (sending,) = document_send(document=make_invoice(customer), sent_by=admin_user)
     change = reverse("admin:sales_sending_change", args=[sending.pk])
     assert (
         admin_client.get(reverse("admin:sales_sending_changelist")).status_code == 200

@@ -44,7 +44,7 @@ def test_a_sending_through_the_service_has_the_same_subject(editor):
     Customer.objects.filter(pk=customer.pk).update(name="Fjord\nFoods")
     invoice.refresh_from_db()
 
-    sending = document_send(document=invoice, sent_by=editor)
+    (sending,) = document_send(document=invoice, sent_by=editor)
 
     assert sending.subject == f"Invoice {invoice.number} for Fjord Foods"
 

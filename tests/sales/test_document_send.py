@@ -29,7 +29,7 @@ def test_sending_emails_the_recipients_and_records_the_sending(customer, editor)
     )
     invoice = make_invoice(customer, reference="PO-77")
 
-    sending = document_send(document=invoice, sent_by=editor)
+    (sending,) = document_send(document=invoice, sent_by=editor)
 
     [message] = mail.outbox
     assert message.subject == f"Invoice {invoice.number} for Fjord Foods"
@@ -68,7 +68,7 @@ def test_a_shipment_notice_names_carrier_and_tracking_code(customer, editor):
     shipment = make_document(
         Shipment, customer, carrier="PostNL", tracking_code="3SABC123"
     )
-    sending = document_send(document=shipment, sent_by=editor)
+    (sending,) = document_send(document=shipment, sent_by=editor)
     [message] = mail.outbox
     assert message.subject == f"Shipment notice {shipment.number} for Fjord Foods"
     assert "Carrier: PostNL" in message.body
