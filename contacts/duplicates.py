@@ -16,16 +16,21 @@ and stripped of punctuation (`utils.default_process`), at 90 or more:
 - unlike `token_set_ratio`, it does not count a name contained in another as equal:
   "Jan" and "Jan de Vries" would score 100 there, and every "Jan" at a customer would
   be proposed with every "Jan something".
+Names that both hold numbers, and not the same numbers, name different people
+("Store 12" and "Store 15", "Desk 1" and "Desk 2"): they are not compared. Without this
+a customer with numbered contacts would hold a pair for nearly every two of them.
 Only contacts of one customer are compared: a customer has a handful of contacts, so a
 change costs one pass over that customer's contacts, not over the table.
 """
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process, utils
 
 NAME_THRESHOLD = 90
+_NUMBERS = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,7 @@ def find_pairs(
     wanted = sorted(index_of if changed is None else set(changed) & index_of.keys())
     wanted_set = set(wanted)
     names = [utils.default_process(person.full_name) for person in people]
+    numbers = [sorted(_NUMBERS.findall(name)) for name in names]
     emails = [person.email.lower() for person in people]
     for pk in wanted:
         index = index_of[pk]
@@ -91,6 +97,13 @@ def find_pairs(
             same_email = bool(email) and email == emails[other_index]
             same_phone = bool(person.phone) and person.phone == other.phone
             name_similarity = similar.get(other_index)
+            if _numbered_apart(numbers[index], numbers[other_index]):
+                name_similarity = None
             if same_email or same_phone or name_similarity is not None:
                 a, b = (pk, other.pk) if pk < other.pk else (other.pk, pk)
                 yield Finding(a, b, same_email, same_phone, name_similarity)
+
+
+def _numbered_apart(numbers: list[str], others: list[str]) -> bool:
+    """Both names hold numbers, and not the same ones: two people, not one."""
+    return bool(numbers) and bool(others) and numbers != others

@@ -36,6 +36,12 @@ def person(pk, first, last="", email="", phone=""):
         (("Eva", "Berg"), ("Anna", "Berg"), None),  # family, not the same person
         (("Jan", ""), ("Jan", "de Vries"), None),  # contained is not equal
         (("Jan", "de Vries"), ("Jan", "Vries"), None),  # 86: below the threshold
+        # Numbered names: other numbers, other people; the same numbers, compared.
+        # (91 and 90 without the numbers' rule.)
+        (("Warehouse", "12"), ("Warehouse", "15"), None),
+        (("First10000", "Last10000"), ("First20000", "Last20000"), None),
+        (("Desk", "12"), ("Dessk", "12"), 93),
+        (("Anna", "Janssen 2"), ("Anna", "Janssen"), 92),  # one has none: compared
     ],
 )
 def test_names_are_compared_with_token_sort_ratio_at_90(one, other, expected):
