@@ -1,9 +1,12 @@
+from functools import cache
+
 from django.apps import apps as global_apps
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -50,7 +53,7 @@ class ContactRole(TimeStampedModel):
         """A standard role whose name an administrator has not changed: its words
         are the product's, shown in the user's language. A renamed or custom role
         keeps the words it was given."""
-        standard = STANDARD_ROLE_TEXTS.get(self.code)
+        standard = standard_role_texts().get(self.code)
         return standard is not None and self.name == standard[0]
 
     @property
@@ -64,37 +67,48 @@ class ContactRole(TimeStampedModel):
     @property
     def description_label(self) -> str:
         """The description as the user reads it (see `label`)."""
-        standard = STANDARD_ROLE_TEXTS.get(self.code)
+        standard = standard_role_texts().get(self.code)
         if self._is_standard() and self.description == standard[1]:
             return str(STANDARD_ROLE_DESCRIPTIONS[self.code])
         return self.description
 
 
-# code, name, description: the roles every installation has (the help page's words).
+# code, name, description: the roles every installation has (the help page's words),
+# stored in English and shown in the user's language while an administrator has not
+# changed them. "Order" the role and "Order" the document may be two words in a
+# language: hence the context.
 STANDARD_ROLES = [
-    (ContactRole.PRIMARY, "Primary", "Main point of contact"),
-    (ContactRole.ORDER, "Order", "Used for sales order communication"),
-    (ContactRole.INVOICE, "Invoice", "Used for billing and invoice communication"),
-    (ContactRole.SHIPMENT, "Shipment", "Used for shipment notifications"),
+    (
+        ContactRole.PRIMARY,
+        pgettext_lazy("contact role", "Primary"),
+        _("Main point of contact"),
+    ),
+    (
+        ContactRole.ORDER,
+        pgettext_lazy("contact role", "Order"),
+        _("Used for sales order communication"),
+    ),
+    (
+        ContactRole.INVOICE,
+        pgettext_lazy("contact role", "Invoice"),
+        _("Used for billing and invoice communication"),
+    ),
+    (
+        ContactRole.SHIPMENT,
+        pgettext_lazy("contact role", "Shipment"),
+        _("Used for shipment notifications"),
+    ),
 ]
 STANDARD_ROLE_CODES = frozenset(code for code, *_rest in STANDARD_ROLES)
-# The stored English words of each standard role, by code: a role that still has
-# them is shown in the user's language.
-STANDARD_ROLE_TEXTS = {code: (name, text) for code, name, text in STANDARD_ROLES}
-# The standard roles' names and descriptions as users read them. "Order" the role
-# and "Order" the document may be two words in a language: hence the context.
-STANDARD_ROLE_LABELS = {
-    ContactRole.PRIMARY: pgettext_lazy("contact role", "Primary"),
-    ContactRole.ORDER: pgettext_lazy("contact role", "Order"),
-    ContactRole.INVOICE: pgettext_lazy("contact role", "Invoice"),
-    ContactRole.SHIPMENT: pgettext_lazy("contact role", "Shipment"),
-}
-STANDARD_ROLE_DESCRIPTIONS = {
-    ContactRole.PRIMARY: _("Main point of contact"),
-    ContactRole.ORDER: _("Used for sales order communication"),
-    ContactRole.INVOICE: _("Used for billing and invoice communication"),
-    ContactRole.SHIPMENT: _("Used for shipment notifications"),
-}
+STANDARD_ROLE_LABELS = {code: name for code, name, _text in STANDARD_ROLES}
+STANDARD_ROLE_DESCRIPTIONS = {code: text for code, _name, text in STANDARD_ROLES}
+
+
+@cache
+def standard_role_texts() -> dict[str, tuple[str, str]]:
+    """The standard roles' name and description as stored (in English), by code."""
+    with translation.override("en"):
+        return {code: (str(name), str(text)) for code, name, text in STANDARD_ROLES}
 
 
 def create_standard_roles(
@@ -103,7 +117,9 @@ def create_standard_roles(
     """Create the standard roles that are missing (post_migrate, so also on a fresh
     database and after `flush`). A role an administrator renamed keeps its name."""
     Role = apps.get_model("contacts", "ContactRole")
-    for position, (code, name, description) in enumerate(STANDARD_ROLES, start=1):
+    for position, (code, (name, description)) in enumerate(
+        standard_role_texts().items(), start=1
+    ):
         Role.objects.using(using).get_or_create(
             code=code,
             defaults={"name": name, "description": description, "position": position},

@@ -227,7 +227,6 @@ class DocumentSendView(CustomerDocumentMixin, DetailView):
             recipients=recipients,
             # Each email as it goes out: in its recipients' language.
             emails=emails,
-            email=emails[0].message if emails else None,
             no_recipient_message=services.no_recipient_message(document=self.object),
         )
         return super().get_context_data(**kwargs)

@@ -21,10 +21,9 @@ from contacts.validators import (
 )
 from tests.contacts.factories import ContactDetailFactory, ContactFactory, role
 from tests.customers.factories import CustomerFactory, billing_address
+from tests.translations import NL as DUTCH
 
 pytestmark = pytest.mark.django_db
-
-DUTCH = {"HTTP_ACCEPT_LANGUAGE": "nl"}
 
 
 @pytest.fixture

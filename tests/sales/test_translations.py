@@ -22,10 +22,9 @@ from tests.activity.helpers import page_text
 from tests.contacts.factories import ContactFactory
 from tests.customers.factories import CustomerFactory
 from tests.sales.factories import make_document, make_invoice
+from tests.translations import NL as DUTCH
 
 pytestmark = pytest.mark.django_db
-
-DUTCH = {"HTTP_ACCEPT_LANGUAGE": "nl"}
 
 
 def main_text(response) -> str:
