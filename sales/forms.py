@@ -63,7 +63,10 @@ def _meta(model: type[SalesDocument], extra: list[str]):
         {
             "model": model,
             "fields": [*COMMON_FIELDS[:2], *extra, *COMMON_FIELDS[2:]],
-            "widgets": {"date": forms.DateInput(attrs={"type": "date"})},
+            # A date input shows and posts ISO dates only, whatever the language.
+            "widgets": {
+                "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            },
         },
     )
 

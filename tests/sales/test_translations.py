@@ -312,3 +312,19 @@ def test_recipient_reasons_follow_the_active_language(customer, dutch_contact):
         [recipient] = document_recipients(document=invoice)
     assert recipient.reason == "toegewezen contactpersoon"
     assert recipient.language == "nl"
+
+
+@pytest.mark.parametrize("kind", [SalesOrder, Invoice, Shipment])
+def test_the_date_input_carries_an_iso_date_in_dutch(
+    client_for, editor, customer, kind
+):
+    client = client_for(editor)
+    new = reverse(f"sales:{kind.KIND}_create", args=[customer.pk])
+    form = client.get(new, **DUTCH)
+    date_input = re.search(r'<input type="date" name="date" value="([^"]*)"', form.text)
+    assert date_input is not None
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", date_input.group(1))
+
+    document = make_document(kind, customer=customer)
+    edit = client.get(url(document, "update"), **DUTCH)
+    assert f'value="{document.date.isoformat()}"' in edit.text
