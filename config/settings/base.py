@@ -86,6 +86,9 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # /healthz and /readyz, answered before the host check, the TLS redirect and
+    # the sign-in (core.health).
+    "core.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # Static files are answered here, before the middleware below.

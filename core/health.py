@@ -1,0 +1,154 @@
+"""The probes a load balancer or an orchestrator asks (django-health-check):
+
+- `/healthz`, liveness: the process answers. No database, no cache: a process that
+  answers it should be kept, whatever the services around it do.
+- `/readyz`, readiness: every registered check passes, else 503. Each check's result
+  is in the JSON answer.
+
+Both are answered by `core.middleware.ProbeMiddleware` before any other middleware:
+without sign-in, without the TLS redirect, whatever `Host` the probe sends.
+
+core registers the database, its migrations and (when one is configured) the shared
+cache (`register_core_checks`). An app adds its own check from its `AppConfig.ready()`:
+
+    register_readiness_check("outbox", OutboxBacklog)
+
+A check is a django-health-check `HealthCheck` dataclass whose `run()` raises
+`ServiceUnavailable` with a short message when the service is not ready. Checks run
+in parallel, each in a thread of its own: a synchronous check that reads the
+database subclasses `DatabaseCheck`, which gives the connection back afterwards.
+"""
+
+import asyncio
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db import connections
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpRequest, JsonResponse
+from django.utils.cache import add_never_cache_headers
+from health_check import checks
+from health_check.base import HealthCheck, HealthCheckResult
+from health_check.exceptions import ServiceUnavailable
+from health_check.views import HealthCheckView
+
+
+@dataclasses.dataclass(frozen=True)
+class ReadinessCheck:
+    name: str  # the key of its result in /readyz's answer
+    check: type[HealthCheck]
+    options: dict[str, Any]
+    # Whether the check applies to this installation (read at every probe).
+    applies: Callable[[], bool]
+
+
+_readiness_checks: dict[str, ReadinessCheck] = {}
+
+
+def register_readiness_check(
+    name: str,
+    check: type[HealthCheck],
+    *,
+    applies: Callable[[], bool] = lambda: True,
+    **options: Any,
+) -> None:
+    """Make `/readyz` run `check(**options)` and answer 503 when it fails."""
+    _readiness_checks[name] = ReadinessCheck(name, check, options, applies)
+
+
+def readiness_checks() -> list[ReadinessCheck]:
+    return [entry for entry in _readiness_checks.values() if entry.applies()]
+
+
+@dataclasses.dataclass
+class DatabaseCheck(HealthCheck):
+    """A synchronous check that reads the database (`check()`), in a connection of
+    its own that is closed afterwards: the probe's thread is not a request's, so no
+    request_finished signal would close it."""
+
+    alias: str = "default"
+
+    def run(self) -> None:
+        with connections[self.alias].temporary_connection():
+            self.check()
+
+    def check(self) -> None:
+        raise NotImplementedError
+
+
+@dataclasses.dataclass
+class Database(checks.Database):
+    """The database answers a query. The reason it does not (host, port) is logged,
+    not shown to whoever asks the probe."""
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except ServiceUnavailable as error:
+            raise ServiceUnavailable("The database does not answer.") from error
+
+
+@dataclasses.dataclass
+class MigrationsApplied(DatabaseCheck):
+    """Every migration of the code is applied to the database: code newer than its
+    database would fail on a missing table or column."""
+
+    def check(self) -> None:
+        executor = MigrationExecutor(connections[self.alias])
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        if plan:
+            raise ServiceUnavailable(
+                f"{len(plan)} migration(s) not applied: run manage.py migrate."
+            )
+
+
+def shared_cache_configured() -> bool:
+    """A cache every process shares (Redis); a process's own memory needs no probe."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    return not backend.endswith(("LocMemCache", "DummyCache"))
+
+
+def register_core_checks() -> None:
+    register_readiness_check("database", Database)
+    register_readiness_check("migrations", MigrationsApplied)
+    register_readiness_check("cache", checks.Cache, applies=shared_cache_configured)
+
+
+def liveness(request: HttpRequest) -> JsonResponse:
+    response = JsonResponse({"status": "ok"})
+    add_never_cache_headers(response)
+    return response
+
+
+class ReadinessView(HealthCheckView):
+    """Every registered check, run in parallel (django-health-check); JSON always,
+    200 when all pass, 503 (not 500: nothing failed in the application itself)
+    when one does."""
+
+    http_method_names = ["get", "head"]
+
+    async def get(self, request, *args, **kwargs):
+        entries = readiness_checks()
+        with self.get_executor() as executor:
+            results: list[HealthCheckResult] = await asyncio.gather(
+                *(
+                    entry.check(**entry.options).get_result(executor)
+                    for entry in entries
+                )
+            )
+        ready = not any(result.error for result in results)
+        return JsonResponse(
+            {
+                "status": "ready" if ready else "not ready",
+                "checks": {
+                    entry.name: "ok" if result.error is None else str(result.error)
+                    for entry, result in zip(entries, results, strict=True)
+                },
+            },
+            status=200 if ready else 503,
+        )
+
+
+readiness = ReadinessView.as_view()
