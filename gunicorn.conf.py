@@ -28,8 +28,10 @@ keepalive = _int("GUNICORN_KEEPALIVE", 5)
 # Recycle workers now and then (with jitter, so not all at once) to bound slow leaks.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 5000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 500)
-# One access log line per request, to stdout (the container's log); errors to stderr.
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+# The application logs each request itself (core.logs: with its id, user and
+# duration, in LOG_FORMAT), so gunicorn's own access log is off unless asked for
+# (GUNICORN_ACCESS_LOG=- for stdout). gunicorn's errors go to stderr.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 # Application code is loaded once in the master and shared by the forked workers.
 preload_app = True
