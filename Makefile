@@ -48,9 +48,12 @@ gettext:
 %.mo: %.po | gettext
 	msgfmt --check-format -o $@ $<
 
+# The web server and, beside it, the background worker; Ctrl+C stops both.
 run: $(STAMP) $(MO)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP) $(MO)

@@ -8,7 +8,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.models import NumberSequence, UserPreferences
+from core.models import (
+    NumberSequence,
+    PeriodicJobRun,
+    UserPreferences,
+    WorkerHeartbeat,
+)
 from core.services import EditConflict, lock_unchanged
 
 
@@ -117,6 +122,29 @@ class NumberSequenceAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdminMixin:
+    """What the application records for itself: shown, never changed by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["hostname", "pid", "started_at", "last_seen_at"]
+
+
+@admin.register(PeriodicJobRun)
+class PeriodicJobRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "last_started_at", "last_finished_at"]
 
 
 # Django stores a permission's name in English when it is created; the admin shows it

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -14,9 +16,15 @@ class CoreConfig(AppConfig):
         )
         from core.health import register_core_checks
         from core.permissions import create_default_groups
+        from core.worker import prune_finished_task_results, register_periodic_job
 
         register_core_checks()
 
         # Connected after contrib.auth's create_permissions (auth is installed
         # before core), so every app's permissions exist when they are granted.
         post_migrate.connect(create_default_groups, dispatch_uid="core.default_groups")
+        register_periodic_job(
+            name="task-results-prune",
+            function=prune_finished_task_results,
+            every=timedelta(hours=1),
+        )

@@ -152,3 +152,41 @@ class UserPreferences(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class WorkerHeartbeat(models.Model):
+    """A background worker process saying it is alive (core.worker), so the
+    readiness probe can tell whether anything is working the queue."""
+
+    worker_id = models.CharField(_("worker"), max_length=64, unique=True)
+    hostname = models.CharField(_("host name"), max_length=255)
+    pid = models.PositiveIntegerField(_("process id"))
+    started_at = models.DateTimeField(_("started at"))
+    last_seen_at = models.DateTimeField(_("last seen at"), db_index=True)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid}"
+
+
+class PeriodicJobRun(models.Model):
+    """When a periodic job (core.worker) last started and finished. Workers on
+    several machines claim a job through this row, so each job runs once per
+    period however many workers there are."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    last_started_at = models.DateTimeField(_("last started at"), null=True)
+    last_finished_at = models.DateTimeField(_("last finished at"), null=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("periodic job run")
+        verbose_name_plural = _("periodic job runs")
+
+    def __str__(self) -> str:
+        return self.name

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import HistoryAdmin, VersionedAdminForm
+from core.admin import HistoryAdmin, ReadOnlyAdminMixin, VersionedAdminForm
 from core.money import currency_choices, default_currency
 from core.phones import format_phone_number
 from sales import services
@@ -131,7 +131,7 @@ class ShipmentAdmin(DocumentAdmin):
 
 
 @admin.register(Sending)
-class SendingAdmin(HistoryAdmin):
+class SendingAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     """Sendings are a record of what happened: read-only."""
 
     list_display = ["subject", "customer", "sent_at", "sent_by", "recipient_summary"]
@@ -148,12 +148,3 @@ class SendingAdmin(HistoryAdmin):
         "recipient_summary",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -105,3 +105,14 @@ def one_after_the_other(first, second):
     for thread in threads:
         thread.join(timeout=QUEUE_TIMEOUT * 3)
     return outcomes
+
+
+def database_url_for_processes() -> str:
+    """The test database as a DATABASE_URL, for a process the test starts (a worker,
+    gunicorn) to work on the same rows (PostgreSQL)."""
+    database = connection.settings_dict
+    password = f":{database['PASSWORD']}" if database["PASSWORD"] else ""
+    return (
+        f"postgres://{database['USER']}{password}@{database['HOST']}:"
+        f"{database['PORT'] or 5432}/{database['NAME']}"
+    )

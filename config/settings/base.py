@@ -87,6 +87,8 @@ THIRD_PARTY_APPS = [
     "csp",
     "django_countries",
     "django_guid",
+    "django_tasks",
+    "django_tasks_db",
     "phonenumber_field",
     "simple_history",
 ]
@@ -136,6 +138,12 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+
+# Background work (django-tasks, the backport of Django 6's django.tasks): queued in
+# the database, run by `python manage.py worker` (core.worker).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Finished tasks' results are kept this many days, then the worker removes them.
+TASK_RESULTS_KEPT_DAYS = env_int("TASK_RESULTS_KEPT_DAYS", 7)
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
