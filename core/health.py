@@ -8,8 +8,10 @@
 Both are answered by `core.middleware.ProbeMiddleware` before any other middleware:
 without sign-in, without the TLS redirect, whatever `Host` the probe sends.
 
-core registers the database, its migrations and (when one is configured) the shared
-cache (`register_core_checks`). An app adds its own check from its `AppConfig.ready()`:
+core registers the database, its migrations, the shared cache (when one is
+configured), a background worker seen recently and the age of the oldest due task
+(`register_core_checks`; their limits are settings, docs/deployment.md). An app
+adds its own check from its `AppConfig.ready()`:
 
     register_readiness_check("outbox", OutboxBacklog)
 
@@ -22,17 +24,21 @@ database subclasses `DatabaseCheck`, which gives the connection back afterwards.
 import asyncio
 import dataclasses
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from health_check import checks
 from health_check.base import HealthCheck, HealthCheckResult
 from health_check.exceptions import ServiceUnavailable
 from health_check.views import HealthCheckView
+
+from core.worker import oldest_due_task_since, worker_last_seen
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,6 +110,42 @@ class MigrationsApplied(DatabaseCheck):
             )
 
 
+def _seconds_since(moment: datetime) -> int:
+    return int((timezone.now() - moment).total_seconds())
+
+
+@dataclasses.dataclass
+class WorkerSeen(DatabaseCheck):
+    """A background worker (manage.py worker) said it was alive within
+    READINESS_WORKER_SEEN_SECONDS: it beats every 15 seconds."""
+
+    def check(self) -> None:
+        limit = timedelta(seconds=settings.READINESS_WORKER_SEEN_SECONDS)
+        last_seen = worker_last_seen()
+        if last_seen is None:
+            raise ServiceUnavailable("No worker has ever run: start manage.py worker.")
+        if timezone.now() - last_seen > limit:
+            raise ServiceUnavailable(
+                f"No worker seen for {_seconds_since(last_seen)} s (the limit is "
+                f"{int(limit.total_seconds())} s): is manage.py worker running?"
+            )
+
+
+@dataclasses.dataclass
+class TasksMoving(DatabaseCheck):
+    """The oldest task that is due has waited less than READINESS_TASK_WAIT_SECONDS:
+    the workers keep up with the queue."""
+
+    def check(self) -> None:
+        limit = timedelta(seconds=settings.READINESS_TASK_WAIT_SECONDS)
+        waiting_since = oldest_due_task_since()
+        if waiting_since is not None and timezone.now() - waiting_since > limit:
+            raise ServiceUnavailable(
+                f"The oldest due task has waited {_seconds_since(waiting_since)} s "
+                f"(the limit is {int(limit.total_seconds())} s)."
+            )
+
+
 def shared_cache_configured() -> bool:
     """A cache every process shares (Redis); a process's own memory needs no probe."""
     backend = settings.CACHES["default"]["BACKEND"]
@@ -114,6 +156,13 @@ def register_core_checks() -> None:
     register_readiness_check("database", Database)
     register_readiness_check("migrations", MigrationsApplied)
     register_readiness_check("cache", checks.Cache, applies=shared_cache_configured)
+    # A limit of 0 turns the check off.
+    register_readiness_check(
+        "worker", WorkerSeen, applies=lambda: settings.READINESS_WORKER_SEEN_SECONDS > 0
+    )
+    register_readiness_check(
+        "tasks", TasksMoving, applies=lambda: settings.READINESS_TASK_WAIT_SECONDS > 0
+    )
 
 
 def liveness(request: HttpRequest) -> JsonResponse:

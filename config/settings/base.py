@@ -144,6 +144,12 @@ ROOT_URLCONF = "config.urls"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Finished tasks' results are kept this many days, then the worker removes them.
 TASK_RESULTS_KEPT_DAYS = env_int("TASK_RESULTS_KEPT_DAYS", 7)
+# /readyz (core.health) answers 503 when no worker has said it is alive for this
+# many seconds (it does every 15), or when the oldest due task has waited this long.
+# 0 turns that check off.
+READINESS_WORKER_SEEN_SECONDS = env_int("READINESS_WORKER_SEEN_SECONDS", 120)
+READINESS_TASK_WAIT_SECONDS = env_int("READINESS_TASK_WAIT_SECONDS", 300)
+
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

