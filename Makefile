@@ -11,7 +11,7 @@ UV_VERSION := $(shell sed -n 's/^ *"uv==\([^"]*\)".*/\1/p' pyproject.toml)
 # Never let uv fetch a Python of its own: .venv is made with $(PYTHON).
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install lock lock-check run test lint mypy format bench screens messages \
+.PHONY: install lock lock-check run serve test lint mypy format bench screens messages \
 	i18n-check gettext
 
 $(BIN)/uv:
@@ -55,6 +55,12 @@ run: $(STAMP) $(MO)
 	$(BIN)/python manage.py worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The Procfile's processes, gunicorn and the worker, with honcho; the environment
+# from .env (.env.example). Migrate and collect the static files first
+# (docs/deployment.md).
+serve: $(STAMP) $(MO)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
 
 test: $(STAMP) $(MO)
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -35,3 +35,10 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 # Application code is loaded once in the master and shared by the forked workers.
 preload_app = True
+# gunicornc's control socket: off unless GUNICORN_CONTROL_SOCKET names its path (the
+# default, one path in the home folder, would be shared by every gunicorn the user
+# runs on the machine).
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True

@@ -188,7 +188,7 @@ class ReadinessView(HealthCheckView):
                 )
             )
         ready = not any(result.error for result in results)
-        return JsonResponse(
+        response = JsonResponse(
             {
                 "status": "ready" if ready else "not ready",
                 "checks": {
@@ -198,6 +198,11 @@ class ReadinessView(HealthCheckView):
             },
             status=200 if ready else 503,
         )
+        # Each failed check is logged (a warning); Django's own "Service Unavailable"
+        # error for every probe would mail the administrators (or reach Sentry)
+        # every few seconds while a service is down.
+        response._has_been_logged = True
+        return response
 
 
 readiness = ReadinessView.as_view()

@@ -3,6 +3,7 @@ Host), JSON with each check's result, 503 when a check fails."""
 
 import dataclasses
 import json
+import logging
 import re
 import socket
 import uuid
@@ -210,3 +211,14 @@ def test_an_app_registers_a_check_of_its_own(client, monkeypatch):
 def test_the_probes_take_only_get_and_head(client):
     assert client.post("/readyz").status_code == 405
     assert client.head("/healthz").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_probe_that_is_not_ready_is_not_an_error_to_mail(client, settings, caplog):
+    """A failed check is a warning in the log; Django's "Service Unavailable"
+    error would reach the administrators' mailbox on every probe."""
+    settings.CACHES = redis_cache(f"redis://127.0.0.1:{closed_port()}/1")
+    with caplog.at_level(logging.INFO):
+        assert client.get("/readyz").status_code == 503
+    assert not [record for record in caplog.records if record.name == "django.request"]
+    assert {record.levelname for record in caplog.records} == {"WARNING"}
