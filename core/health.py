@@ -24,6 +24,7 @@ database subclasses `DatabaseCheck`, which gives the connection back afterwards.
 import asyncio
 import dataclasses
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,10 +34,10 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_safe
 from health_check import checks
 from health_check.base import HealthCheck, HealthCheckResult
 from health_check.exceptions import ServiceUnavailable
-from health_check.views import HealthCheckView
 
 from core.worker import oldest_due_task_since, worker_last_seen
 
@@ -165,44 +166,43 @@ def register_core_checks() -> None:
     )
 
 
+@require_safe
 def liveness(request: HttpRequest) -> JsonResponse:
     response = JsonResponse({"status": "ok"})
     add_never_cache_headers(response)
     return response
 
 
-class ReadinessView(HealthCheckView):
-    """Every registered check, run in parallel (django-health-check); JSON always,
-    200 when all pass, 503 (not 500: nothing failed in the application itself)
-    when one does."""
-
-    http_method_names = ["get", "head"]
-
-    async def get(self, request, *args, **kwargs):
-        entries = readiness_checks()
-        with self.get_executor() as executor:
-            results: list[HealthCheckResult] = await asyncio.gather(
-                *(
-                    entry.check(**entry.options).get_result(executor)
-                    for entry in entries
-                )
-            )
-        ready = not any(result.error for result in results)
-        response = JsonResponse(
-            {
-                "status": "ready" if ready else "not ready",
-                "checks": {
-                    entry.name: "ok" if result.error is None else str(result.error)
-                    for entry, result in zip(entries, results, strict=True)
-                },
+@require_safe
+def readiness(request: HttpRequest) -> JsonResponse:
+    """Every registered check, run in parallel with django-health-check's timeouts;
+    200 when all pass, 503 (not 500: nothing failed in the application itself) when
+    one does."""
+    entries = readiness_checks()
+    # The checks' event loop runs in a thread of its own: the request's thread may
+    # already run one (an ASGI server; Playwright in the browser tests).
+    with ThreadPoolExecutor(max_workers=1) as loop_thread:
+        results = loop_thread.submit(asyncio.run, _run(entries)).result()
+    ready = not any(result.error for result in results)
+    response = JsonResponse(
+        {
+            "status": "ready" if ready else "not ready",
+            "checks": {
+                entry.name: "ok" if result.error is None else str(result.error)
+                for entry, result in zip(entries, results, strict=True)
             },
-            status=200 if ready else 503,
-        )
-        # Each failed check is logged (a warning); Django's own "Service Unavailable"
-        # error for every probe would mail the administrators (or reach Sentry)
-        # every few seconds while a service is down.
-        response._has_been_logged = True
-        return response
+        },
+        status=200 if ready else 503,
+    )
+    add_never_cache_headers(response)
+    # Each failed check is logged (a warning); Django's own "Service Unavailable"
+    # error for every probe would mail the administrators (or reach Sentry) every few
+    # seconds while a service is down.
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
 
 
-readiness = ReadinessView.as_view()
+async def _run(entries: list[ReadinessCheck]) -> list[HealthCheckResult]:
+    return await asyncio.gather(
+        *(entry.check(**entry.options).get_result() for entry in entries)
+    )

@@ -101,6 +101,30 @@ def logging_config(*, log_format: str, level: str, mail_admins: bool) -> dict:
     }
 
 
+def gunicorn_logging_config(*, log_format: str, access_log: bool) -> dict:
+    """gunicorn's `logconfig_dict`: its own lines (its start, its workers, a worker
+    that timed out), and its access log when asked for, in the application's format,
+    so a log collector reads one."""
+    application = logging_config(log_format=log_format, level="INFO", mail_admins=False)
+    return {
+        "filters": {"request_id": application["filters"]["request_id"]},
+        "formatters": {log_format: application["formatters"][log_format]},
+        "handlers": {"console": application["handlers"]["console"]},
+        "loggers": {
+            "gunicorn.error": {
+                "handlers": ["console"],
+                "level": "INFO",
+                "propagate": False,
+            },
+            "gunicorn.access": {
+                "handlers": ["console"] if access_log else [],
+                "level": "INFO",
+                "propagate": False,
+            },
+        },
+    }
+
+
 class RequestLogMiddleware:
     """One line per request, when its answer is ready: method, path (never the query
     string: searches hold names and email addresses), status, duration in

@@ -5,7 +5,6 @@ runs, of an address holding a character no address may hold."""
 
 from collections.abc import Callable
 
-from asgiref.sync import async_to_sync
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -32,7 +31,7 @@ class ProbeMiddleware:
 
     PROBES = {
         "/healthz": health.liveness,
-        "/readyz": async_to_sync(health.readiness),
+        "/readyz": health.readiness,
     }
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):

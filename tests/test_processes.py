@@ -230,11 +230,13 @@ def test_gunicorn_and_the_worker_serve_with_the_production_settings(
         assert worker.stop() == 0, worker.output()
         assert web.stop() == 0, web.output()
 
-    (line,) = [
-        json.loads(line)
-        for line in web.output().splitlines()
-        if line.startswith("{") and json.loads(line).get("request_id") == request_id
-    ]
+    # One JSON object a line, gunicorn's own lines included.
+    lines = [json.loads(line) for line in web.output().splitlines()]
+    assert any(
+        line["logger"] == "gunicorn.error" and line["message"].startswith("Listening")
+        for line in lines
+    )
+    (line,) = [line for line in lines if line["request_id"] == request_id]
     assert line["logger"] == "core.requests"
     assert (line["method"], line["path"], line["status"]) == (
         "GET",

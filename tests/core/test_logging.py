@@ -9,7 +9,6 @@ import sys
 from unittest import mock
 
 import pytest
-from django.test import override_settings
 from django.utils.log import configure_logging
 
 from core.logs import logging_config
@@ -118,10 +117,12 @@ def test_by_default_a_line_has_its_time_level_logger_and_request_id(log_output):
     )
 
 
-@override_settings(ROOT_URLCONF="tests.core.error_urls")
 def test_without_sentry_the_admins_get_an_error_mail(
     client_for, viewer, settings, mailoutbox
 ):
+    # Both through the fixture: a decorator's override undone before the fixture's
+    # would leave the failing URL in place for the tests after this one.
+    settings.ROOT_URLCONF = "tests.core.error_urls"
     settings.ADMINS = [("Operations", "ops@example.com")]
     client = client_for(viewer)
     client.raise_request_exception = False

@@ -109,7 +109,7 @@ def test_gunicorn_workers_follow_the_cpu_count_with_a_cap(monkeypatch, cpus, wor
     assert config["timeout"] == 30
     assert config["graceful_timeout"] == 30
     # The application logs each request (core.logs): no second line from gunicorn.
-    assert config["accesslog"] is None
+    assert config["logconfig_dict"]["loggers"]["gunicorn.access"]["handlers"] == []
 
 
 def test_sentry_dsn_turns_on_error_reporting_without_personal_data(monkeypatch):
