@@ -51,15 +51,13 @@ def logging_config(*, log_format: str, level: str, mail_admins: bool) -> dict:
                 "format": "{asctime} {levelname} {name} [{request_id}] {message}",
                 "style": "{",
             },
+            # "time": ISO 8601 in UTC, as log collectors read it.
             "json": {
                 "()": "pythonjsonlogger.json.JsonFormatter",
-                "fmt": "{asctime}{levelname}{name}{request_id}{message}",
+                "fmt": "{levelname}{name}{request_id}{message}",
                 "style": "{",
-                "rename_fields": {
-                    "asctime": "time",
-                    "levelname": "level",
-                    "name": "logger",
-                },
+                "timestamp": "time",
+                "rename_fields": {"levelname": "level", "name": "logger"},
             },
             "django.server": {
                 "()": "django.utils.log.ServerFormatter",

@@ -78,7 +78,7 @@ def test_each_request_logs_one_json_line_with_its_id_user_status_and_duration(
     assert response["X-Request-ID"] == REQUEST_ID
     (line,) = [line for line in json_log() if line["logger"] == "core.requests"]
     assert line["level"] == "INFO"
-    assert line["time"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+\+00:00", line["time"])
     assert line["request_id"] == REQUEST_ID
     assert line["method"] == "GET"
     assert line["path"] == "/customers/"  # never the query: it holds what was sought
