@@ -3,19 +3,43 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# What `make install` puts in .venv from uv.lock: the runtime dependencies plus the
+# extras for the tests and linters (dev) and the browser tests (browser).
+EXTRAS := --extra dev --extra browser
+# The uv that installs from the lock file is the one the lock file pins.
+UV_VERSION := $(shell sed -n 's/^ *"uv==\([^"]*\)".*/\1/p' pyproject.toml)
+# Never let uv fetch a Python of its own: .venv is made with $(PYTHON).
+export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run test lint format bench screens messages i18n-check gettext
+.PHONY: install lock lock-check run serve test lint mypy format bench screens messages \
+	i18n-check gettext
 
-$(STAMP): pyproject.toml
+$(BIN)/uv:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet "uv==$(UV_VERSION)"
+
+# Exactly what uv.lock says (versions and hashes), nothing else.
+$(STAMP): pyproject.toml uv.lock | $(BIN)/uv
+	@$(BIN)/uv sync --locked --quiet $(EXTRAS) || { \
+	  echo "uv.lock does not match pyproject.toml: run 'make lock' and commit uv.lock."; \
+	  exit 1; }
 	touch $(STAMP)
 
 # The compiled translation catalogues (.mo, not committed), built from locale/*.po.
 MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
 install: $(STAMP) $(MO)
+
+# Write uv.lock again after a change of pyproject.toml's dependencies; the versions
+# already locked are kept where they still fit.
+lock: | $(BIN)/uv
+	$(BIN)/uv lock
+
+# Fails when uv.lock no longer matches pyproject.toml (part of `make lint`).
+lock-check: | $(BIN)/uv
+	@$(BIN)/uv lock --check --quiet || { \
+	  echo "uv.lock does not match pyproject.toml: run 'make lock' and commit uv.lock."; \
+	  exit 1; }
 
 # gettext's msgfmt compiles the catalogues and xgettext extracts the strings.
 gettext:
@@ -32,13 +56,24 @@ run: $(STAMP) $(MO)
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# The Procfile's processes, gunicorn and the worker, with honcho; the environment
+# from .env (.env.example). Migrate and collect the static files first
+# (docs/deployment.md).
+serve: $(STAMP) $(MO)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
+
 test: $(STAMP) $(MO)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: $(STAMP) i18n-check
+lint: lock-check $(STAMP) i18n-check mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Type checks of the annotated code ([tool.mypy] in pyproject.toml).
+mypy: $(STAMP)
+	$(BIN)/mypy
 
 # Extract every string of the code into locale/<language>/LC_MESSAGES/django.po;
 # then translate what is new (docs/translations.md).
@@ -56,7 +91,7 @@ format: $(STAMP)
 # The scale benchmark (PostgreSQL on 127.0.0.1, databases cc_scale_*) and the HTTP load
 # test; by hand, never part of `make test`. BENCH_ARGS are passed to bench/scale.py.
 bench: $(STAMP)
-	$(BIN)/pip install --quiet -e ".[dev,bench]"
+	$(BIN)/uv sync --locked --quiet $(EXTRAS) --extra bench
 	$(BIN)/python bench/scale.py $(BENCH_ARGS)
 	$(BIN)/python bench/loadtest.py
 

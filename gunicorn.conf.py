@@ -5,6 +5,8 @@ command line."""
 import multiprocessing
 import os
 
+from core.logs import gunicorn_logging_config
+
 
 def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
@@ -28,8 +30,21 @@ keepalive = _int("GUNICORN_KEEPALIVE", 5)
 # Recycle workers now and then (with jitter, so not all at once) to bound slow leaks.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 5000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 500)
-# One access log line per request, to stdout (the container's log); errors to stderr.
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+# gunicorn's own lines go to stderr in the application's format (LOG_FORMAT,
+# core.logs). The application logs each request itself (with its id, user and
+# duration), so gunicorn's access log is off unless GUNICORN_ACCESS_LOG is set.
+accesslog = None
 errorlog = "-"
+logconfig_dict = gunicorn_logging_config(
+    log_format=os.environ.get("LOG_FORMAT", "human"),
+    access_log=bool(os.environ.get("GUNICORN_ACCESS_LOG")),
+)
 # Application code is loaded once in the master and shared by the forked workers.
 preload_app = True
+# gunicornc's control socket: off unless GUNICORN_CONTROL_SOCKET names its path (the
+# default, one path in the home folder, would be shared by every gunicorn the user
+# runs on the machine).
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True

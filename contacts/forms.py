@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
 
 from contacts.models import (
     CONTACT_PERSON_FIELDS,
@@ -14,9 +15,23 @@ from contacts.models import (
     ContactRole,
 )
 from contacts.services import DetailInput, merge_defaults
+from contacts.validators import normalize_phone_number
 from core.forms import ModelForm, SummaryError, error_summary, field_errors
 from core.phones import format_phone_number
 from core.validators import validate_single_line
+
+
+class PhoneNumberInput(PhoneNumberField):
+    """One phone number as a person types it (django-phonenumber-field's form
+    field), read with `region`, the country of the customer's billing address, and
+    cleaned to E.164. Read and refused by the rule every writer shares
+    (`contacts.validators.normalize_phone_number`), so its refusals are ours, in the
+    user's language ("one digit too many"), not the library's."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return self.empty_value
+        return normalize_phone_number(str(value), region=self.region)
 
 
 class ContactForm(ModelForm):
@@ -24,6 +39,13 @@ class ContactForm(ModelForm):
     required, is the organisation's choice (ContactFieldSettings); Contact.clean()
     enforces the same choice wherever a contact is saved."""
 
+    phone = PhoneNumberInput(
+        label=_("Phone number"),
+        required=False,
+        max_length=Contact._meta.get_field("phone").max_length,
+        # As typed, also when refused (the library's widget would reformat it).
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
     roles = forms.ModelMultipleChoiceField(
         label=_("Roles"),
         queryset=ContactRole.objects.all(),
@@ -48,14 +70,12 @@ class ContactForm(ModelForm):
             "first_name": _("First name"),
             "last_name": _("Last name"),
             "email": _("Email address"),
-            "phone": _("Phone number"),
             "job_title": _("Job title"),
             "department": _("Department"),
             "language": _("Language of emails"),
         }
         widgets = {
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
-            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
         }
 
     def __init__(
@@ -68,7 +88,9 @@ class ContactForm(ModelForm):
                 del self.fields[name]
             elif name in field_settings.required_fields():
                 self.fields[name].required = True
-        if "phone" in self.fields and self.instance.phone and not self.is_bound:
+        if "phone" in self.fields and self.is_bound:
+            self.fields["phone"].region = self.instance.phone_region()
+        elif "phone" in self.fields and self.instance.phone:
             self.initial["phone"] = format_phone_number(self.instance.phone)
         self.fields["language"].choices = language_choices()
 

@@ -26,6 +26,14 @@ from customers.models import Customer
 from customers.pages import CustomerPageMixin, customer_pages
 
 
+def contact_card_panel(request: HttpRequest, customer: Customer) -> dict | None:
+    """The Overview's Contact card, for those who may view contact details (as the
+    customer list's contact columns and the search's details)."""
+    if not request.user.has_perm("contacts.view_contactdetail"):
+        return None
+    return {"contact_card": selectors.contact_card(customer=customer)}
+
+
 def contact_persons_panel(request: HttpRequest, customer: Customer) -> dict | None:
     """The Overview's box of the customer's contact persons with their roles, for
     those who may view contacts."""

@@ -14,8 +14,11 @@ class CoreConfig(AppConfig):
             checks,  # noqa: F401  (registers the system checks)
             languages,  # noqa: F401  (remembers the language at sign-in)
         )
+        from core.health import register_core_checks
         from core.permissions import create_default_groups
         from core.worker import prune_finished_task_results, register_periodic_job
+
+        register_core_checks()
 
         # Connected after contrib.auth's create_permissions (auth is installed
         # before core), so every app's permissions exist when they are granted.

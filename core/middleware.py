@@ -10,11 +10,37 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
+from core import health
 from core.languages import SESSION_KEY, language_codes
 from core.validators import UnusableCharacter, find_unusable_character
 
 # The search boxes: the lists' and the admin's (`q`), the admin's autocomplete's.
 SEARCH_PARAMETERS = frozenset({"q", "term"})
+
+
+class ProbeMiddleware:
+    """Answer `/healthz` and `/readyz` (core.health) before any other middleware.
+
+    A probe addresses the process directly: by its IP address (a `Host` that
+    ALLOWED_HOSTS does not name, which CommonMiddleware would refuse with a 400), over
+    plain HTTP (SecurityMiddleware would redirect it to HTTPS: TLS ends at the proxy
+    in front), without a session (LoginRequiredMiddleware would send it to sign in).
+    It also gets no request id and no line in the request log: probes come every
+    few seconds and say nothing a person needs to read.
+    """
+
+    PROBES = {
+        "/healthz": health.liveness,
+        "/readyz": health.readiness,
+    }
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if probe := self.PROBES.get(request.path_info.rstrip("/")):
+            return probe(request)
+        return self.get_response(request)
 
 
 class UnusableCharactersMiddleware:

@@ -190,3 +190,35 @@ class PeriodicJobRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DefaultGroupGrant(TimeStampedModel):
+    """A permission `migrate` once gave a default group (core.permissions). It is
+    never given again: one an administrator took away stays away, while one that a
+    later release declares has no row yet and is given."""
+
+    group = models.ForeignKey(
+        "auth.Group",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("group"),
+    )
+    permission = models.ForeignKey(
+        "auth.Permission",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("permission"),
+    )
+
+    class Meta:
+        ordering = ["group", "permission"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "permission"], name="default_group_grant_once"
+            )
+        ]
+        verbose_name = _("default group grant")
+        verbose_name_plural = _("default group grants")
+
+    def __str__(self) -> str:
+        return f"{self.group} – {self.permission}"

@@ -7,9 +7,10 @@ of its AppConfig:
     class ContactsConfig(AppConfig):
         default_group_permissions = {"Sales viewer": ["view_contact"], …}
 
-Running again changes nothing that is already there: a missing group is created and a
-missing permission granted. A permission an administrator removed from a default group
-is granted again by the next `migrate`; give other rights through groups of your own.
+Each declared permission is granted once: the grant is remembered (`DefaultGroupGrant`),
+so a permission an administrator removed from a default group stays removed, while one
+a later release declares is granted by the `migrate` that brings it. A default group
+that is missing (deleted, or a fresh database) is created with all its permissions.
 """
 
 from django.apps import AppConfig
@@ -34,6 +35,12 @@ def create_default_groups(
         return
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
+    try:
+        DefaultGroupGrant = apps.get_model("core", "DefaultGroupGrant")
+    except LookupError:
+        # core's tables are not migrated yet (`migrate auth`): the migrate that
+        # creates them grants.
+        return
     for group_name, codenames in grants.items():
         if group_name not in DEFAULT_GROUPS:
             raise ImproperlyConfigured(
@@ -52,4 +59,13 @@ def create_default_groups(
                 f"{sender.label} grants unknown permissions: "
                 f"{', '.join(sorted(missing))}."
             )
-        group.permissions.add(*permissions)
+        granted_before = set(
+            DefaultGroupGrant.objects.using(using)
+            .filter(group=group, permission__in=permissions)
+            .values_list("permission_id", flat=True)
+        )
+        new = [p for p in permissions if p.pk not in granted_before]
+        group.permissions.add(*new)
+        DefaultGroupGrant.objects.using(using).bulk_create(
+            [DefaultGroupGrant(group=group, permission=p) for p in new]
+        )

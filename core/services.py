@@ -1,9 +1,9 @@
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from core.models import NumberSequence
+from core.models import NumberSequence, TimeStampedModel
 
 STALE = "stale"
 GONE = "gone"
@@ -20,7 +20,9 @@ class EditConflict(ValidationError):
     Views based on core.views.ServiceFormMixin show the current values again."""
 
 
-def lock_unchanged(instance: models.Model, *, version: str | None) -> models.Model:
+def lock_unchanged(
+    instance: TimeStampedModel, *, version: str | None
+) -> TimeStampedModel:
     """Lock the instance's row and return it as stored now.
 
     `version` is the row's `version` when the form was opened (None: not checked,

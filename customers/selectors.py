@@ -15,6 +15,7 @@ docs/benchmarks-scale.md):
   costs nothing, instead of counting every row on every view.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -51,11 +52,12 @@ class ListCount:
 def _order(sort: str) -> list:
     descending = sort.startswith("-")
     fields = SORTS.get(sort.lstrip("-"), SORTS[DEFAULT_SORT])
-    return [_direction(F(field), descending) for field in fields]
+    return [_direction(field, descending) for field in fields]
 
 
-def _direction(field: F, descending: bool):
-    if field.name in _NULLABLE:
+def _direction(name: str, descending: bool):
+    field = F(name)
+    if name in _NULLABLE:
         # Customers without a billing address count as after Z: last going up,
         # first going down, which is the index read forwards or backwards (PostgreSQL
         # puts NULLs last; SQLite is told to).
@@ -97,7 +99,7 @@ def customer_list_page(
     *,
     start: int,
     stop: int,
-    columns: list[ListColumn] = (),
+    columns: Sequence[ListColumn] = (),
 ) -> list[Customer]:
     """Customers start..stop of the list with the contributed columns, in one query."""
     page_ids = customers.values("pk")[start:stop]
@@ -179,6 +181,7 @@ def billing_countries() -> list[str]:
             .distinct()
         )
 
-    return cache.get_or_set(
+    countries = cache.get_or_set(
         BILLING_COUNTRIES_CACHE_KEY, read, BILLING_COUNTRIES_CACHE_SECONDS
     )
+    return countries or []

@@ -151,7 +151,7 @@ def document_list(
     """Documents of a kind, newest first, with their customer, in one query whatever
     the page size; those of one status when `status` is given. The contact column
     shows the snapshot, so needs no join."""
-    documents = kind.objects.select_related("customer")
+    documents = kind._default_manager.select_related("customer")
     if status:
         documents = documents.filter(status=status)
     search = search.strip()
@@ -197,7 +197,7 @@ class CustomerDocuments:
 
     @property
     def label(self) -> str:
-        return self.kind._meta.verbose_name_plural.capitalize()
+        return str(self.kind._meta.verbose_name_plural).capitalize()
 
     @property
     def name(self) -> str:
@@ -219,9 +219,9 @@ def customer_documents(
     sections = []
     for kind in kinds:
         documents = list(
-            kind.objects.filter(customer=customer).order_by("-date", "-number")[
-                : CUSTOMER_CARD_SIZE + 1
-            ]
+            kind._default_manager.filter(customer=customer).order_by(
+                "-date", "-number"
+            )[: CUSTOMER_CARD_SIZE + 1]
         )
         sections.append(
             CustomerDocuments(
@@ -243,7 +243,7 @@ class WhoReceives:
 
     @property
     def label(self) -> str:
-        return self.kind._meta.verbose_name_plural.capitalize()
+        return str(self.kind._meta.verbose_name_plural).capitalize()
 
     @property
     def notification(self) -> str:

@@ -75,3 +75,20 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def redis_url():
+    """A Redis database for this run: TEST_REDIS_URL (default database 1 of the
+    local server, `make test`'s), skipped when no Redis answers there. Tests that
+    write to it use a key prefix of their own and remove what they wrote."""
+    import os
+
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        pytest.skip(f"no Redis answers at {url}")
+    return url

@@ -5,12 +5,16 @@ import base64
 import hashlib
 import os
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
+import sentry_sdk
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from core.logs import LOG_FORMATS, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -27,15 +31,21 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def env_int(name: str, default: int) -> int:
+    return _env_number(name, default, int, "a whole number")
+
+
+def env_float(name: str, default: float) -> float:
+    return _env_number(name, default, float, "a number")
+
+
+def _env_number(name, default, kind, words):
     value = os.environ.get(name)
     if value is None:
         return default
     try:
-        return int(value)
+        return kind(value)
     except ValueError:
-        raise ImproperlyConfigured(
-            f"{name} must be a whole number, not {value!r}."
-        ) from None
+        raise ImproperlyConfigured(f"{name} must be {words}, not {value!r}.") from None
 
 
 def csp_hash(source: str) -> str:
@@ -72,6 +82,7 @@ THIRD_PARTY_APPS = [
     "axes",
     "csp",
     "django_countries",
+    "django_guid",
     "django_tasks",
     "django_tasks_db",
     "phonenumber_field",
@@ -88,6 +99,12 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # /healthz and /readyz, answered before the host check, the TLS redirect and
+    # the sign-in (core.health).
+    "core.middleware.ProbeMiddleware",
+    # The request's id (X-Request-ID), then its line in the log (core.logs).
+    "django_guid.middleware.guid_middleware",
+    "core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # Static files are answered here, before the middleware below.
@@ -123,6 +140,12 @@ ROOT_URLCONF = "config.urls"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Finished tasks' results are kept this many days, then the worker removes them.
 TASK_RESULTS_KEPT_DAYS = env_int("TASK_RESULTS_KEPT_DAYS", 7)
+# /readyz (core.health) answers 503 when no worker has said it is alive for this
+# many seconds (it does every 15), or when the oldest due task has waited this long.
+# 0 turns that check off.
+READINESS_WORKER_SEEN_SECONDS = env_int("READINESS_WORKER_SEEN_SECONDS", 120)
+READINESS_TASK_WAIT_SECONDS = env_int("READINESS_TASK_WAIT_SECONDS", 300)
+
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -145,7 +168,7 @@ TEMPLATES = [
 # The health check replaces a connection the server has closed before it is used.
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("CONN_MAX_AGE", 0),
         conn_health_checks=True,
     )
@@ -289,7 +312,8 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic puts the static files whitenoise serves in production.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 EMAIL_BACKEND = os.environ.get(
@@ -321,34 +345,38 @@ CONTACTS_EMAIL_CHECK_DELIVERABILITY = env_bool(
     "CONTACTS_EMAIL_CHECK_DELIVERABILITY", False
 )
 
-# Each line is printed once. Django's own `django` logger would print its lines a
-# second time with DEBUG on (its console handler, then the root's), so it keeps none
-# and passes its lines up to the root's handler. `django.server` (runserver's request
-# lines) prints them itself, with their time, and passes nothing up.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "django.server": {
-            "()": "django.utils.log.ServerFormatter",
-            "format": "[{server_time}] {message}",
-            "style": "{",
-        }
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler"},
-        "django.server": {
-            "class": "logging.StreamHandler",
-            "formatter": "django.server",
-        },
-    },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django": {"handlers": [], "level": "INFO", "propagate": True},
-        "django.server": {
-            "handlers": ["django.server"],
-            "level": "INFO",
-            "propagate": False,
-        },
-    },
+# Logs (core.logs): a line a person reads, or LOG_FORMAT=json for one JSON object a
+# line; every line of a request carries its id, and each request ends with a line of
+# its own. Errors go to Sentry when SENTRY_DSN is set, else by mail to ADMINS.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "human")
+if LOG_FORMAT not in LOG_FORMATS:
+    raise ImproperlyConfigured(
+        f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {LOG_FORMAT!r}."
+    )
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+LOGGING = logging_config(
+    log_format=LOG_FORMAT,
+    level=os.environ.get("LOG_LEVEL", "INFO"),
+    mail_admins=not SENTRY_DSN,
+)
+# "Name <address>, address": who gets the error mails.
+ADMINS = getaddresses(env_list("ADMINS", []))
+# The request id: the client's X-Request-ID when it is a UUID, else a new one; sent
+# back in the response's X-Request-ID (django-guid).
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": False,
 }
+if SENTRY_DSN:
+    # Errors and their stack traces, without personal data: no user, no cookies, no
+    # request bodies (send_default_pii), nor the values of local variables.
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        send_default_pii=False,
+        include_local_variables=False,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        release=os.environ.get("SENTRY_RELEASE") or None,
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+    )

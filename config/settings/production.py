@@ -10,6 +10,13 @@ from config.settings.base import *  # noqa: F403
 from config.settings.base import env_bool, env_int
 
 DEBUG = False
+# base.py falls back to an SQLite file in the project folder: never what production
+# means, so it refuses to start instead.
+if not os.environ.get("DATABASE_URL"):
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be set in production, e.g. "
+        "postgres://user:password@host:5432/contacts."
+    )
 # Persistent connections in production (base.py checks their health before use).
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)  # noqa: F405
 if not SECRET_KEY:  # noqa: F405

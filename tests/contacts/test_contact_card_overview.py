@@ -1,6 +1,7 @@
 """The Contact card on the customer's Overview."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from contacts.selectors import overview_contacts
@@ -197,3 +198,19 @@ def test_the_overview_lists_six_contact_persons_and_links_to_all(client_for, vie
     assert "All contact persons" in page_text(response)
     shown = overview_contacts(customer=customer)
     assert (len(shown.contacts), shown.has_more) == (6, True)
+
+
+def test_the_card_is_only_for_those_who_may_view_contact_details(
+    client_for, viewer, customer
+):
+    contact_detail_create(customer=customer, kind="email", value="info@fjord.example")
+    viewer.groups.clear()
+    viewer.user_permissions.add(
+        Permission.objects.get(
+            codename="view_customer", content_type__app_label="customers"
+        )
+    )
+    content = overview(client_for(viewer), customer)
+    assert "Fjord Foods B.V." in content
+    assert 'id="contact-card-title"' not in content
+    assert "info@fjord.example" not in content

@@ -1,5 +1,7 @@
 """The default groups and standard roles come from post_migrate handlers: they are
-there on a fresh database, after `flush`, and running them again changes nothing."""
+there on a fresh database, after `flush`, and running them again changes nothing; a
+permission is granted to a default group once, so one an administrator removed
+stays removed."""
 
 import pytest
 from django.apps import apps
@@ -9,6 +11,7 @@ from django.core.management import call_command
 from django.db.models.signals import post_migrate
 
 from contacts.models import STANDARD_ROLE_CODES, ContactRole
+from core.models import DefaultGroupGrant
 from core.permissions import DEFAULT_GROUPS, create_default_groups
 
 
@@ -32,16 +35,57 @@ def test_flush_brings_the_groups_and_roles_back():
     )
 
 
-@pytest.mark.django_db
-def test_the_handlers_are_idempotent_and_restore_a_removed_permission():
-    before = group_permissions()
-    viewer = Group.objects.get(name="Sales viewer")
-    viewer.permissions.remove(Permission.objects.get(codename="view_contact"))
+def run_post_migrate() -> None:
+    """What every `migrate` ends with."""
     for app_config in apps.get_app_configs():
         post_migrate.send(sender=app_config, app_config=app_config, apps=apps)
+
+
+@pytest.mark.django_db
+def test_the_handlers_are_idempotent():
+    before = group_permissions()
+    run_post_migrate()
     assert group_permissions() == before
     assert Group.objects.count() == len(DEFAULT_GROUPS)
     assert ContactRole.objects.count() == len(STANDARD_ROLE_CODES)
+
+
+@pytest.mark.django_db
+def test_a_permission_an_administrator_removed_stays_removed_after_migrate():
+    viewer = Group.objects.get(name="Sales viewer")
+    viewer.permissions.remove(Permission.objects.get(codename="view_contact"))
+    # The migrated state's models, as `migrate` passes them ...
+    call_command("migrate", verbosity=0)
+    assert "contacts.view_contact" not in group_permissions()["Sales viewer"]
+    # ... and the project's, as `flush` and the tests do.
+    run_post_migrate()
+    assert "contacts.view_contact" not in group_permissions()["Sales viewer"]
+
+
+@pytest.mark.django_db
+def test_a_permission_a_later_release_declares_is_granted_once():
+    class Contacts:
+        label = "contacts"
+        default_group_permissions = {"Sales viewer": ["view_contact", "add_contact"]}
+
+    create_default_groups(Contacts(), apps=apps)
+    assert "contacts.add_contact" in group_permissions()["Sales viewer"]
+    assert DefaultGroupGrant.objects.filter(
+        group__name="Sales viewer", permission__codename="add_contact"
+    ).exists()
+    Group.objects.get(name="Sales viewer").permissions.remove(
+        Permission.objects.get(codename="add_contact")
+    )
+    create_default_groups(Contacts(), apps=apps)
+    assert "contacts.add_contact" not in group_permissions()["Sales viewer"]
+
+
+@pytest.mark.django_db
+def test_a_deleted_default_group_comes_back_with_all_its_permissions():
+    before = group_permissions()
+    Group.objects.get(name="Sales staff").delete()
+    run_post_migrate()
+    assert group_permissions() == before
 
 
 @pytest.mark.django_db

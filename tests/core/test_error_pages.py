@@ -6,7 +6,7 @@ from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 from django.views.defaults import server_error
 
-from tests.core.test_settings import manage
+from tests.core.test_settings import PRODUCTION, manage
 
 pytestmark = pytest.mark.django_db
 
@@ -96,9 +96,7 @@ def test_production_never_runs_with_debug_even_if_the_environment_asks():
         "shell",
         "-c",
         "from django.conf import settings; print(settings.DEBUG)",
-        DJANGO_SETTINGS_MODULE="config.settings.production",
-        SECRET_KEY="k3y-" + "x9Q!mZ2p" * 8,
-        ALLOWED_HOSTS="contacts.example.com",
+        **PRODUCTION,
         DEBUG="true",
     )
     assert result.returncode == 0, result.stderr

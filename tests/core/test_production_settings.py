@@ -6,15 +6,25 @@ import runpy
 import sys
 import types
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 POSTGRES = "postgres://u@db.example:5432/contacts"
 
 
 def settings_for(monkeypatch, module: str = "base", **env) -> dict:
-    for name in ("DATABASE_URL", "REDIS_URL", "CONN_MAX_AGE", "POSTGRES_JIT"):
+    for name in (
+        "DATABASE_URL",
+        "REDIS_URL",
+        "CONN_MAX_AGE",
+        "POSTGRES_JIT",
+        "SENTRY_DSN",
+        "ADMINS",
+        "LOG_FORMAT",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SECRET_KEY", "x" * 50)
     monkeypatch.setenv("ALLOWED_HOSTS", "contacts.example.com")
@@ -92,9 +102,47 @@ def test_redis_cache_works_against_the_local_server(monkeypatch):
 @pytest.mark.parametrize(("cpus", "workers"), [(1, 3), (2, 5), (16, 9)])
 def test_gunicorn_workers_follow_the_cpu_count_with_a_cap(monkeypatch, cpus, workers):
     monkeypatch.delenv("GUNICORN_WORKERS", raising=False)
+    monkeypatch.delenv("GUNICORN_ACCESS_LOG", raising=False)
     monkeypatch.setattr("multiprocessing.cpu_count", lambda: cpus)
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     assert config["workers"] == workers
     assert config["timeout"] == 30
     assert config["graceful_timeout"] == 30
-    assert config["accesslog"] == "-"
+    # The application logs each request (core.logs): no second line from gunicorn.
+    assert config["logconfig_dict"]["loggers"]["gunicorn.access"]["handlers"] == []
+
+
+def test_sentry_dsn_turns_on_error_reporting_without_personal_data(monkeypatch):
+    init = mock.Mock()
+    monkeypatch.setattr("sentry_sdk.init", init)
+    settings = settings_for(monkeypatch, SENTRY_DSN="https://key@sentry.example/1")
+    init.assert_called_once()
+    options = init.call_args.kwargs
+    assert options["dsn"] == "https://key@sentry.example/1"
+    assert options["send_default_pii"] is False
+    assert options["include_local_variables"] is False
+    # Sentry reports the errors: no mail on top.
+    assert settings["LOGGING"]["loggers"]["django"]["handlers"] == []
+
+
+def test_without_sentry_errors_are_mailed_to_the_admins(monkeypatch):
+    init = mock.Mock()
+    monkeypatch.setattr("sentry_sdk.init", init)
+    settings = settings_for(
+        monkeypatch, ADMINS="Operations <ops@example.com>, dev@example.com"
+    )
+    init.assert_not_called()
+    assert settings["ADMINS"] == [
+        ("Operations", "ops@example.com"),
+        ("", "dev@example.com"),
+    ]
+    assert settings["LOGGING"]["loggers"]["django"]["handlers"] == ["mail_admins"]
+
+
+def test_log_format_json_or_human_and_nothing_else(monkeypatch):
+    handler = settings_for(monkeypatch, LOG_FORMAT="json")["LOGGING"]["handlers"]
+    assert handler["console"]["formatter"] == "json"
+    handler = settings_for(monkeypatch)["LOGGING"]["handlers"]
+    assert handler["console"]["formatter"] == "human"
+    with pytest.raises(ImproperlyConfigured, match="LOG_FORMAT must be one of"):
+        settings_for(monkeypatch, LOG_FORMAT="xml")
