@@ -1,0 +1,36 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from core.permissions import SALES_MANAGER, SALES_STAFF, SALES_VIEWER
+
+READ = ["view_delivery"]
+WORK = [*READ, "retry_delivery"]
+
+
+class CommunicationsConfig(AppConfig):
+    name = "communications"
+    verbose_name = _("Communications")
+    # Whoever may see documents sees what became of their emails (Failed
+    # communications); staff may retry them; managers also lift suppressions.
+    default_group_permissions = {
+        SALES_VIEWER: READ,
+        SALES_STAFF: WORK,
+        SALES_MANAGER: [*WORK, "view_suppression", "lift_suppression"],
+    }
+
+    def ready(self):
+        from anymail.signals import tracking
+
+        from communications import checks  # noqa: F401  (registers the checks)
+        from communications.marks import (
+            suppressed_addresses_in_use,
+            suppression_marks,
+        )
+        from communications.webhooks import record_tracking_event
+        from contacts.marks import email_marks
+
+        email_marks.register_marker(suppression_marks)
+        email_marks.register_check(
+            "Suppressed email addresses in use", suppressed_addresses_in_use
+        )
+        tracking.connect(record_tracking_event, dispatch_uid="communications.tracking")
