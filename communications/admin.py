@@ -9,8 +9,8 @@ from core.admin import HistoryAdmin, ReadOnlyAdminMixin
 # Contacts tab, with a reason.
 
 
-class DeliveryInline(ReadOnlyAdminMixin, GenericTabularInline):
-    """The deliveries of a document (its admin page)."""
+class DeliveryInline(GenericTabularInline):
+    """The deliveries of a document (its admin page), read-only."""
 
     model = Delivery
     ct_field = "about_type"
@@ -19,6 +19,15 @@ class DeliveryInline(ReadOnlyAdminMixin, GenericTabularInline):
     readonly_fields = fields
     extra = 0
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Delivery)

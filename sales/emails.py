@@ -65,7 +65,8 @@ def document_email(*, document: SalesDocument, recipient: Recipient) -> Document
     about = {
         "notification": document.NOTIFICATION,
         "number": document.number,
-        "customer": document.customer.name,
+        # Old data may hold a line break or a control character in a name.
+        "customer": one_line(document.customer.name),
     }
     subject = one_line(gettext("%(notification)s %(number)s for %(customer)s") % about)
     context = {

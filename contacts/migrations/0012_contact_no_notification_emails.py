@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from core.db import AddFalseBooleanField
+
 
 class Migration(migrations.Migration):
 
@@ -10,7 +12,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
+        # In place on SQLite: a rebuild of the table would recreate its trigram indexes.
+        AddFalseBooleanField(
             model_name='contact',
             name='no_notification_emails',
             field=models.BooleanField(default=False, help_text='Orders, invoices and shipment notices go to someone else at the customer.', verbose_name='no notification emails'),

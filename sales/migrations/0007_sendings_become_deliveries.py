@@ -69,26 +69,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(sendings_to_deliveries, migrations.RunPython.noop),
-        migrations.RemoveField(
-            model_name='sending',
-            name='customer',
-        ),
-        migrations.RemoveField(
-            model_name='sending',
-            name='invoice',
-        ),
-        migrations.RemoveField(
-            model_name='sending',
-            name='sales_order',
-        ),
-        migrations.RemoveField(
-            model_name='sending',
-            name='sent_by',
-        ),
-        migrations.RemoveField(
-            model_name='sending',
-            name='shipment',
-        ),
         migrations.DeleteModel(
             name='HistoricalSending',
         ),
