@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -20,17 +22,26 @@ class CommunicationsConfig(AppConfig):
 
     def ready(self):
         from anymail.signals import tracking
+        from django.conf import settings
 
         from communications import checks  # noqa: F401  (registers the checks)
         from communications.marks import (
             suppressed_addresses_in_use,
             suppression_marks,
         )
+        from communications.outbox import outbox_sweep
         from communications.webhooks import record_tracking_event
         from contacts.marks import email_marks
+        from core.worker import register_periodic_job
 
         email_marks.register_marker(suppression_marks)
         email_marks.register_check(
             "Suppressed email addresses in use", suppressed_addresses_in_use
         )
         tracking.connect(record_tracking_event, dispatch_uid="communications.tracking")
+        # Lapsed claims become `unconfirmed`; due deliveries are asked for.
+        register_periodic_job(
+            name="outbox-sweep",
+            function=outbox_sweep,
+            every=timedelta(seconds=settings.COMMUNICATIONS_SWEEP_SECONDS),
+        )

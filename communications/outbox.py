@@ -127,9 +127,10 @@ def enqueue_on_commit(delivery_ids: list[int]) -> None:
 def _enqueue(delivery_ids: list[int]) -> None:
     from communications.tasks import send_deliveries
 
+    task = send_deliveries.using(queue_name=settings.COMMUNICATIONS_QUEUE)
     size = settings.COMMUNICATIONS_BATCH_SIZE
     for start in range(0, len(delivery_ids), size):
-        send_deliveries.enqueue(delivery_ids[start : start + size])
+        task.enqueue(delivery_ids[start : start + size])
 
 
 def deliveries_send(*, ids: Iterable[int]) -> None:

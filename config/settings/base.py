@@ -342,6 +342,8 @@ COMMUNICATIONS_CLAIM_SECONDS = env_int("COMMUNICATIONS_CLAIM_SECONDS", 300)
 COMMUNICATIONS_REQUEUE_SECONDS = env_int("COMMUNICATIONS_REQUEUE_SECONDS", 120)
 COMMUNICATIONS_BATCH_SIZE = env_int("COMMUNICATIONS_BATCH_SIZE", 50)
 COMMUNICATIONS_SWEEP_SECONDS = env_int("COMMUNICATIONS_SWEEP_SECONDS", 30)
+# The task queue the outbox's tasks go to (one of the backend's queues).
+COMMUNICATIONS_QUEUE = os.environ.get("COMMUNICATIONS_QUEUE", "default")
 ANYMAIL = {"WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", "")}
 
 # History is read-only: the admin shows past versions but offers no Revert (and

@@ -153,10 +153,13 @@ def test_a_rolled_back_send_leaves_no_delivery_and_asks_no_worker(
 ):
     ContactFactory(customer=customer, email="ana@example.com", roles=["invoice"])
     invoice = make_invoice(customer)
-    with django_capture_on_commit_callbacks() as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            document_send(document=invoice, sent_by=editor)
-            raise RuntimeError("the document's change failed after Send")
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        document_send(document=invoice, sent_by=editor)
+        raise RuntimeError("the document's change failed after Send")
     assert not Delivery.objects.exists()
     assert callbacks == []
     invoice.refresh_from_db()
