@@ -3,7 +3,6 @@ retry schedule on a controlled clock, lapsed claims and the sweep."""
 
 import random
 import smtplib
-import socket
 from datetime import timedelta
 
 import pytest
@@ -71,7 +70,7 @@ def test_sent_once_however_often_a_worker_is_asked():
         smtplib.SMTPRecipientsRefused({"person0@example.com": (450, b"mailbox busy")}),
         smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
         ConnectionRefusedError(111, "Connection refused"),
-        socket.timeout("timed out"),
+        TimeoutError("timed out"),
     ],
     ids=["421", "450 recipient", "disconnected", "refused", "time-out"],
 )
