@@ -136,13 +136,17 @@ def _enqueue(delivery_ids: list[int]) -> None:
 def deliveries_send(*, ids: Iterable[int]) -> None:
     """Send the deliveries that are still waiting, one claim at a time, over one
     connection to the mail server. What a task runs."""
+    ids = list(ids)
+    suppressed = standing_suppressions(
+        addresses=Delivery.objects.filter(pk__in=ids).values_list("email", flat=True)
+    )
     mail = get_connection()
     try:
         for pk in ids:
             delivery = delivery_claim(pk=pk)
             if delivery is None:
                 continue  # sent already, or claimed by another worker
-            if standing_suppressions(addresses=[delivery.email]):
+            if delivery.email.lower() in suppressed:
                 delivery_record(delivery=delivery, outcome=SUPPRESSED)
                 continue
             outcome = delivery_transmit(delivery=delivery, connection=mail)
@@ -158,27 +162,28 @@ def delivery_claim(*, pk: int, now: datetime | None = None) -> Delivery | None:
     write transaction locks the database, so claims queue up)."""
     now = now or timezone.now()
     token = uuid.uuid4().hex
+    changes = {
+        "status": Delivery.Status.SENDING,
+        "status_changed_at": now,
+        "claim": token,
+        "claimed_until": now + claim_lifetime(),
+    }
     with transaction.atomic():
         waiting = Delivery.objects.filter(
             pk=pk, status__in=Delivery.WAITING, next_attempt_at__lte=now
         )
-        if (
-            connection.features.has_select_for_update_skip_locked
-            and not waiting.select_for_update(skip_locked=True).exists()
-        ):
+        skip_locked = connection.features.has_select_for_update_skip_locked
+        delivery = waiting.select_for_update(skip_locked=skip_locked).first()
+        if delivery is None:
             return None
         # The claim is the worker's bookkeeping, not the customer's history: an
         # update, compare-and-set on the status, writes no history record.
-        claimed = waiting.update(
-            status=Delivery.Status.SENDING,
-            status_changed_at=now,
-            claim=token,
-            claimed_until=now + claim_lifetime(),
-            attempts=F("attempts") + 1,
-        )
-    if not claimed:
-        return None
-    return Delivery.objects.get(pk=pk)
+        if not waiting.update(**changes, attempts=F("attempts") + 1):
+            return None
+    for field, value in changes.items():
+        setattr(delivery, field, value)
+    delivery.attempts += 1
+    return delivery
 
 
 @dataclass(frozen=True)
@@ -263,9 +268,10 @@ def retry_at(
 def delivery_record(
     *, delivery: Delivery, outcome: Outcome, now: datetime | None = None
 ) -> Delivery | None:
-    """Record what became of the claimed delivery, if this worker's claim still
-    stands (a person may have retried it meanwhile: then their delivery is theirs).
-    A temporary failure with no retry left fails."""
+    """Record what became of the claimed delivery, if it is still this worker's
+    claim: a claim that lapsed meanwhile (a slow worker, `unconfirmed`) still
+    learns what happened; a delivery a person retried since is theirs. A temporary
+    failure with no retry left fails."""
     now = now or timezone.now()
     with transaction.atomic():
         current = (
@@ -309,7 +315,8 @@ def deliveries_lapse(*, now: datetime | None = None) -> int:
             delivery.status = Delivery.Status.UNCONFIRMED
             delivery.status_changed_at = now
             delivery.next_attempt_at = None
-            delivery.claim = ""
+            # The claim's token stays: a worker that was only slow still records
+            # what happened (delivery_record).
             delivery.claimed_until = None
             delivery.save()
             lapsed += 1

@@ -9,7 +9,6 @@ from communications.suppressions import suppression_create
 from sales.services import document_send
 from tests.activity.helpers import page_text
 from tests.communications.factories import make_deliveries
-from tests.contacts.factories import ContactFactory
 from tests.sales.factories import make_invoice
 
 pytestmark = pytest.mark.django_db

@@ -158,14 +158,26 @@ def test_a_lapsed_claim_becomes_unconfirmed_and_is_never_sent_again():
     assert deliveries_requeue(now=NOW + timedelta(days=1)) == 0
     deliveries_send(ids=[delivery.pk])
     assert mail.outbox == []
-    # The dead worker's late answer changes nothing.
-    assert delivery_record(delivery=claimed, outcome=outcome_sent()) is None
+
+
+def test_a_worker_that_was_only_slow_still_records_what_happened():
+    (delivery,) = make_deliveries(now=NOW)
+    claimed = delivery_claim(pk=delivery.pk, now=NOW)
+    deliveries_lapse(now=NOW + timedelta(minutes=6))
+    recorded = delivery_record(delivery=claimed, outcome=Outcome("sent"))
+    assert recorded.status == "sent"
+
+
+def test_a_delivery_retried_by_a_person_meanwhile_is_theirs():
+    from communications.outbox import deliveries_retry
+
+    (delivery,) = make_deliveries(now=NOW)
+    claimed = delivery_claim(pk=delivery.pk, now=NOW)
+    deliveries_lapse(now=NOW + timedelta(minutes=6))
+    deliveries_retry(ids=[delivery.pk])
+    assert delivery_record(delivery=claimed, outcome=Outcome("sent")) is None
     delivery.refresh_from_db()
-    assert delivery.status == "unconfirmed"
-
-
-def outcome_sent():
-    return Outcome(Delivery.Status.SENT)
+    assert delivery.status == "queued"
 
 
 def test_the_sweep_asks_again_for_due_deliveries_whose_task_got_lost(
