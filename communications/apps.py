@@ -24,7 +24,10 @@ class CommunicationsConfig(AppConfig):
         from anymail.signals import tracking
         from django.conf import settings
 
-        from communications import checks  # noqa: F401  (registers the checks)
+        from communications import (
+            checks,  # noqa: F401  (registers the checks)
+            tasks,  # noqa: F401  (its task is declared under the project's settings)
+        )
         from communications.marks import (
             suppressed_addresses_in_use,
             suppression_marks,

@@ -196,17 +196,23 @@ else:
 # TASKS_REDIS_URL), for a company that outgrows the database queue. `manage.py
 # worker` runs either; the outbox behaves the same on both (docs/communications.md).
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+# The queues: "default", and the outbox's (COMMUNICATIONS_QUEUE, below).
+TASK_QUEUES = sorted({"default", os.environ.get("COMMUNICATIONS_QUEUE", "default")})
 if TASKS_BACKEND == "rq":
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    INSTALLED_APPS += ["django_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
     RQ_QUEUES = {
-        "default": {
+        name: {
             "URL": os.environ.get("TASKS_REDIS_URL", REDIS_URL)
             or "redis://127.0.0.1:6379/0",
             "DEFAULT_TIMEOUT": 600,
         }
+        for name in TASK_QUEUES
     }
 elif TASKS_BACKEND == "database":
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}
+    }
 else:
     raise ImproperlyConfigured(
         f"TASKS_BACKEND must be database or rq, not {TASKS_BACKEND!r}."
@@ -343,7 +349,7 @@ COMMUNICATIONS_REQUEUE_SECONDS = env_int("COMMUNICATIONS_REQUEUE_SECONDS", 120)
 COMMUNICATIONS_BATCH_SIZE = env_int("COMMUNICATIONS_BATCH_SIZE", 50)
 COMMUNICATIONS_SWEEP_SECONDS = env_int("COMMUNICATIONS_SWEEP_SECONDS", 30)
 # The task queue the outbox's tasks go to (one of the backend's queues).
-COMMUNICATIONS_QUEUE = os.environ.get("COMMUNICATIONS_QUEUE", "default")
+COMMUNICATIONS_QUEUE = os.environ.get("COMMUNICATIONS_QUEUE", "default")  # TASKS
 ANYMAIL = {"WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", "")}
 
 # History is read-only: the admin shows past versions but offers no Revert (and

@@ -149,7 +149,7 @@ def test_the_jitter_spreads_retries():
 
 def test_a_lapsed_claim_becomes_unconfirmed_and_is_never_sent_again():
     (delivery,) = make_deliveries(now=NOW)
-    claimed = delivery_claim(pk=delivery.pk, now=NOW)
+    assert delivery_claim(pk=delivery.pk, now=NOW) is not None
     # The worker died here, mid-send.
     assert deliveries_lapse(now=NOW + timedelta(seconds=299)) == 0
     assert deliveries_lapse(now=NOW + timedelta(seconds=301)) == 1

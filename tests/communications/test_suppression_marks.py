@@ -1,7 +1,6 @@
 """A suppressed address is marked where staff look, and a manager lifts it with a
 reason that the Activity Log keeps."""
 
-
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError

@@ -4,7 +4,8 @@ the way: every recipient gets the email at most once, at most the in-flight ones
 end `unconfirmed`, and none is left waiting.
 
 The worker reads the test's database: on PostgreSQL the test database itself; on
-SQLite (in memory for the tests) a copy in a file, made with SQLite's backup."""
+SQLite (in memory for the tests) a copy in a file, made with SQLite's backup. Its
+tasks queue in the database, and in Redis too when OUTBOX_TEST_REDIS_URL is set."""
 
 import os
 import signal
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.db import connection
 
 from tests.communications.factories import make_deliveries
+from tests.communications.redis import REDIS_URL, needs_redis, rq_queue  # noqa: F401
 from tests.communications.smtp import receiving_mail_server
 
 DELIVERIES = 1000
@@ -60,12 +62,14 @@ def worker_database(tmp_path) -> tuple[str, callable]:
     return f"sqlite:///{path}", statuses
 
 
-def start_worker(database_url: str, port: int) -> subprocess.Popen:
+def start_worker(database_url: str, port: int, queue: str = "") -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
         "DATABASE_URL": database_url,
-        "TASKS_BACKEND": "database",
+        "TASKS_BACKEND": "rq" if queue else "database",
+        "TASKS_REDIS_URL": REDIS_URL,
+        "COMMUNICATIONS_QUEUE": queue or "default",
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(port),
@@ -82,7 +86,7 @@ def start_worker(database_url: str, port: int) -> subprocess.Popen:
         cwd=settings.BASE_DIR,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=open(os.environ.get("WORKER_LOG", os.devnull), "a"),  # noqa: SIM115
     )
 
 
@@ -93,7 +97,9 @@ def wait_until(condition, started: float) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_killed_twice_every_recipient_gets_it_at_most_once(tmp_path):
+@pytest.mark.parametrize("backend", ["database", pytest.param("rq", marks=needs_redis)])
+def test_killed_twice_every_recipient_gets_it_at_most_once(tmp_path, request, backend):
+    queue = request.getfixturevalue("rq_queue") if backend == "rq" else ""
     deliveries = make_deliveries(DELIVERIES, email="person{n}@example.com")
     database_url, statuses = worker_database(tmp_path)
     started = time.monotonic()
@@ -101,12 +107,12 @@ def test_killed_twice_every_recipient_gets_it_at_most_once(tmp_path):
     with receiving_mail_server() as (port, inbox):
         try:
             for kill_after in (300, 650):
-                worker = start_worker(database_url, port)
+                worker = start_worker(database_url, port, queue)
                 workers.append(worker)
                 wait_until(lambda n=kill_after: len(inbox.messages) >= n, started)
                 worker.send_signal(signal.SIGKILL)
                 worker.wait(10)
-            worker = start_worker(database_url, port)
+            worker = start_worker(database_url, port, queue)
             workers.append(worker)
             wait_until(
                 lambda: not any(status in WAITING for _email, status in statuses()),
