@@ -21,3 +21,19 @@ def check_from_address(app_configs, **kwargs):
             id="communications.E001",
         )
     ]
+
+
+@checks.register()
+def check_webhook_secret(app_configs, **kwargs):
+    """A tracking webhook anyone may post to could suppress any address."""
+    if not settings.MAIL_PROVIDER_WEBHOOKS or settings.ANYMAIL.get("WEBHOOK_SECRET"):
+        return []
+    return [
+        checks.Error(
+            "MAIL_PROVIDER_WEBHOOKS serves the mail provider's tracking webhooks, "
+            "but ANYMAIL_WEBHOOK_SECRET is not set: anyone could post bounces.",
+            hint='Set ANYMAIL_WEBHOOK_SECRET to "user:password" and give the '
+            "provider the same in the webhook's address.",
+            id="communications.E002",
+        )
+    ]

@@ -351,6 +351,9 @@ COMMUNICATIONS_SWEEP_SECONDS = env_int("COMMUNICATIONS_SWEEP_SECONDS", 30)
 # The task queue the outbox's tasks go to (one of the backend's queues).
 COMMUNICATIONS_QUEUE = os.environ.get("COMMUNICATIONS_QUEUE", "default")  # TASKS
 ANYMAIL = {"WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", "")}
+# The providers whose tracking webhooks are served (anymail's names: postmark,
+# mailgun, sendgrid, …), at /communications/webhooks/<provider>/tracking/.
+MAIL_PROVIDER_WEBHOOKS = env_list("MAIL_PROVIDER_WEBHOOKS", [])
 
 # History is read-only: the admin shows past versions but offers no Revert (and
 # core.admin.HistoryAdmin refuses a revert that is posted anyway).

@@ -20,3 +20,4 @@ DEFAULT_FROM_EMAIL = "sales@fjord-trading.example"
 ORGANISATION_NAME = "Fjord Trading B.V."
 ORGANISATION_ADDRESS = "Keizersgracht 1|1015 CJ Amsterdam"
 ANYMAIL = {"WEBHOOK_SECRET": "provider:webhook-secret"}
+MAIL_PROVIDER_WEBHOOKS = ["postmark"]
