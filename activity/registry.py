@@ -160,7 +160,19 @@ TRACKED_MODELS: list[TrackedModel] = [
             gettext("Email “%(subject)s” to %(email)s")
             % {"subject": record.subject, "email": record.email}
         ),
-        hidden_fields=("about_type", "about_id", "contact", "message_id"),
+        # The email's words, its status and how it went; not the bookkeeping.
+        hidden_fields=(
+            "about_type",
+            "about_id",
+            "contact",
+            "requested_by",
+            "language",
+            "from_email",
+            "message_id",
+            "provider_message_id",
+            "status_changed_at",
+            "next_attempt_at",
+        ),
     ),
     TrackedModel(
         key="suppression",

@@ -32,8 +32,21 @@ def test_production_settings_pass_the_deployment_checks():
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY="k3y-" + "x9Q!mZ2p" * 8,
         ALLOWED_HOSTS="contacts.example.com",
+        DEFAULT_FROM_EMAIL="sales@example.com",
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_to_send_from_contacts_at_localhost():
+    result = manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY="k3y-" + "x9Q!mZ2p" * 8,
+        ALLOWED_HOSTS="contacts.example.com",
+        DEFAULT_FROM_EMAIL="contacts@localhost",
+    )
+    assert result.returncode != 0
+    assert "communications.E001" in result.stderr
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():
