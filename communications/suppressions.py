@@ -161,6 +161,7 @@ def _address(recipient: str | None) -> str:
         return recipient.strip().lower()[:254]
 
 
+@transaction.atomic
 def suppression_create(
     *, email: str, reason: str, detail: str = "", customer: Customer | None = None
 ) -> Suppression:

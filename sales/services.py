@@ -160,6 +160,22 @@ def document_send(
 
     Refused, with a message that says what to add, when nobody would receive it.
     """
+    # Each delivery points at its contact, so the contacts it will go to are locked
+    # first, in the order of their keys, as deleting a contact and assigning one
+    # lock it: contact, then document (document_contact_lock). A contact deleted
+    # meanwhile is gone when its lock is granted, and the routing below (read again
+    # under the document's lock) no longer names it.
+    planned = (
+        type(document)
+        .objects.select_related("customer", "contact")
+        .filter(pk=document.pk)
+        .first()
+        or document
+    )
+    locked = _lock_contacts(
+        {planned.contact_id}
+        | {r.contact_id for r in _routing_contacts(planned)} - {None}
+    )
     # One sender at a time per document, so a double click records one sending. The
     # document is read again under its lock (the row only: `of`), with its contact:
     # deleting that contact unassigns it, a write to this row, so the contact stays
@@ -191,6 +207,21 @@ def document_send(
         raise ValidationError(
             no_recipient_message(document=current), code="no_recipient"
         )
+    if (
+        {r.contact_id for r in [*routing.recipients, *routing.skipped]}
+        - {None}
+        - locked
+    ):
+        # Someone was given the role or an address since the routing was first
+        # read: not locked in order, so not sent to unseen.
+        raise ValidationError(
+            gettext(
+                "%(document)s was not sent: who receives it changed just now. Check "
+                "who receives it and send it again."
+            )
+            % {"document": document},
+            code="recipients_changed",
+        )
     suppressed = [
         Recipient(
             email=skipped.email,
@@ -216,6 +247,22 @@ def document_send(
         # The caller's copy shows the new status too.
         document.status, document.updated_at = current.status, current.updated_at
     return deliveries
+
+
+def _routing_contacts(document: SalesDocument) -> list:
+    routing = document_routing(document=document)
+    return [*routing.recipients, *routing.skipped]
+
+
+def _lock_contacts(ids: set[int]) -> set[int]:
+    """Lock these contacts, in the order of their keys; the keys of those that
+    still exist."""
+    return set(
+        Contact.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def _outgoing(email: DocumentEmail, *, suppressed: bool = False) -> OutgoingEmail:
