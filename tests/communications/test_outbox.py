@@ -274,3 +274,13 @@ def test_a_providers_refusal_of_the_recipient_is_permanent():
     from anymail.exceptions import AnymailRecipientsRefused
 
     assert outbox.classify_failure(AnymailRecipientsRefused("refused"))[0] is True
+
+
+def test_the_readiness_reading_is_how_long_the_oldest_due_delivery_waited():
+    from communications.selectors import oldest_due_delivery
+
+    assert oldest_due_delivery(now=NOW) is None
+    make_deliveries(now=NOW - timedelta(minutes=3))
+    make_deliveries(now=NOW - timedelta(minutes=1))
+    make_deliveries(now=NOW + timedelta(minutes=1))  # not due yet
+    assert oldest_due_delivery(now=NOW) == timedelta(minutes=3)

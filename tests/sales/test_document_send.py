@@ -202,3 +202,15 @@ def test_an_assigned_contact_is_named_while_it_exists(customer, editor, ivy):
     invoice = make_invoice(customer, contact=ivy)
     (delivery,) = document_send(document=invoice, sent_by=editor)
     assert "Contact: Ivy Lund" in delivery.text
+
+
+def test_a_recipient_who_appeared_since_the_routing_was_read_is_not_sent_to_unseen(
+    customer, editor, ivy, monkeypatch
+):
+    """The contacts are locked before the document, by the routing read first; one
+    the routing names only under the document's lock was not locked in order."""
+    monkeypatch.setattr("sales.services._routing_contacts", lambda document: [])
+    with pytest.raises(ValidationError) as refused:
+        document_send(document=make_invoice(customer), sent_by=editor)
+    assert refused.value.code == "recipients_changed"
+    assert not Delivery.objects.exists()
