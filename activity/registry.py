@@ -19,7 +19,7 @@ are read while a page is rendered, in the reader's language.
 
 The customer field must be a column of the historical record itself (a join would
 lose the records of deleted parents); a model without its own `customer` foreign key
-should keep one (a sending of a document: the document's customer). Every model in the
+should keep one (an email about a document: the document's customer). Every model in the
 list costs one more branch in the log's UNION query and at most one more query per
 page; the page's query count stays independent of the size of the history.
 """
@@ -152,13 +152,37 @@ TRACKED_MODELS: list[TrackedModel] = [
         "sales.Shipment",
     ),
     TrackedModel(
-        key="sending",
-        label=_("Sending"),
-        model="sales.Sending",
+        key="delivery",
+        label=_("Email"),
+        model="communications.Delivery",
         customer_field="customer_id",
         describe=lambda record: (
-            gettext("Sending “%(subject)s”") % {"subject": record.subject}
+            gettext("Email “%(subject)s” to %(email)s")
+            % {"subject": record.subject, "email": record.email}
         ),
+        # The email's words, its status and how it went; not the bookkeeping.
+        hidden_fields=(
+            "about_type",
+            "about_id",
+            "contact",
+            "requested_by",
+            "language",
+            "from_email",
+            "message_id",
+            "provider_message_id",
+            "status_changed_at",
+            "next_attempt_at",
+        ),
+    ),
+    TrackedModel(
+        key="suppression",
+        label=_("Suppression"),
+        model="communications.Suppression",
+        customer_field="customer_id",
+        describe=lambda record: (
+            gettext("Suppression of %(email)s") % {"email": record.email}
+        ),
+        hidden_fields=("customer",),
     ),
 ]
 

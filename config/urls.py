@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("sales.urls")),
     path("customers/<int:customer_pk>/", include("contacts.urls")),
     path("customers/", include("activity.urls")),
+    path("", include("communications.urls")),
     path("contacts/duplicates/", include("contacts.duplicate_urls")),
     path("search/", include("search.urls")),
     path("preferences/", include("core.urls")),

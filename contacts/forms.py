@@ -65,6 +65,7 @@ class ContactForm(ModelForm):
             "department",
             "roles",
             "language",
+            "no_notification_emails",
         ]
         labels = {
             "first_name": _("First name"),
@@ -73,6 +74,7 @@ class ContactForm(ModelForm):
             "job_title": _("Job title"),
             "department": _("Department"),
             "language": _("Language of emails"),
+            "no_notification_emails": _("No notification emails"),
         }
         widgets = {
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),

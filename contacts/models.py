@@ -215,6 +215,15 @@ class Contact(TimeStampedModel):
     language = language_field(
         help_text=_("The language of the emails this contact receives.")
     )
+    # The person asked for no notification emails: the routing skips them, with
+    # that reason, as it skips a suppressed address.
+    no_notification_emails = models.BooleanField(
+        _("no notification emails"),
+        default=False,
+        help_text=_(
+            "Orders, invoices and shipment notices go to someone else at the customer."
+        ),
+    )
     roles = models.ManyToManyField(
         ContactRole, blank=True, related_name="contacts", verbose_name=_("roles")
     )

@@ -43,6 +43,7 @@ def contact_create(
     job_title: str = "",
     department: str = "",
     language: str = "",
+    no_notification_emails: bool = False,
     roles: Iterable[ContactRole] = (),
 ) -> Contact:
     """Create a contact person; the email and phone are normalised on the way in."""
@@ -56,6 +57,7 @@ def contact_create(
         job_title=job_title,
         department=department,
         language=language,
+        no_notification_emails=no_notification_emails,
     )
     contact.full_clean()
     contact.save()

@@ -20,18 +20,11 @@ from django.views.generic.detail import SingleObjectMixin
 
 from contacts import selectors, services
 from contacts.forms import ContactCardWindow, ContactForm, ContactMergeForm
-from contacts.models import Contact, ContactRole, PossibleDuplicate
+from contacts.marks import mark_emails
+from contacts.models import Contact, ContactDetail, ContactRole, PossibleDuplicate
 from core.views import ServiceFormMixin
 from customers.models import Customer
 from customers.pages import CustomerPageMixin, customer_pages
-
-
-def contact_card_panel(request: HttpRequest, customer: Customer) -> dict | None:
-    """The Overview's Contact card, for those who may view contact details (as the
-    customer list's contact columns and the search's details)."""
-    if not request.user.has_perm("contacts.view_contactdetail"):
-        return None
-    return {"contact_card": selectors.contact_card(customer=customer)}
 
 
 def contact_persons_panel(request: HttpRequest, customer: Customer) -> dict | None:
@@ -39,7 +32,34 @@ def contact_persons_panel(request: HttpRequest, customer: Customer) -> dict | No
     those who may view contacts."""
     if not request.user.has_perm("contacts.view_contact"):
         return None
-    return {"persons": selectors.overview_contacts(customer=customer)}
+    persons = selectors.overview_contacts(customer=customer)
+    mark_emails(
+        persons.contacts,
+        address=lambda contact: contact.email,
+        customer=customer,
+        user=request.user,
+    )
+    return {"persons": persons}
+
+
+def contact_card_panel(request: HttpRequest, customer: Customer) -> dict | None:
+    """The Overview's Contact card, for those who may view contact details (as the
+    customer list's contact columns and the search's details); its email addresses
+    marked (contacts.marks)."""
+    if not request.user.has_perm("contacts.view_contactdetail"):
+        return None
+    card = selectors.contact_card(customer=customer)
+    mark_emails(
+        [
+            detail
+            for detail in [*(row.detail for row in card.primaries), *card.additional]
+            if detail is not None and detail.kind == ContactDetail.Kind.EMAIL
+        ],
+        address=lambda detail: detail.value,
+        customer=customer,
+        user=request.user,
+    )
+    return {"contact_card": card}
 
 
 class ContactListView(CustomerPageMixin, ListView):
@@ -60,6 +80,12 @@ class ContactListView(CustomerPageMixin, ListView):
             role.code == ContactRole.PRIMARY
             for contact in contacts
             for role in contact.roles.all()
+        )
+        mark_emails(
+            contacts,
+            address=lambda contact: contact.email,
+            customer=self.customer,
+            user=self.request.user,
         )
         kwargs["panels"] = customer_pages.panels(
             "contacts", self.request, self.customer

@@ -68,3 +68,20 @@ class AddBlankTextField(migrations.AddField):
             f"{schema_editor.quote_name(field.column)} varchar({field.max_length}) "
             "NOT NULL DEFAULT ''"
         )
+
+
+class AddFalseBooleanField(migrations.AddField):
+    """AddField of a boolean field whose default is False, that SQLite runs in place
+    (for the reason AddBlankTextField gives)."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "sqlite":
+            return super().database_forwards(
+                app_label, schema_editor, from_state, to_state
+            )
+        model = to_state.apps.get_model(app_label, self.model_name)
+        field = model._meta.get_field(self.name)
+        schema_editor.execute(
+            f"ALTER TABLE {schema_editor.quote_name(model._meta.db_table)} ADD COLUMN "
+            f"{schema_editor.quote_name(field.column)} bool NOT NULL DEFAULT 0"
+        )

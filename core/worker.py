@@ -1,5 +1,6 @@
-"""The background worker: one process that runs the queued tasks (django-tasks, its
-database backend) and the periodic jobs the apps register, and says it is alive.
+"""The background worker: one process that runs the queued tasks (django-tasks: its
+database backend, or django-tasks-rq's Redis one with TASKS_BACKEND=rq) and the
+periodic jobs the apps register, and says it is alive.
 
 An app registers a periodic job from its `AppConfig.ready()`:
 
@@ -102,11 +103,6 @@ class Worker:
         clock: Callable[[], datetime] = timezone.now,
     ):
         backend = task_backends[backend_name]
-        if not isinstance(backend, DatabaseBackend):
-            raise ValueError(
-                f"The worker runs the database backend's tasks; the task backend "
-                f"{backend_name!r} is {type(backend).__name__}."
-            )
         self.interval = interval
         self.backend_name = backend_name
         self.worker_id = worker_id or get_random_string(32)
@@ -114,6 +110,16 @@ class Worker:
         self.running = True
         self.started_at = clock()
         self._last_beat: datetime | None = None
+        self._rq = None
+        if type(backend).__name__ == "RQBackend":
+            # TASKS_BACKEND=rq: the tasks wait in Redis (django-tasks-rq).
+            self._rq = RQTasks(backend, worker_id=self.worker_id)
+            return
+        if not isinstance(backend, DatabaseBackend):
+            raise ValueError(
+                f"The worker runs the database or RQ backend's tasks; the task "
+                f"backend {backend_name!r} is {type(backend).__name__}."
+            )
         self._runner = TaskRunner(
             queue_names=["*"],
             interval=interval,
@@ -142,6 +148,8 @@ class Worker:
             ran_a_task = self.run_once()
             if self.running and not ran_a_task:
                 time.sleep(self.interval)
+        if self._rq is not None:
+            self._rq.close()
         logger.info("Worker %s stopped", self.worker_id)
 
     def run_once(self) -> bool:
@@ -200,6 +208,8 @@ class Worker:
         return True
 
     def run_one_task(self) -> bool:
+        if self._rq is not None:
+            return self._rq.run_one()
         tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
         try:
             with exclusive_transaction(tasks.db):
@@ -216,3 +226,31 @@ class Worker:
         # task raises, and sends django-tasks' started/finished signals.
         self._runner.run_task(task_result)
         return True
+
+
+class RQTasks:
+    """The tasks of django-tasks-rq's backend, run one at a time in this process by
+    RQ's SimpleWorker (its own loop and signal handlers left out: the Worker's loop
+    runs it, between the heartbeat and the periodic jobs)."""
+
+    def __init__(self, backend, *, worker_id: str):
+        from django_tasks_rq.backend import Job
+        from rq import SimpleWorker
+
+        queues = backend._get_queues()
+        self.worker = SimpleWorker(
+            queues, connection=queues[0].connection, job_class=Job, name=worker_id
+        )
+        self.worker.bootstrap()
+
+    def run_one(self) -> bool:
+        """Run the next queued job, if any (without waiting for one)."""
+        found = self.worker.dequeue_job_and_maintain_ttl(timeout=None)
+        if found is None:
+            return False
+        job, queue = found
+        self.worker.execute_job(job, queue)
+        return True
+
+    def close(self) -> None:
+        self.worker.teardown()

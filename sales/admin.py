@@ -3,28 +3,14 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import HistoryAdmin, ReadOnlyAdminMixin, VersionedAdminForm
+from communications.admin import DeliveryInline
+from core.admin import HistoryAdmin, VersionedAdminForm
 from core.money import currency_choices, default_currency
 from core.phones import format_phone_number
 from sales import services
-from sales.models import Invoice, SalesOrder, Sending, Shipment
+from sales.models import Invoice, SalesOrder, Shipment
 
 SNAPSHOT = ["contact_name", "contact_email", "contact_phone_number"]
-
-
-class SendingInline(admin.TabularInline):
-    model = Sending
-    fields = ["sent_at", "sent_by", "subject", "recipient_summary"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class DocumentAdminForm(VersionedAdminForm):
@@ -62,7 +48,7 @@ class DocumentAdmin(HistoryAdmin):
     autocomplete_fields = ["customer", "contact"]
     readonly_fields = ["number", *SNAPSHOT, "created_at", "updated_at"]
     extra_fields: list[str] = []
-    inlines = [SendingInline]
+    inlines = [DeliveryInline]
 
     def get_fields(self, request, obj=None):
         return [
@@ -128,23 +114,3 @@ class InvoiceAdmin(AmountDocumentAdmin):
 @admin.register(Shipment)
 class ShipmentAdmin(DocumentAdmin):
     extra_fields = ["carrier", "tracking_code"]
-
-
-@admin.register(Sending)
-class SendingAdmin(ReadOnlyAdminMixin, HistoryAdmin):
-    """Sendings are a record of what happened: read-only."""
-
-    list_display = ["subject", "customer", "sent_at", "sent_by", "recipient_summary"]
-    list_select_related = ["customer", "sent_by"]
-    search_fields = ["subject", "customer__name"]
-    fields = [
-        "customer",
-        "sales_order",
-        "invoice",
-        "shipment",
-        "sent_at",
-        "sent_by",
-        "subject",
-        "recipient_summary",
-    ]
-    readonly_fields = fields

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core.permissions import SALES_MANAGER, SALES_STAFF, SALES_VIEWER
 
 KINDS = ("salesorder", "invoice", "shipment")
-READ = [f"view_{kind}" for kind in KINDS] + ["view_sending"]
+READ = [f"view_{kind}" for kind in KINDS]
 WORK = READ + [
     f"{action}_{kind}" for kind in KINDS for action in ("add", "change", "send")
 ]

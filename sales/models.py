@@ -1,18 +1,16 @@
-"""Sales orders, invoices and shipments of a customer, and each sending of one.
+"""Sales orders, invoices and shipments of a customer.
 
 A document keeps a copy (snapshot) of its assigned contact's name, email and phone,
 taken when the contact is assigned, so a later change or deletion of the contact leaves
 the document as it was.
 """
 
-from django.conf import settings
-from django.contrib import admin
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -70,6 +68,13 @@ class SalesDocument(TimeStampedModel):
     )
     contact_phone = models.CharField(
         _("contact's phone number"), max_length=32, blank=True, editable=False
+    )
+    # The emails of its notifications (communications.Delivery), deleted with it.
+    deliveries = GenericRelation(
+        "communications.Delivery",
+        content_type_field="about_type",
+        object_id_field="about_id",
+        related_query_name="%(class)s",
     )
 
     class Meta:
@@ -183,103 +188,3 @@ class Shipment(SalesDocument):
 
 
 DOCUMENT_KINDS: tuple[type[SalesDocument], ...] = (SalesOrder, Invoice, Shipment)
-
-
-class Sending(TimeStampedModel):
-    """One notification of a document by email: when, by whom, to whom and why.
-
-    Exactly one of the three document fields is set; `customer` is the document's
-    customer, kept here too so a customer's sendings are one filter away.
-    """
-
-    customer = models.ForeignKey(
-        Customer,
-        on_delete=models.PROTECT,
-        related_name="sendings",
-        verbose_name=_("customer"),
-    )
-    sales_order = models.ForeignKey(
-        SalesOrder,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="sendings",
-        verbose_name=_("sales order"),
-    )
-    invoice = models.ForeignKey(
-        Invoice,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="sendings",
-        verbose_name=_("invoice"),
-    )
-    shipment = models.ForeignKey(
-        Shipment,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="sendings",
-        verbose_name=_("shipment"),
-    )
-    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("sent by"),
-    )
-    subject = models.CharField(_("subject"), max_length=255)
-    # [{"email": …, "name": …, "reason": …}], in the order they were addressed.
-    recipients = models.JSONField(_("recipients"), default=list)
-
-    history = tracked_history(customer_field="customer")
-
-    class Meta:
-        verbose_name = _("sending")
-        verbose_name_plural = _("sendings")
-        ordering = ["-sent_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(
-                        sales_order__isnull=False,
-                        invoice__isnull=True,
-                        shipment__isnull=True,
-                    )
-                    | Q(
-                        sales_order__isnull=True,
-                        invoice__isnull=False,
-                        shipment__isnull=True,
-                    )
-                    | Q(
-                        sales_order__isnull=True,
-                        invoice__isnull=True,
-                        shipment__isnull=False,
-                    )
-                ),
-                name="sales_sending_exactly_one_document",
-                violation_error_message=_("A sending belongs to exactly one document."),
-            )
-        ]
-
-    def __str__(self) -> str:
-        sent = formats.date_format(timezone.localtime(self.sent_at), "DATETIME_FORMAT")
-        return f"{self.subject} ({sent})"
-
-    @property
-    def document(self) -> SalesDocument:
-        return self.sales_order or self.invoice or self.shipment
-
-    @property
-    @admin.display(description=_("recipients"))
-    def recipient_summary(self) -> str:
-        """`ana@example.com (Invoice role), bo@example.com (Invoice role)`."""
-        return ", ".join(f"{r['email']} ({r['reason']})" for r in self.recipients)
-
-
-def sending_field_for(kind: type[SalesDocument]) -> str:
-    """The Sending field that points at a document of this kind."""
-    return {SalesOrder: "sales_order", Invoice: "invoice", Shipment: "shipment"}[kind]

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from communications.selectors import standing_suppressions
 from contacts.models import STANDARD_ROLE_LABELS, Contact, ContactDetail, ContactRole
 from contacts.validators import normalize_email_address
 from core.languages import email_language
@@ -23,10 +24,31 @@ class Recipient:
     name: str
     reason: str
     language: str = field(default="", compare=False)
+    contact_id: int | None = field(default=None, compare=False)
 
     @property
     def email_language(self) -> str:
         return email_language(self.language)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An address the routing passed over, and why (in the active language): the
+    address is suppressed, or its person asked for no notification emails."""
+
+    email: str
+    name: str
+    why: str
+    contact_id: int | None = field(default=None, compare=False)
+    suppressed: bool = False
+
+
+@dataclass
+class Routing:
+    """Who receives a notification, and whom the rule passed over on the way."""
+
+    recipients: list[Recipient]
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 REASON_ASSIGNED = _("assigned contact")
@@ -43,6 +65,19 @@ def notification_recipients(
     *, customer: Customer, role_code: str, assigned_contact: Contact | None = None
 ) -> list[Recipient]:
     """Who a notification of a document with this role (order, invoice, shipment)
+    goes to, and why (`notification_routing`)."""
+    return notification_routing(
+        customer=customer, role_codes=[role_code], assigned_contact=assigned_contact
+    )[role_code].recipients
+
+
+def notification_routing(
+    *,
+    customer: Customer,
+    role_codes: Iterable[str],
+    assigned_contact: Contact | None = None,
+) -> dict[str, Routing]:
+    """Who a notification of a document with each role (order, invoice, shipment)
     goes to, and why, in this order of preference:
 
     1. the document's assigned contact, if it has an email address;
@@ -50,24 +85,15 @@ def notification_recipients(
     3. else every contact holding the Primary role, with an email address;
     4. else the customer's primary email address on its contact card.
 
-    An assigned contact without an email address does not stop the notification: it
-    falls through to the next rule, so it still reaches the customer. Addresses come
-    back normalised and once each (compared without case); an address that cannot be
-    normalised (old data) is left out. An empty list means nobody would receive it.
+    A suppressed address (communications: it bounced, or its owner complained) and a
+    person who asked for no notification emails are passed over, with the reason:
+    when every candidate of a step is passed over, the next step is tried, so the
+    notification still reaches the customer. So is an assigned contact without an
+    email address. Addresses come back normalised and once each (compared without
+    case); an address that cannot be normalised (old data) is left out. No
+    recipients means nobody would receive it. The customer's contacts (with their
+    roles), its contact card and the suppressions are read once for all roles.
     """
-    return notification_recipients_by_role(
-        customer=customer, role_codes=[role_code], assigned_contact=assigned_contact
-    )[role_code]
-
-
-def notification_recipients_by_role(
-    *,
-    customer: Customer,
-    role_codes: Iterable[str],
-    assigned_contact: Contact | None = None,
-) -> dict[str, list[Recipient]]:
-    """`notification_recipients` for several roles at once, reading the customer's
-    contacts (with their roles) and its contact card once for all of them."""
     if assigned_contact is not None and assigned_contact.customer_id != customer.pk:
         raise ValueError("The assigned contact belongs to another customer.")
     contacts = list(
@@ -81,57 +107,122 @@ def notification_recipients_by_role(
             customer=customer, kind=ContactDetail.Kind.EMAIL, is_primary=True
         )
     )
+    suppressions = standing_suppressions(
+        addresses=[c.email for c in contacts]
+        + [d.value for d in card_email]
+        + ([assigned_contact.email] if assigned_contact else [])
+    )
 
     def holders(code: str) -> list[Contact]:
         return [c for c in contacts if any(r.code == code for r in c.roles.all())]
 
-    def resolve(role_code: str) -> list[Recipient]:
+    def resolve(role_code: str) -> Routing:
+        skipped: list[Skipped] = []
+
+        def step(candidates) -> list[Recipient]:
+            found = []
+            for candidate in _unique(candidates):
+                why = _passed_over(candidate, suppressions)
+                if why is None:
+                    found.append(candidate.recipient())
+                elif all(s.email != candidate.email for s in skipped):
+                    skipped.append(
+                        Skipped(
+                            email=candidate.email,
+                            name=candidate.name,
+                            why=why,
+                            contact_id=candidate.contact_id,
+                            suppressed=candidate.email.lower() in suppressions,
+                        )
+                    )
+            return found
+
         if assigned_contact is not None and assigned_contact.email:
-            found = _recipients([assigned_contact], str(REASON_ASSIGNED))
+            found = step(_candidates([assigned_contact], str(REASON_ASSIGNED)))
             if found:
-                return found
+                return Routing(found, skipped)
         if role_code != ContactRole.PRIMARY:
             role_holders = holders(role_code)
             if role_holders:
                 role = next(
                     r for r in role_holders[0].roles.all() if r.code == role_code
                 )
-                found = _recipients(
-                    role_holders,
-                    gettext("%(role)s role") % {"role": role.label},
+                found = step(
+                    _candidates(
+                        role_holders, gettext("%(role)s role") % {"role": role.label}
+                    )
                 )
                 if found:
-                    return found
-        found = _recipients(holders(ContactRole.PRIMARY), str(REASON_PRIMARY))
+                    return Routing(found, skipped)
+        found = step(_candidates(holders(ContactRole.PRIMARY), str(REASON_PRIMARY)))
         if found:
-            return found
-        return _unique(
-            [
-                # No contact: the organisation's language.
-                (detail.value, customer.name, str(REASON_CONTACT_CARD), "")
-                for detail in card_email
-            ]
+            return Routing(found, skipped)
+        # No contact: the organisation's language.
+        found = step(
+            (detail.value, customer.name, str(REASON_CONTACT_CARD), "", None, False)
+            for detail in card_email
         )
+        return Routing(found, skipped)
 
     return {code: resolve(code) for code in role_codes}
 
 
+def _passed_over(recipient: "_Candidate", suppressions) -> str | None:
+    """Why the routing passes over this candidate, or None."""
+    if recipient.no_notification_emails:
+        return gettext("asked for no notification emails")
+    suppression = suppressions.get(recipient.email.lower())
+    if suppression is not None:
+        return gettext("address suppressed: %(reason)s") % {
+            "reason": suppression.get_reason_display().lower()
+        }
+    return None
+
+
+def document_routing(*, document: SalesDocument) -> Routing:
+    """Who a notification of this document would reach now, and whom it passes
+    over."""
+    return notification_routing(
+        customer=document.customer,
+        role_codes=[document.ROLE_CODE],
+        assigned_contact=document.contact,
+    )[document.ROLE_CODE]
+
+
 def document_recipients(*, document: SalesDocument) -> list[Recipient]:
     """Who a notification of this document would reach now, and why."""
-    return notification_recipients(
-        customer=document.customer,
-        role_code=document.ROLE_CODE,
-        assigned_contact=document.contact,
-    )
+    return document_routing(document=document).recipients
 
 
-def _recipients(contacts, reason: str) -> list[Recipient]:
-    return _unique([(c.email, c.full_name, reason, c.email_language) for c in contacts])
+@dataclass(frozen=True)
+class _Candidate:
+    email: str
+    name: str
+    reason: str
+    language: str
+    contact_id: int | None
+    no_notification_emails: bool
+
+    def recipient(self) -> Recipient:
+        return Recipient(
+            email=self.email,
+            name=self.name,
+            reason=self.reason,
+            language=self.language,
+            contact_id=self.contact_id,
+        )
 
 
-def _unique(candidates) -> list[Recipient]:
-    recipients, seen = [], set()
-    for email, name, reason, language in candidates:
+def _candidates(contacts, reason: str):
+    return [
+        (c.email, c.full_name, reason, c.language, c.pk, c.no_notification_emails)
+        for c in contacts
+    ]
+
+
+def _unique(candidates) -> list[_Candidate]:
+    found, seen = [], set()
+    for email, name, reason, language, contact_id, opted_out in candidates:
         try:
             address = normalize_email_address(email)
         except ValidationError:
@@ -139,10 +230,8 @@ def _unique(candidates) -> list[Recipient]:
         if address.lower() in seen:
             continue
         seen.add(address.lower())
-        recipients.append(
-            Recipient(email=address, name=name, reason=reason, language=language)
-        )
-    return recipients
+        found.append(_Candidate(address, name, reason, language, contact_id, opted_out))
+    return found
 
 
 def document_list(
@@ -240,6 +329,7 @@ class WhoReceives:
 
     kind: type[SalesDocument]
     recipients: list[Recipient]
+    skipped: list[Skipped] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -256,11 +346,16 @@ class WhoReceives:
 
 def customer_who_receives_what(*, customer: Customer) -> list[WhoReceives]:
     """For orders, invoices and shipments: who a notification would reach now, and
-    why, by the one recipient rule (a new document has no assigned contact)."""
-    recipients = notification_recipients_by_role(
+    why, and whom it passes over, by the one recipient rule (a new document has no
+    assigned contact)."""
+    routing = notification_routing(
         customer=customer, role_codes=[kind.ROLE_CODE for kind in DOCUMENT_KINDS]
     )
     return [
-        WhoReceives(kind=kind, recipients=recipients[kind.ROLE_CODE])
+        WhoReceives(
+            kind=kind,
+            recipients=routing[kind.ROLE_CODE].recipients,
+            skipped=routing[kind.ROLE_CODE].skipped,
+        )
         for kind in DOCUMENT_KINDS
     ]

@@ -1,26 +1,23 @@
-"""Writes of sales documents and their sendings. Views, the admin, the demo data and
-any import call these, so the numbering, the contact snapshot and the recipient rules
-hold whichever way a document arrives."""
+"""Writes of sales documents, and sending their notifications. Views, the admin,
+the demo data and any import call these, so the numbering, the contact snapshot and
+the recipient rules hold whichever way a document arrives."""
 
-import re
-import smtplib
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.utils import formats, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from communications.models import Delivery
+from communications.outbox import OutgoingEmail, deliveries_create
 from contacts.models import Contact
 from core.services import lock_unchanged, sequence_next_value
 from customers.models import Customer
-from sales.models import SalesDocument, Sending, sending_field_for
-from sales.selectors import Recipient, document_recipients, role_name
+from sales.emails import DocumentEmail, document_emails, one_line
+from sales.models import SalesDocument
+from sales.selectors import Recipient, document_routing, role_name
 
 D = TypeVar("D", bound=SalesDocument)
 
@@ -150,117 +147,39 @@ def no_recipient_message(*, document: SalesDocument) -> str:
     }
 
 
-# Line breaks, tabs and other control characters: what a mail header cannot hold.
-_NOT_ONE_LINE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
-
-
-def one_line(text: str) -> str:
-    """The text as one line, for a mail header: every run of whitespace and control
-    characters becomes one space. Names stored before one-line fields refused line
-    breaks may still hold one; in a subject it would make the mail unsendable
-    (BadHeaderError)."""
-    return _NOT_ONE_LINE.sub(" ", text).strip()
-
-
-@dataclass
-class DocumentEmail:
-    """One email of a notification: the recipients who read one language, and the
-    message written in it."""
-
-    language: str
-    recipients: list[Recipient]
-    message: EmailMessage
-
-    @property
-    def language_name(self) -> str:
-        """The language's name in the active language (the user's): `Dutch`."""
-        return translation.get_language_info(self.language)["name_translated"]
-
-
-def document_emails(
-    *, document: SalesDocument, recipients: list[Recipient]
-) -> list[DocumentEmail]:
-    """The notification, one email per language of the recipients, each written in
-    its language: a contact's own (`Contact.email_language`), the organisation's for
-    the customer's contact card. In the order the recipients are addressed."""
-    groups: dict[str, list[Recipient]] = {}
-    for recipient in recipients:
-        groups.setdefault(recipient.email_language, []).append(recipient)
-    emails = []
-    for language, group in groups.items():
-        # Whatever language the sender works in.
-        with translation.override(language):
-            message = document_email(document=document, recipients=group)
-        emails.append(DocumentEmail(language, group, message))
-    return emails
-
-
-def document_email(
-    *, document: SalesDocument, recipients: list[Recipient]
-) -> EmailMessage:
-    """The notification: a plain-text email naming the customer and the document,
-    written in the active language: its words, date and amount."""
-    customer = document.customer
-    about = {
-        "notification": document.NOTIFICATION,
-        "number": document.number,
-        "customer": customer.name,
-        "customer_number": customer.number,
-    }
-    subject = one_line(gettext("%(notification)s %(number)s for %(customer)s") % about)
-    if len(recipients) == 1:
-        greeting = gettext("Dear %(name)s,") % {"name": recipients[0].name}
-    else:
-        greeting = gettext("Dear all,")
-    lines = [
-        greeting,
-        "",
-        gettext(
-            "%(notification)s %(number)s for %(customer)s (customer "
-            "%(customer_number)s)."
-        )
-        % about,
-        "",
-        gettext("Date: %(date)s")
-        % {"date": formats.date_format(document.date, "DATE_FORMAT")},
-    ]
-    if document.reference:
-        lines.append(gettext("Reference: %(value)s") % {"value": document.reference})
-    if getattr(document, "amount", None) is not None:
-        lines.append(gettext("Amount: %(value)s") % {"value": document.amount_display})
-    if getattr(document, "carrier", ""):
-        lines.append(gettext("Carrier: %(value)s") % {"value": document.carrier})
-    if getattr(document, "tracking_code", ""):
-        lines.append(
-            gettext("Tracking code: %(value)s") % {"value": document.tracking_code}
-        )
-    if document.contact_name:
-        lines.append(gettext("Contact: %(value)s") % {"value": document.contact_name})
-    lines += ["", gettext("Kind regards,"), gettext("Customer Contacts")]
-    return EmailMessage(
-        subject=subject,
-        body="\n".join(lines) + "\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[recipient.email for recipient in recipients],
-    )
-
-
 @transaction.atomic
 def document_send(
     *, document: SalesDocument, sent_by: AbstractBaseUser | None
-) -> list[Sending]:
-    """Email the document's notification to its recipients and record the sending:
-    one email per language of the recipients (`document_emails`), and one Sending
-    for each email, with the subject and recipients that email had.
+) -> list[Delivery]:
+    """Send the document's notification: record, in this transaction, one delivery
+    per recipient (the email in the recipient's language, `sales.emails`) for the
+    outbox's worker to send once it commits (communications.outbox), and mark a
+    draft sent. Nothing speaks to a mail server here. An address the routing passed
+    over because it is suppressed is recorded too, as `suppressed`, so it shows
+    among the Failed communications.
 
-    Refused, with a message that says what to add, when nobody would receive it. When
-    the mail server refuses any of the emails, nothing is recorded and the error says
-    to try again.
+    Refused, with a message that says what to add, when nobody would receive it.
     """
+    # Each delivery points at its contact, so the contacts it will go to are locked
+    # first, in the order of their keys, as deleting a contact and assigning one
+    # lock it: contact, then document (document_contact_lock). A contact deleted
+    # meanwhile is gone when its lock is granted, and the routing below (read again
+    # under the document's lock) no longer names it.
+    planned = (
+        type(document)
+        .objects.select_related("customer", "contact")
+        .filter(pk=document.pk)
+        .first()
+        or document
+    )
+    locked = _lock_contacts(
+        {planned.contact_id}
+        | {r.contact_id for r in _routing_contacts(planned)} - {None}
+    )
     # One sender at a time per document, so a double click records one sending. The
     # document is read again under its lock (the row only: `of`), with its contact:
     # deleting that contact unassigns it, a write to this row, so the contact stays
-    # until the sending is recorded.
+    # until the deliveries are recorded.
     current = (
         type(document)
         .objects.select_for_update(of=("self",))
@@ -283,60 +202,79 @@ def document_send(
             % {"document": document},
             code="contact_deleted",
         )
-    recipients = document_recipients(document=current)
-    if not recipients:
+    routing = document_routing(document=current)
+    if not routing.recipients:
         raise ValidationError(
             no_recipient_message(document=current), code="no_recipient"
         )
-    emails = document_emails(document=current, recipients=recipients)
-    sendings = [_record_sending(current, email, sent_by=sent_by) for email in emails]
+    if (
+        {r.contact_id for r in [*routing.recipients, *routing.skipped]}
+        - {None}
+        - locked
+    ):
+        # Someone was given the role or an address since the routing was first
+        # read: not locked in order, so not sent to unseen.
+        raise ValidationError(
+            gettext(
+                "%(document)s was not sent: who receives it changed just now. Check "
+                "who receives it and send it again."
+            )
+            % {"document": document},
+            code="recipients_changed",
+        )
+    suppressed = [
+        Recipient(
+            email=skipped.email,
+            name=skipped.name,
+            reason=skipped.why,
+            contact_id=skipped.contact_id,
+        )
+        for skipped in routing.skipped
+        if skipped.suppressed
+    ]
+    emails = document_emails(document=current, recipients=routing.recipients)
+    passed_over = document_emails(document=current, recipients=suppressed)
+    deliveries = deliveries_create(
+        about=current,
+        customer=current.customer,
+        requested_by=sent_by,
+        emails=[_outgoing(email) for email in emails]
+        + [_outgoing(email, suppressed=True) for email in passed_over],
+    )
     if current.status == SalesDocument.Status.DRAFT:
         current.status = SalesDocument.Status.SENT
         current.save(update_fields=["status", "updated_at"])
         # The caller's copy shows the new status too.
         document.status, document.updated_at = current.status, current.updated_at
-    _send_all(document, [email.message for email in emails])
-    return sendings
+    return deliveries
 
 
-def _record_sending(
-    document: SalesDocument, email: DocumentEmail, *, sent_by
-) -> Sending:
-    sending = Sending(
-        customer=document.customer,
-        sent_by=sent_by if sent_by is not None and sent_by.is_authenticated else None,
-        subject=email.message.subject,
-        recipients=[
-            {"email": r.email, "name": r.name, "reason": r.reason}
-            for r in email.recipients
-        ],
-        **{sending_field_for(type(document)): document},
+def _routing_contacts(document: SalesDocument) -> list:
+    routing = document_routing(document=document)
+    return [*routing.recipients, *routing.skipped]
+
+
+def _lock_contacts(ids: set[int]) -> set[int]:
+    """Lock these contacts, in the order of their keys; the keys of those that
+    still exist."""
+    return set(
+        Contact.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    sending.full_clean()
-    sending.save()
-    return sending
 
 
-def _send_all(document: SalesDocument, messages: list[EmailMessage]) -> None:
-    """Send the emails over one connection. A refusal raises, which rolls every
-    sending record back: none is recorded unless all went out. An email already
-    accepted before a later one is refused cannot be called back: the error names
-    who received it."""
-    delivered: list[str] = []
-    try:
-        with get_connection() as connection:
-            for message in messages:
-                message.connection = connection
-                message.send(fail_silently=False)
-                delivered += message.to
-    except (smtplib.SMTPException, OSError) as error:
-        # Raising rolls the sending records back: it did not happen.
-        text = gettext(
-            "%(document)s could not be sent: the mail server refused it (%(error)s). "
-            "Try again later."
-        ) % {"document": document, "error": error}
-        if delivered:
-            text += " " + gettext("It had already reached %(addresses)s.") % {
-                "addresses": ", ".join(delivered)
-            }
-        raise ValidationError(text, code="mail_failed") from error
+def _outgoing(email: DocumentEmail, *, suppressed: bool = False) -> OutgoingEmail:
+    recipient = email.recipient
+    return OutgoingEmail(
+        email=recipient.email,
+        name=recipient.name,
+        reason=recipient.reason,
+        language=email.language,
+        subject=email.subject,
+        text=email.text,
+        html=email.html,
+        contact_id=recipient.contact_id,
+        suppressed=suppressed,
+    )

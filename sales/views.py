@@ -17,11 +17,14 @@ from django.views.generic import (
     UpdateView,
 )
 
+from communications.models import Delivery
+from communications.selectors import about_deliveries
 from core.views import ServiceFormMixin
 from customers.models import Customer
 from customers.pages import CustomerPageMixin
 from customers.selectors import customer_list
 from sales import selectors, services
+from sales.emails import document_emails
 from sales.forms import FORMS
 from sales.models import DOCUMENT_KINDS, SalesDocument
 
@@ -44,7 +47,8 @@ def documents_panel(request: HttpRequest, customer: Customer) -> dict | None:
 
 
 def who_receives_what_panel(request: HttpRequest, customer: Customer) -> dict:
-    """The Contacts tab's table of who each kind's notification would reach now."""
+    """The Contacts tab's table of who each kind's notification would reach now,
+    and whom it passes over."""
     return {"rows": selectors.customer_who_receives_what(customer=customer)}
 
 
@@ -203,8 +207,12 @@ class DocumentDetailView(CustomerDocumentMixin, DetailView):
     context_object_name = "document"
 
     def get_context_data(self, **kwargs):
-        kwargs["sendings"] = self.object.sendings.select_related("sent_by")
-        kwargs["recipients"] = selectors.document_recipients(document=self.object)
+        routing = selectors.document_routing(document=self.object)
+        kwargs.update(
+            deliveries=about_deliveries(about=self.object),
+            recipients=routing.recipients,
+            skipped=routing.skipped,
+        )
         return super().get_context_data(**kwargs)
 
 
@@ -221,12 +229,12 @@ class DocumentSendView(CustomerDocumentMixin, DetailView):
         return (*super().get_permission_required(), permission(self.model, "view"))
 
     def get_context_data(self, **kwargs):
-        recipients = selectors.document_recipients(document=self.object)
-        emails = services.document_emails(document=self.object, recipients=recipients)
+        routing = selectors.document_routing(document=self.object)
         kwargs.update(
-            recipients=recipients,
-            # Each email as it goes out: in its recipients' language.
-            emails=emails,
+            recipients=routing.recipients,
+            skipped=routing.skipped,
+            # Each email as it goes out: in its recipient's language.
+            emails=document_emails(document=self.object, recipients=routing.recipients),
             no_recipient_message=services.no_recipient_message(document=self.object),
         )
         return super().get_context_data(**kwargs)
@@ -234,18 +242,21 @@ class DocumentSendView(CustomerDocumentMixin, DetailView):
     def post(self, request, *args, **kwargs):
         document = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
         try:
-            sendings = services.document_send(document=document, sent_by=request.user)
+            deliveries = services.document_send(document=document, sent_by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
             names = ", ".join(
-                f"{r['name']} <{r['email']}>" if r["name"] else r["email"]
-                for sending in sendings
-                for r in sending.recipients
+                delivery.recipient
+                for delivery in deliveries
+                if delivery.status == Delivery.Status.QUEUED
             )
             messages.success(
                 request,
-                gettext("%(document)s was sent to %(names)s.")
+                gettext(
+                    "%(document)s is on its way to %(names)s. Each email's "
+                    "status shows below."
+                )
                 % {"document": document, "names": names},
             )
         return HttpResponseRedirect(document.get_absolute_url())

@@ -10,7 +10,7 @@ and the customer list's own). Each kind shows at most RESULT_LIMIT rows and says
 when there are more: one query per kind, whatever the size of the tables.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import reduce
 from operator import and_
 
@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from contacts.marks import EmailMark, email_marks
 from contacts.models import Contact, ContactDetail
 from contacts.validators import looks_like_phone_number, phone_number_candidates
 from core.phones import format_phone_number
@@ -34,6 +35,8 @@ class Hit:
     url: str
     matched: str  # what matched: "Phone number +31 6 12345678"
     context: str = ""  # whose it is: "contact of Aurora Trading B.V."
+    email: str = ""  # the email address of what was found, if any
+    mark: EmailMark | None = None  # what is known of it (a suppression)
 
 
 @dataclass
@@ -77,7 +80,22 @@ def site_search(*, query: str, user) -> SearchResults:
         )
     if user.has_perm("contacts.view_contactdetail"):
         results.sections.append(_details(query, numbers))
+    _mark(results)
     return results
+
+
+def _mark(results: SearchResults) -> None:
+    """A suppressed address (or any other mark, contacts.marks) shows beside the
+    hit: one look-up for the page."""
+    hits = [hit for section in results.sections for hit in section.hits]
+    marks = email_marks.for_addresses(hit.email for hit in hits)
+    if not marks:
+        return
+    for section in results.sections:
+        section.hits = [
+            replace(hit, mark=marks.get(hit.email.lower())) if hit.email else hit
+            for hit in section.hits
+        ]
 
 
 def _limited(section: Section, rows, hit) -> Section:
@@ -140,6 +158,7 @@ def _contacts(query: str, numbers: list[str], *, may_change: bool) -> Section:
             matched=matched,
             context=gettext("contact of %(customer)s")
             % {"customer": contact.customer.name},
+            email=contact.email,
         )
 
     return _limited(Section(gettext("Contact persons")), contacts, hit)
@@ -168,6 +187,7 @@ def _details(query: str, numbers: list[str]) -> Section:
             url=reverse("customers:detail", args=[detail.customer_id]),
             matched=f"{detail.get_kind_display()} {value}",
             context=detail.description,
+            email=detail.value if detail.kind == ContactDetail.Kind.EMAIL else "",
         )
 
     return _limited(Section(gettext("Contact details")), details, hit)

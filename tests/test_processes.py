@@ -76,6 +76,7 @@ def production_env(**env: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY="process-test-" + uuid.uuid4().hex * 2,
         ALLOWED_HOSTS=HOST,
+        DEFAULT_FROM_EMAIL="contacts@example.com",
         LOG_FORMAT="json",
         GUNICORN_WORKERS="2",
         **env,
@@ -193,6 +194,7 @@ def test_gunicorn_and_the_worker_serve_with_the_production_settings(
             "cache": "ok",
             "worker": "ok",
             "tasks": "ok",
+            "outbox": "ok",
         }
 
         # A page, through the proxy that ends TLS: its request id comes back and is

@@ -79,6 +79,7 @@ DJANGO_APPS = [
     "django.contrib.postgres",
 ]
 THIRD_PARTY_APPS = [
+    "anymail",
     "axes",
     "csp",
     "django_countries",
@@ -92,6 +93,7 @@ LOCAL_APPS = [
     "core",
     "customers",
     "contacts",
+    "communications",
     "sales",
     "activity",
     "search",
@@ -135,9 +137,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 
-# Background work (django-tasks, the backport of Django 6's django.tasks): queued in
-# the database, run by `python manage.py worker` (core.worker).
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background work (django-tasks, the backport of Django 6's django.tasks): run by
+# `python manage.py worker` (core.worker); where the tasks queue: TASKS, below.
 # Finished tasks' results are kept this many days, then the worker removes them.
 TASK_RESULTS_KEPT_DAYS = env_int("TASK_RESULTS_KEPT_DAYS", 7)
 # /readyz (core.health) answers 503 when no worker has said it is alive for this
@@ -145,6 +146,7 @@ TASK_RESULTS_KEPT_DAYS = env_int("TASK_RESULTS_KEPT_DAYS", 7)
 # 0 turns that check off.
 READINESS_WORKER_SEEN_SECONDS = env_int("READINESS_WORKER_SEEN_SECONDS", 120)
 READINESS_TASK_WAIT_SECONDS = env_int("READINESS_TASK_WAIT_SECONDS", 300)
+READINESS_OUTBOX_WAIT_SECONDS = env_int("READINESS_OUTBOX_WAIT_SECONDS", 300)
 
 WSGI_APPLICATION = "config.wsgi.application"
 
@@ -212,6 +214,33 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Where the tasks are queued: in the database (django-tasks-db, the default: nothing
+# more to run), or in Redis with TASKS_BACKEND=rq (django-tasks-rq, at REDIS_URL or
+# TASKS_REDIS_URL), for a company that outgrows the database queue. `manage.py
+# worker` runs either; the outbox behaves the same on both (docs/communications.md).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+# The queues: "default", and the outbox's (COMMUNICATIONS_QUEUE, below).
+TASK_QUEUES = sorted({"default", os.environ.get("COMMUNICATIONS_QUEUE", "default")})
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+    RQ_QUEUES = {
+        name: {
+            "URL": os.environ.get("TASKS_REDIS_URL", REDIS_URL)
+            or "redis://127.0.0.1:6379/0",
+            "DEFAULT_TIMEOUT": 600,
+        }
+        for name in TASK_QUEUES
+    }
+elif TASKS_BACKEND == "database":
+    TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}
+    }
+else:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be database or rq, not {TASKS_BACKEND!r}."
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -328,6 +357,28 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "contacts@localhost")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# Who the emails to customers come from: the organisation's name and postal address
+# (lines separated by "|" or new lines) in every email's footer. DEFAULT_FROM_EMAIL
+# must be a real address outside development (communications.E001).
+ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Customer Contacts")
+ORGANISATION_ADDRESS = os.environ.get("ORGANISATION_ADDRESS", "")
+
+# The outbox (docs/communications.md): how long a worker's claim on a delivery holds
+# (past it, a delivery still `sending` becomes `unconfirmed`), after how long a due
+# delivery whose task got lost is asked for again, how many deliveries one task
+# sends, and how often the worker's sweep runs. The mail provider's tracking
+# webhooks must sign in with ANYMAIL_WEBHOOK_SECRET ("user:password", basic auth).
+COMMUNICATIONS_CLAIM_SECONDS = env_int("COMMUNICATIONS_CLAIM_SECONDS", 300)
+COMMUNICATIONS_REQUEUE_SECONDS = env_int("COMMUNICATIONS_REQUEUE_SECONDS", 120)
+COMMUNICATIONS_BATCH_SIZE = env_int("COMMUNICATIONS_BATCH_SIZE", 50)
+COMMUNICATIONS_SWEEP_SECONDS = env_int("COMMUNICATIONS_SWEEP_SECONDS", 30)
+# The task queue the outbox's tasks go to (one of the backend's queues).
+COMMUNICATIONS_QUEUE = os.environ.get("COMMUNICATIONS_QUEUE", "default")  # TASKS
+ANYMAIL = {"WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", "")}
+# The providers whose tracking webhooks are served (anymail's names: postmark,
+# mailgun, sendgrid, …), at /communications/webhooks/<provider>/tracking/.
+MAIL_PROVIDER_WEBHOOKS = env_list("MAIL_PROVIDER_WEBHOOKS", [])
 
 # History is read-only: the admin shows past versions but offers no Revert (and
 # core.admin.HistoryAdmin refuses a revert that is posted anyway).

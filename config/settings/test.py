@@ -14,3 +14,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The organisation the emails come from (a real domain: communications.E001), and
+# the secret the mail provider's webhooks sign in with.
+DEFAULT_FROM_EMAIL = "sales@fjord-trading.example"
+ORGANISATION_NAME = "Fjord Trading B.V."
+ORGANISATION_ADDRESS = "Keizersgracht 1|1015 CJ Amsterdam"
+ANYMAIL = {"WEBHOOK_SECRET": "provider:webhook-secret"}
+MAIL_PROVIDER_WEBHOOKS = ["postmark"]

@@ -1,9 +1,10 @@
-"""Sales documents and their sendings in the customer's Activity Log."""
+"""Sales documents and their emails in the customer's Activity Log."""
 
 import pytest
 
 from sales.services import document_send
 from tests.activity.helpers import acting_as, entries, lines
+from tests.communications.helpers import deliver_outbox
 from tests.contacts.factories import ContactFactory
 from tests.customers.factories import CustomerFactory
 from tests.sales.factories import make_invoice
@@ -11,7 +12,7 @@ from tests.sales.factories import make_invoice
 pytestmark = pytest.mark.django_db
 
 
-def test_a_document_and_its_sending_appear_with_who_and_to_whom(editor):
+def test_a_document_and_its_email_appear_with_who_and_to_whom(editor):
     customer = CustomerFactory()
     ana = ContactFactory(
         customer=customer, first_name="Ana", email="ana@example.com", roles=["invoice"]
@@ -19,12 +20,18 @@ def test_a_document_and_its_sending_appear_with_who_and_to_whom(editor):
     with acting_as(editor):
         invoice = make_invoice(customer, contact=ana)
         document_send(document=invoice, sent_by=editor)
+    deliver_outbox()  # by the worker: nobody signed in
 
     log = entries(customer)
-    sending = next(entry for entry in log if entry.kind == "Sending")
+    queued = next(e for e in log if e.kind == "Email" and e.action == "Created")
+    sent = next(e for e in log if e.kind == "Email" and e.action == "Changed")
     created = next(e for e in log if e.kind == "Invoice" and e.action == "Created")
-    assert sending.who == editor.get_full_name()
-    assert any("ana@example.com" in line for line in lines(sending))
+    assert queued.who == editor.get_full_name()
+    assert queued.object == (
+        f"Email “Invoice {invoice.number} for {customer.name}” to ana@example.com"
+    )
+    assert "Status: Queued → Sent" in lines(sent)
+    assert sent.who == "system"
     assert created.object == f"Invoice {invoice.number}"
     # The snapshot names the contact; the bare link to it is not shown.
     assert any(line.startswith("Contact's name:") for line in lines(created))

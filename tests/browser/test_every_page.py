@@ -19,6 +19,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from communications.suppressions import suppression_create
+from communications.webhooks import tracking_urlpatterns
 from contacts import services as contact_services
 from customers import services as customer_services
 from sales.models import Invoice, SalesOrder, Shipment
@@ -44,6 +46,7 @@ class Demo:
     order: object
     invoice: object
     shipment: object
+    suppression: object  # of the bounced billing address
 
 
 def customer_page(name):
@@ -96,6 +99,11 @@ PAGES = {
     "duplicates:list": lambda d: reverse("duplicates:list"),
     "search:results": lambda d: reverse("search:results") + "?q=Vries",
     "activity:list": customer_page("activity:list"),
+    "communications:failed": lambda d: reverse("communications:failed"),
+    "communications:suppression_lift": lambda d: reverse(
+        "communications:suppression_lift",
+        kwargs={"customer_pk": d.customer.pk, "pk": d.suppression.pk},
+    ),
     **document_pages("order", "order"),
     **document_pages("invoice", "invoice"),
     **document_pages("shipment", "shipment"),
@@ -111,6 +119,11 @@ NOT_PAGES = {
     "logout": "a POST that signs out",
     "core:language": "a POST from the header's language choice",
     "duplicates:not_a_duplicate": "a POST from the Possible duplicates page",
+    "communications:retry": "a POST from the Failed communications page",
+    **{
+        f"communications:anymail:{pattern.name}": "the mail provider's webhook"
+        for pattern in tracking_urlpatterns()
+    },
 }
 
 
@@ -195,6 +208,16 @@ def demo(django_db_setup, django_db_blocker):
             ]
         }
         document_send(document=documents[Invoice], sent_by=user)
+        # The billing address bounced: suppressed, and its email failed.
+        suppression = suppression_create(
+            email="billing@fjord-foods.example.com",
+            reason="hard_bounce",
+            detail="550 5.1.1 The email account does not exist",
+        )
+        for delivery in document_send(document=documents[SalesOrder], sent_by=user):
+            delivery.status = "failed"
+            delivery.last_error = "550 5.1.1 The email account does not exist"
+            delivery.save()
         yield Demo(
             customer=customer,
             address=address,
@@ -203,6 +226,7 @@ def demo(django_db_setup, django_db_blocker):
             order=documents[SalesOrder],
             invoice=documents[Invoice],
             shipment=documents[Shipment],
+            suppression=suppression,
         )
         call_command("flush", interactive=False, verbosity=0)
 

@@ -76,11 +76,15 @@ def test_a_new_invoice_from_the_invoices_list_goes_to_the_invoice_contact(
     expect(page.locator(".email-preview")).to_contain_text("Amount: €1,250.00")
     page.get_by_role("button", name="Send").click()
     expect(
-        page.get_by_text("Invoice INV-00001 was sent to Ivy Lund <ivy@fjord.example>.")
+        page.get_by_text(
+            "Invoice INV-00001 is on its way to Ivy Lund <ivy@fjord.example>."
+        )
     ).to_be_visible()
+    # Each email with its status: queued until the worker sends it.
     sendings = page.get_by_role("table")
     expect(sendings).to_contain_text("ivy@fjord.example")
     expect(sendings).to_contain_text("assigned contact")
+    expect(sendings).to_contain_text("Queued")
     expect(document.get_by_role("definition").filter(has_text="Sent")).to_be_visible()
 
     contact_delete(contact=ivy)

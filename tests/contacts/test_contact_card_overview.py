@@ -150,9 +150,10 @@ def test_the_overview_query_count_does_not_grow_with_the_details(
     client = client_for(viewer)
     # 1 session, 2 user, 3 the customer, 4 the user's permissions (the perms
     # checks of the view and the template), 5 the group permissions, 6 the billing
-    # address, 7 the contact details, 8 the contact persons (none), 9-11 the latest
-    # sales orders, invoices and shipments of the documents card.
-    with django_assert_num_queries(11):
+    # address, 7 the contact details, 8 the marks of their email addresses (a
+    # suppression), 9 the contact persons (none), 10-12 the latest sales orders,
+    # invoices and shipments of the documents card.
+    with django_assert_num_queries(12):
         client.get(reverse("customers:detail", args=[customer.pk]))
 
 
@@ -163,8 +164,9 @@ def test_the_overview_lists_contact_persons_in_two_queries_whatever_their_number
     customer = CustomerFactory()
     ContactFactory.create_batch(contacts, customer=customer, roles=["order"])
     client = client_for(viewer)
-    # As above, with 8 the contact persons and 9 their roles.
-    with django_assert_num_queries(12):
+    # As above, without the card's addresses to mark (none), with 8 the contact
+    # persons, 9 their roles and 10 the marks of their email addresses.
+    with django_assert_num_queries(13):
         response = client.get(reverse("customers:detail", args=[customer.pk]))
     assert len(response.context["panels"]) == 3
 

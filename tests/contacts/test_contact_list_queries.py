@@ -9,9 +9,11 @@ pytestmark = pytest.mark.django_db
 # 1 session, 2 user, 3-4 the user's permissions (own, then through groups; read once
 # for the view's check and the template's perms), 5 customer (the 404 check),
 # 6 contacts, 7 their roles (one prefetch for all; the Primary notice reads it too),
-# 8-10 the "Who receives what" panel: contacts with an email, their roles, and the
-# contact card's primary email, read once for orders, invoices and shipments.
-CONTACTS_TAB_QUERIES = 10
+# 8 the marks of their email addresses (a suppression), 9-12 the "Who receives
+# what" panel: contacts with an email, their roles, the contact card's primary email
+# and the suppressions of those addresses, read once for orders, invoices and
+# shipments.
+CONTACTS_TAB_QUERIES = 12
 
 
 @pytest.mark.parametrize("count", [1, 100])

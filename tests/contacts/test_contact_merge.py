@@ -225,8 +225,9 @@ def test_the_preview_shows_both_side_by_side_with_the_defaults_chosen(
     make_invoice(customer, contact=ana)
     client = client_for(manager)
     # session, user, the user's and its groups' permissions (4); the customer (1);
-    # the two contacts (2) and their roles (2); the documents of each kind (3).
-    with django_assert_num_queries(12):
+    # the two contacts (2) and their roles (2); the documents of each kind (3) and
+    # the emails (deliveries) of each contact (1): what the merge re-points.
+    with django_assert_num_queries(13):
         response = client.get(merge_url(customer, anna, ana))
     page = response.content.decode()
     assert "Merge Ana Berg into Anna Berg" in page

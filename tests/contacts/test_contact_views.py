@@ -260,6 +260,7 @@ def test_the_form_has_the_labels_of_the_help_page_and_a_checkbox_per_role(
         "Department",
         "Roles",
         "Language of emails",
+        "No notification emails",
     ]
     assert [label for _, label in form.fields["roles"].choices] == [
         "Primary",

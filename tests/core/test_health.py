@@ -94,6 +94,7 @@ def test_readiness_reports_each_check_when_all_pass(client, production_like):
             "migrations": "ok",
             "worker": "ok",
             "tasks": "ok",
+            "outbox": "ok",
         },
     }
 
@@ -139,6 +140,7 @@ def test_readiness_is_503_when_the_oldest_due_task_waited_too_long(client, setti
 def test_a_limit_of_zero_turns_the_worker_checks_off(client, settings):
     settings.READINESS_WORKER_SEEN_SECONDS = 0
     settings.READINESS_TASK_WAIT_SECONDS = 0
+    settings.READINESS_OUTBOX_WAIT_SECONDS = 0
     response = client.get("/readyz")
     assert response.status_code == 200
     assert set(answer(response)["checks"]) == {"database", "migrations"}

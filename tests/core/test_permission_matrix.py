@@ -22,6 +22,8 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from communications.suppressions import suppression_create
+from communications.webhooks import tracking_urlpatterns
 from contacts.models import PossibleDuplicate
 from contacts.services import possible_duplicates_refresh
 from sales.models import DOCUMENT_KINDS
@@ -42,6 +44,7 @@ EDITORS = ("staff", "manager")  # Sales staff and up
 MANAGERS = ("manager",)  # Sales manager only
 
 PAGE = "GET HEAD OPTIONS"
+TRACKING_WEBHOOKS = [pattern.name for pattern in tracking_urlpatterns()]
 FORM = "GET HEAD OPTIONS POST"
 
 
@@ -89,6 +92,16 @@ ACCESS = {
     "duplicates:not_a_duplicate": Access(MANAGERS, "POST", post=302),
     "search:results": Access(READERS, PAGE),
     "activity:list": Access(READERS, PAGE),
+    "communications:failed": Access(READERS, PAGE),
+    # An empty selection is refused with a message, back on the page.
+    "communications:retry": Access(EDITORS, "POST", post=302),
+    "communications:suppression_lift": Access(MANAGERS, FORM, post=200),
+    # The mail provider's webhooks: open to it (anymail checks its secret, so a
+    # post without it is refused), HEAD for the providers that test the address.
+    **{
+        f"communications:anymail:{name}": Access(ANYONE, "HEAD OPTIONS POST", post=400)
+        for name in TRACKING_WEBHOOKS
+    },
     **{
         f"sales:{kind}_{view}": access
         for kind in ("order", "invoice", "shipment")
@@ -184,6 +197,8 @@ def seeded():
         "address": address,
         "contact": contact,
         "possibleduplicate": PossibleDuplicate.objects.get(),
+        # The contact's address bounced: a manager may lift its suppression.
+        "suppression": suppression_create(email=contact.email, reason="hard_bounce"),
     }
     for kind in DOCUMENT_KINDS:
         objects[kind.__name__.lower()] = make_document(kind, customer, contact)

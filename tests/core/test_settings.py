@@ -31,12 +31,21 @@ PRODUCTION = {
     "SECRET_KEY": "k3y-" + "x9Q!mZ2p" * 8,
     "ALLOWED_HOSTS": "contacts.example.com",
     "DATABASE_URL": "postgres://contacts@db.example:5432/contacts",
+    "DEFAULT_FROM_EMAIL": "sales@example.com",
 }
 
 
 def test_production_settings_pass_the_deployment_checks():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_to_send_from_contacts_at_localhost():
+    result = manage(
+        "check", **{**PRODUCTION, "DEFAULT_FROM_EMAIL": "contacts@localhost"}
+    )
+    assert result.returncode != 0
+    assert "communications.E001" in result.stderr
 
 
 @pytest.mark.parametrize("name", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])

@@ -2,13 +2,20 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from sales.models import Invoice, SalesOrder, Sending, Shipment
+from communications.models import Delivery
+from sales.models import Invoice, SalesOrder, Shipment
 from sales.services import document_send
 from tests.contacts.factories import ContactFactory
 from tests.customers.factories import CustomerFactory
 from tests.sales.factories import make_document, make_invoice
 
 pytestmark = pytest.mark.django_db
+
+# The (read-only) deliveries inline's management form.
+NO_DELIVERIES = {
+    "communications-delivery-about_type-about_id-TOTAL_FORMS": "0",
+    "communications-delivery-about_type-about_id-INITIAL_FORMS": "0",
+}
 
 
 def sales_codenames(name):
@@ -22,7 +29,7 @@ def sales_codenames(name):
 
 def test_the_default_groups_have_their_document_permissions():
     kinds = ("salesorder", "invoice", "shipment")
-    read = {f"view_{kind}" for kind in kinds} | {"view_sending"}
+    read = {f"view_{kind}" for kind in kinds}
     work = read | {f"{a}_{kind}" for kind in kinds for a in ("add", "change", "send")}
     assert sales_codenames("Sales viewer") == read
     assert sales_codenames("Sales staff") == work
@@ -77,8 +84,7 @@ def test_the_admin_adds_an_invoice_through_the_services(admin_client):
             "currency": "EUR",
             "contact": ivy.pk,
             "contact_name": "Someone Else",
-            "sendings-TOTAL_FORMS": "0",
-            "sendings-INITIAL_FORMS": "0",
+            **NO_DELIVERIES,
         },
     )
     assert response.status_code == 302
@@ -99,8 +105,7 @@ def test_the_admin_refuses_a_contact_of_another_customer(admin_client):
             "amount": "10",
             "currency": "EUR",
             "contact": stranger.pk,
-            "sendings-TOTAL_FORMS": "0",
-            "sendings-INITIAL_FORMS": "0",
+            **NO_DELIVERIES,
         },
     )
     assert response.status_code == 200
@@ -120,17 +125,27 @@ def test_the_snapshot_is_read_only_in_the_admin(admin_client):
     )
 
 
-def test_sendings_are_read_only_in_the_admin(admin_client, admin_user):
+def test_deliveries_are_read_only_in_the_admin(admin_client, admin_user):
     customer = CustomerFactory()
     ContactFactory(customer=customer, email="ana@example.com", roles=["invoice"])
-    (sending,) = document_send(document=make_invoice(customer), sent_by=admin_user)
-    change = reverse("admin:sales_sending_change", args=[sending.pk])
+    invoice = make_invoice(customer)
+    (delivery,) = document_send(document=invoice, sent_by=admin_user)
+    change = reverse("admin:communications_delivery_change", args=[delivery.pk])
     assert (
-        admin_client.get(reverse("admin:sales_sending_changelist")).status_code == 200
+        admin_client.get(
+            reverse("admin:communications_delivery_changelist")
+        ).status_code
+        == 200
     )
     assert admin_client.get(change).status_code == 200
-    assert admin_client.get(reverse("admin:sales_sending_add")).status_code == 403
+    assert (
+        admin_client.get(reverse("admin:communications_delivery_add")).status_code
+        == 403
+    )
     admin_client.post(change, {"subject": "changed"})
-    sending.refresh_from_db()
-    assert sending.subject != "changed"
-    assert Sending.objects.count() == 1
+    delivery.refresh_from_db()
+    assert delivery.subject != "changed"
+    assert Delivery.objects.count() == 1
+    # The invoice's admin page lists it.
+    page = admin_client.get(reverse("admin:sales_invoice_change", args=[invoice.pk]))
+    assert "ana@example.com" in page.content.decode()

@@ -4,10 +4,12 @@ cannot make a document unsendable: the subject is built as one line."""
 import pytest
 from django.core import mail
 
+from communications.models import Delivery
 from contacts.models import Contact
 from customers.models import Customer
-from sales.models import Sending
-from sales.services import document_send, one_line
+from sales.emails import one_line
+from sales.services import document_send
+from tests.communications.helpers import deliver_outbox
 from tests.contacts.factories import ContactFactory
 from tests.customers.factories import CustomerFactory
 from tests.sales.factories import make_invoice
@@ -31,22 +33,23 @@ def test_a_customer_name_with_a_line_break_is_sent_with_a_one_line_subject(
     response = client_for(editor).post(invoice.get_send_url(), follow=True)
 
     assert response.status_code == 200
+    deliver_outbox()
     [message] = mail.outbox
     assert message.subject == f"Invoice {invoice.number} for Fjord Foods"
     assert message.message()["Subject"] == message.subject
-    assert Sending.objects.get().subject == message.subject
+    assert Delivery.objects.get().subject == message.subject
 
 
-def test_a_sending_through_the_service_has_the_same_subject(editor):
+def test_a_send_through_the_service_has_the_same_subject(editor):
     customer = CustomerFactory()
     ContactFactory(customer=customer, email="ana@example.com", roles=["invoice"])
     invoice = make_invoice(customer)
     Customer.objects.filter(pk=customer.pk).update(name="Fjord\nFoods")
     invoice.refresh_from_db()
 
-    (sending,) = document_send(document=invoice, sent_by=editor)
+    (delivery,) = document_send(document=invoice, sent_by=editor)
 
-    assert sending.subject == f"Invoice {invoice.number} for Fjord Foods"
+    assert delivery.subject == f"Invoice {invoice.number} for Fjord Foods"
 
 
 @pytest.mark.parametrize(

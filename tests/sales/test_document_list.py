@@ -82,7 +82,7 @@ def test_query_count_does_not_grow_with_documents(
 
 
 @pytest.mark.parametrize("sendings", [0, 3])
-def test_detail_query_count_does_not_grow_with_sendings(
+def test_detail_query_count_does_not_grow_with_its_emails(
     client_for, editor, django_assert_num_queries, sendings
 ):
     from sales.services import document_send
@@ -94,10 +94,11 @@ def test_detail_query_count_does_not_grow_with_sendings(
         document_send(document=invoice, sent_by=editor)
     client = client_for(editor)
     # 1 session, 2 user, 3-4 the user's own and group permissions, 5 the customer,
-    # 6 the invoice with its customer and contact, 7-9 its recipients now: contacts
-    # with an email, their roles, the contact card's primary email, 10 the sendings
-    # with who sent them.
-    with django_assert_num_queries(10):
+    # 6 the invoice with its customer and contact, 7-10 its recipients now: contacts
+    # with an email, their roles, the contact card's primary email, the standing
+    # suppressions of their addresses, 11 its emails (deliveries) with who sent
+    # them.
+    with django_assert_num_queries(11):
         client.get(invoice.get_absolute_url())
 
 

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import Lower
 
+from contacts.marks import email_marks
 from contacts.models import Contact, ContactDetail, ContactRole
 from contacts.selectors import possible_duplicates_found
 from contacts.validators import normalize_phone_number
@@ -25,8 +26,9 @@ class Command(BaseCommand):
         "metadata no longer takes as valid, one email used by contacts of "
         "different customers, and possible duplicate contacts (the same email or "
         "phone number, or nearly the same name, at one customer) not marked as "
-        '"Not a duplicate". Exits with status 1 when it finds anything, so it can '
-        "run as a scheduled job."
+        '"Not a duplicate", and email addresses known to be undeliverable '
+        "(suppressed) that contacts or contact cards still hold. Exits with status "
+        "1 when it finds anything, so it can run as a scheduled job."
     )
 
     def handle(self, *args, **options):
@@ -38,6 +40,9 @@ class Command(BaseCommand):
             ("Stored phone numbers that are no longer valid", self.invalid_numbers()),
             ("Emails used by contacts of different customers", self.shared_emails()),
             ("Possible duplicate contacts", self.possible_duplicates()),
+            # The apps above contacts add theirs (contacts.marks): suppressed
+            # email addresses in use (communications).
+            *((title, check()) for title, check in email_marks.checks()),
         ]
         found = 0
         for title, lines in checks:
