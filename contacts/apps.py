@@ -36,8 +36,7 @@ class ContactsConfig(AppConfig):
         from contacts.demo import seed_demo_contacts
         from contacts.list_columns import register_customer_list_columns
         from contacts.models import create_standard_roles
-        from contacts.selectors import contact_card
-        from contacts.views import contact_persons_panel
+        from contacts.views import contact_card_panel, contact_persons_panel
         from core.demo import DemoSeeder, register_demo_seeder
         from customers.pages import CustomerPanel, CustomerTab, customer_pages
 
@@ -55,9 +54,7 @@ class ContactsConfig(AppConfig):
                 key="contact_card",
                 page="overview",
                 template_name="contacts/includes/contact_card.html",
-                context=lambda request, customer: {
-                    "contact_card": contact_card(customer=customer)
-                },
+                context=contact_card_panel,
                 position=10,
             )
         )

@@ -34,6 +34,13 @@ def contact_persons_panel(request: HttpRequest, customer: Customer) -> dict | No
     return {"persons": selectors.overview_contacts(customer=customer)}
 
 
+def contact_card_panel(request: HttpRequest, customer: Customer) -> dict | None:
+    """The Overview's Contact card, for those who may view contact details."""
+    if not request.user.has_perm("contacts.view_contactdetail"):
+        return None
+    return {"contact_card": selectors.contact_card(customer=customer)}
+
+
 class ContactListView(CustomerPageMixin, ListView):
     """The customer's Contacts tab: every contact with its roles at a glance."""
 
