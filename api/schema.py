@@ -110,18 +110,19 @@ class ResourceSchema(AutoSchema):
         )
         return parameters
 
-    def get_response_serializers(self):
-        responses = super().get_response_serializers()
-        if not isinstance(responses, dict):
-            if self.method == "DELETE":
-                responses = {204: None}
-            else:
-                code = 201 if self._is_create_operation() else 200
-                responses = {code: responses}
-        codes = [401, 403, 404, 429, 400]
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        codes = [400, 401, 403, 404, 429]
         if self._preconditioned():
             codes += [412, 428]
-        return {**responses, **{code: ERRORS[code] for code in codes}}
+        for code in codes:
+            responses.setdefault(
+                str(code),
+                self._get_response_for_code(
+                    ERRORS[code], str(code), direction=direction
+                ),
+            )
+        return responses
 
     def _map_basic_serializer(self, serializer, direction):
         """The fields a user sees only with a permission are not required."""

@@ -22,14 +22,45 @@ import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
+from rest_framework.serializers import IntegerField
 from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.viewsets import GenericViewSet
 
 from api.errors import PreconditionFailed, PreconditionRequired
+from core.middleware import REFUSES_UNUSABLE_CHARACTERS
+from core.validators import find_unusable_character, unusable_character_error
+
+
+def api_view(view):
+    """A view of the API: a token, not the session, lets a program in (the
+    sign-in page is no way in for it), and it refuses control characters in its
+    address itself, in JSON (core.middleware.UnusableCharactersMiddleware)."""
+    view = login_not_required(view)
+    setattr(view, REFUSES_UNUSABLE_CHARACTERS, True)
+    return view
+
+
+def refuse_unusable_characters(query) -> None:
+    """The rule of core.validators for every parameter's name and value."""
+    for name, values in query.lists():
+        for text in (name, *values):
+            if problem := find_unusable_character(text):
+                raise ValidationError({name: unusable_character_error(problem)})
+
+
+# The largest primary key (BigAutoField).
+MAX_KEY = 2**63 - 1
+
+
+def key_field(**kwargs):
+    """A query parameter naming an object by its key."""
+    return IntegerField(required=False, min_value=1, max_value=MAX_KEY, **kwargs)
+
 
 READ_ACTIONS = frozenset({None, "list", "retrieve", "metadata"})
 
@@ -52,8 +83,11 @@ class Resource(GenericViewSet):
 
     @classmethod
     def as_view(cls, actions=None, **initkwargs):
-        # Tokens, not the session: the sign-in page is no way in for a program.
-        return login_not_required(super().as_view(actions, **initkwargs))
+        return api_view(super().as_view(actions, **initkwargs))
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        refuse_unusable_characters(request.query_params)
 
     def required_permissions(self) -> list[str]:
         required = list(self.permissions["read"])
@@ -67,6 +101,12 @@ class Resource(GenericViewSet):
 
     def get_queryset(self):
         return self.visible(self.request.user)
+
+    def get_object(self):
+        # A key past the database's integers is no row: not an overflow.
+        if int(self.kwargs[self.lookup_field]) > MAX_KEY:
+            raise NotFound()
+        return super().get_object()
 
     def filter_queryset(self, queryset):
         if self.action != "list" or self.filter_serializer_class is None:

@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from api.resources.base import CreateMixin, DestroyMixin, Resource, UpdateMixin
+from api.resources.base import (
+    CreateMixin,
+    DestroyMixin,
+    Resource,
+    UpdateMixin,
+    key_field,
+)
 from api.serializers import PhoneField
 from contacts import selectors, services
 from contacts.models import ContactDetail
@@ -86,7 +92,7 @@ class ContactDetailWrittenSerializer(ContactDetailSerializer):
 
 
 class ContactDetailFilters(serializers.Serializer):
-    customer = serializers.IntegerField(required=False, min_value=1)
+    customer = key_field()
     kind = serializers.ChoiceField(choices=ContactDetail.Kind.choices, required=False)
     email = serializers.CharField(
         required=False, max_length=254, help_text=_("Email details with this address.")
@@ -99,17 +105,18 @@ class ContactDetailFilters(serializers.Serializer):
     )
 
 
-WRITTEN = {201: ContactDetailWrittenSerializer, 200: ContactDetailWrittenSerializer}
-
-
 @extend_schema_view(
     list=extend_schema(
         summary=_("List contact details"), parameters=[ContactDetailFilters]
     ),
     retrieve=extend_schema(summary=_("Read a contact detail")),
-    create=extend_schema(summary=_("Add a contact detail"), responses=WRITTEN),
+    create=extend_schema(
+        summary=_("Add a contact detail"),
+        responses={201: ContactDetailWrittenSerializer},
+    ),
     partial_update=extend_schema(
-        summary=_("Change a contact detail"), responses=WRITTEN
+        summary=_("Change a contact detail"),
+        responses={200: ContactDetailWrittenSerializer},
     ),
     destroy=extend_schema(summary=_("Remove a contact detail")),
 )

@@ -9,7 +9,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.resources.base import Resource, etag_of
+from api.resources.base import Resource, etag_of, key_field
 from sales import services
 from sales.models import DOCUMENT_KINDS, Invoice, SalesDocument, SalesOrder, Shipment
 
@@ -36,7 +36,7 @@ class RecipientSerializer(serializers.Serializer):
 
 
 class DocumentFilters(serializers.Serializer):
-    customer = serializers.IntegerField(required=False, min_value=1)
+    customer = key_field()
     status = serializers.ChoiceField(
         choices=SalesDocument.Status.choices, required=False
     )

@@ -11,7 +11,7 @@
   SwaggerUIBundle({
     url: root.dataset.schemaUrl,
     domNode: root,
-    deepLinking: true,
+    deepLinking: false,
     presets: [SwaggerUIBundle.presets.apis],
     layout: "BaseLayout",
     persistAuthorization: false,

@@ -63,8 +63,10 @@ PARITY = {
     "contact-details": Parity(
         objects=lambda seeded: seeded["details"],
         page=lambda detail: reverse("customers:detail", args=[detail.customer_id]),
-        shown=lambda response, detail: shows(response, CONTACT_CARD)
-        and detail.display_value in response.content.decode(),
+        shown=lambda response, detail: (
+            shows(response, CONTACT_CARD)
+            and detail.display_value in response.content.decode()
+        ),
     ),
     "orders": document_parity(DOCUMENT_KINDS[0]),
     "invoices": document_parity(DOCUMENT_KINDS[1]),
@@ -117,8 +119,10 @@ def seeded():
     ]
     contact = ContactFactory(customer=customers[0], roles=["invoice"])
     documents = {
-        kind: [make_document(kind, customer, contact if customer == customers[0]
-                             else None) for customer in customers]
+        kind: [
+            make_document(kind, customer, contact if customer == customers[0] else None)
+            for customer in customers
+        ]
         for kind in DOCUMENT_KINDS
     }
     return {"customers": customers, "details": details, "documents": documents}
@@ -141,8 +145,11 @@ def test_the_api_shows_a_persona_exactly_what_the_pages_show(
     objects = parity.objects(seeded)
 
     pages = {obj.pk: client.get(parity.page(obj)) for obj in objects}
-    in_pages = {pk for pk, response in pages.items()
-                if parity.shown(response, next(o for o in objects if o.pk == pk))}
+    in_pages = {
+        pk
+        for pk, response in pages.items()
+        if parity.shown(response, next(o for o in objects if o.pk == pk))
+    }
     listed = api.get(f"/api/v1/{resource}/")
     in_list = (
         {row["id"] for row in listed.json()["results"]}

@@ -92,3 +92,28 @@ def test_an_unknown_object_is_a_404_in_json(api_for, manager):
 
     assert response.status_code == 404
     assert codes(response) == [(None, "not_found")]
+
+
+def test_a_control_character_in_a_parameter_is_refused_in_json_at_it(
+    api_for, manager, client
+):
+    response = api_for(manager).get(CUSTOMERS, {"search": "Fjord\x00"})
+    client.force_login(manager)
+    page = client.get("/customers/", {"q": "Fjord\x00"})
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert codes(response) == [("search", "control_character")]
+    # The pages keep their own answer: a page that says so.
+    assert page.status_code == 400
+    assert page["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "DELETE"])
+def test_an_address_under_api_that_is_no_resource_is_a_404_in_json(
+    api_for, manager, method
+):
+    response = api_for(manager).request(method, "/api/v1/nothing\x85/here/")
+
+    assert response.status_code == 404
+    assert codes(response) == [(None, "not_found")]

@@ -99,11 +99,14 @@ PAGES = {
     **document_pages("order", "order"),
     **document_pages("invoice", "invoice"),
     **document_pages("shipment", "shipment"),
+    # The API's reference (Swagger UI from local files).
+    "api:docs": lambda d: reverse("api:docs"),
     # The admin's page of a customer, with its inlines.
     "admin:customers_customer_change": lambda d: reverse(
         "admin:customers_customer_change", args=[d.customer.pk]
     ),
 }
+DOCUMENTS = ("salesorder", "invoice", "shipment")
 # URLs that are no page of their own.
 NOT_PAGES = {
     "home": "redirects to the customer list",
@@ -111,6 +114,13 @@ NOT_PAGES = {
     "logout": "a POST that signs out",
     "core:language": "a POST from the header's language choice",
     "duplicates:not_a_duplicate": "a POST from the Possible duplicates page",
+    "api:schema": "the OpenAPI document (YAML)",
+    "api:not_found": "the API's JSON 404",
+    **{
+        f"api:{resource}-{view}": "a JSON API operation"
+        for resource in ("customer", "contactdetail", *DOCUMENTS)
+        for view in ("list", "detail", *(("send",) if resource in DOCUMENTS else ()))
+    },
 }
 
 
