@@ -210,7 +210,9 @@ class CustomerResource(CreateMixin, UpdateMixin, Resource):
     def update_object(self, customer, data):
         address_given = "billing_address" in data
         address = data.pop("billing_address", None)
-        current = customer.billing_addresses[0] if customer.billing_addresses else None
+        # Read only for users who may view addresses (else it cannot be given).
+        billing = getattr(customer, "billing_addresses", [])
+        current = billing[0] if billing else None
         self._check_may(
             change_customer=bool(data),
             add_address=address_given and address is not None and current is None,

@@ -312,3 +312,18 @@ def test_input_for_a_field_the_user_may_not_view_is_refused_not_ignored(api_for)
     assert response.status_code == 403
     customer.refresh_from_db()
     assert customer.name == "Old"
+
+
+def test_a_user_who_may_not_view_addresses_changes_the_customer_alone(api_for):
+    customer = CustomerFactory(name="Old")
+    billing_address(customer, city="Utrecht")
+    api = api_for(user_with("view_customer", "change_customer"))
+
+    response = api.patch(
+        url(customer), {"name": "New"}, if_match=api.get(url(customer))["ETag"]
+    )
+
+    assert response.status_code == 200
+    assert "billing_address" not in response.json()
+    customer.refresh_from_db()
+    assert (customer.name, customer.addresses.get().city) == ("New", "Utrecht")

@@ -9,7 +9,9 @@ checked is that every refusal is one the document describes."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -45,7 +47,7 @@ schema.app = get_wsgi_application()
 @pytest.fixture
 def token(db, manager):
     for number in range(3):
-        customer = CustomerFactory(pk=number + 1)
+        customer = CustomerFactory()
         billing_address(customer)
         contact_services.contact_detail_create(
             customer=customer, kind="mobile", value=f"06 1234567{number}"
@@ -59,6 +61,17 @@ def token(db, manager):
 @pytest.fixture(autouse=True)
 def _no_rate_limit(settings):
     settings.API_RATE_LIMIT = 1_000_000
+
+
+@pytest.fixture(autouse=True)
+def _connection_kept_between_requests():
+    """The WSGI handler closes the database connection around each request; the
+    test's transaction must outlive them (as Django's test client arranges)."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @schema.parametrize()
