@@ -117,3 +117,22 @@ def test_an_address_under_api_that_is_no_resource_is_a_404_in_json(
 
     assert response.status_code == 404
     assert codes(response) == [(None, "not_found")]
+
+
+def test_the_openapi_document_lists_every_resource_for_a_token_or_a_session(
+    api_for, viewer, client
+):
+    from api.urls import router
+
+    by_token = api_for(viewer).get("/api/schema/", {"format": "json"})
+    client.force_login(viewer)
+    by_session = client.get("/api/schema/", {"format": "json"})
+
+    assert by_token.status_code == by_session.status_code == 200
+    document = by_token.json()
+    assert document["openapi"].startswith("3.")
+    paths = set(document["paths"])
+    for prefix, _resource, _basename in router.registry:
+        assert {f"/api/v1/{prefix}/", f"/api/v1/{prefix}/{{id}}/"} <= paths
+    assert document["components"]["securitySchemes"]["token"]["scheme"] == "bearer"
+    assert Api(None).get("/api/schema/").status_code == 401
