@@ -37,5 +37,6 @@ urlpatterns = [
     path("contacts/duplicates/", include("contacts.duplicate_urls")),
     path("search/", include("search.urls")),
     path("preferences/", include("core.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

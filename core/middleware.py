@@ -7,12 +7,17 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
 from core import health
 from core.languages import SESSION_KEY, language_codes
 from core.validators import UnusableCharacter, find_unusable_character
+
+# A view with this attribute set refuses the characters itself (the JSON API, which
+# answers in JSON): the middleware lets its requests through.
+REFUSES_UNUSABLE_CHARACTERS = "refuses_unusable_characters"
 
 # The search boxes: the lists' and the admin's (`q`), the admin's autocomplete's.
 SEARCH_PARAMETERS = frozenset({"q", "term"})
@@ -55,7 +60,9 @@ class UnusableCharactersMiddleware:
     characters could only ever find nothing. Refused rather than removed: a search
     quietly changed finds what nobody asked for. Forms posted to the application
     need nothing here: their fields refuse the same characters at the field
-    (`core.validators`, through every model's `full_clean`).
+    (`core.validators`, through every model's `full_clean`). A view marked
+    REFUSES_UNUSABLE_CHARACTERS (the JSON API) applies the same rule itself and
+    answers in its own format.
     """
 
     def __init__(self, get_response):
@@ -70,9 +77,20 @@ class UnusableCharactersMiddleware:
                     return self._refuse(request, problem, where=name)
         return self.get_response(request)
 
+    def _refuse_in_the_view(self, request: HttpRequest) -> bool:
+        """Whether the view of the address refuses these characters itself, with
+        the same rule, in its own kind of answer."""
+        try:
+            view = resolve(request.path_info).func
+        except Resolver404:
+            return False
+        return getattr(view, REFUSES_UNUSABLE_CHARACTERS, False)
+
     def _refuse(
         self, request: HttpRequest, problem: UnusableCharacter, *, where: str | None
-    ) -> HttpResponseBadRequest:
+    ) -> HttpResponse:
+        if self._refuse_in_the_view(request):
+            return self.get_response(request)
         context = {
             "search": where in SEARCH_PARAMETERS,
             "what": problem.words,

@@ -143,9 +143,10 @@ class CustomerDetailView(CustomerPageMixin, TemplateView):
     active_tab = "overview"
 
     def get_context_data(self, **kwargs):
-        kwargs["billing_address"] = selectors.customer_billing_address(
-            customer=self.customer
-        )
+        if self.request.user.has_perm("customers.view_address"):
+            kwargs["billing_address"] = selectors.customer_billing_address(
+                customer=self.customer
+            )
         kwargs["panels"] = customer_pages.panels(
             "overview", self.request, self.customer
         )

@@ -2,6 +2,7 @@
 the demo data and any import call these, so the numbering, the contact snapshot and
 the recipient rules hold whichever way a document arrives."""
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -149,7 +150,10 @@ def no_recipient_message(*, document: SalesDocument) -> str:
 
 @transaction.atomic
 def document_send(
-    *, document: SalesDocument, sent_by: AbstractBaseUser | None
+    *,
+    document: SalesDocument,
+    sent_by: AbstractBaseUser | None,
+    precondition: Callable[[SalesDocument], None] | None = None,
 ) -> list[Delivery]:
     """Send the document's notification: record, in this transaction, one delivery
     per recipient (the email in the recipient's language, `sales.emails`) for the
@@ -159,6 +163,8 @@ def document_send(
     among the Failed communications.
 
     Refused, with a message that says what to add, when nobody would receive it.
+    `precondition` runs on the document as stored once it is locked, and may refuse
+    by raising (the API's If-Match: a send of a document changed since it was read).
     """
     # Each delivery points at its contact, so the contacts it will go to are locked
     # first, in the order of their keys, as deleting a contact and assigning one
@@ -193,6 +199,8 @@ def document_send(
             % {"document": document},
             code="document_deleted",
         )
+    if precondition is not None:
+        precondition(current)
     if document.contact_id is not None and current.contact_id is None:
         raise ValidationError(
             gettext(

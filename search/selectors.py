@@ -14,13 +14,18 @@ from dataclasses import dataclass, field, replace
 from functools import reduce
 from operator import and_
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext
 
 from contacts.marks import EmailMark, email_marks
 from contacts.models import Contact, ContactDetail
-from contacts.validators import looks_like_phone_number, phone_number_candidates
+from contacts.validators import (
+    looks_like_phone_number,
+    normalize_email_address,
+    phone_number_candidates,
+)
 from core.phones import format_phone_number
 from customers.models import Customer
 from customers.selectors import billing_countries
@@ -62,11 +67,7 @@ def site_search(*, query: str, user) -> SearchResults:
     contact persons (contacts.view_contact), contact-card details
     (contacts.view_contactdetail)."""
     query = " ".join(query.split())
-    numbers = (
-        phone_number_candidates(query, regions=billing_countries())
-        if looks_like_phone_number(query)
-        else []
-    )
+    numbers = phone_readings(query)
     results = SearchResults(query=query, as_phone=numbers, sections=[])
     if not numbers and len(query) < MIN_TEXT_LENGTH:
         return results
@@ -98,6 +99,56 @@ def _mark(results: SearchResults) -> None:
         ]
 
 
+def phone_readings(query: str) -> list[str]:
+    """The E.164 numbers a query typed as a phone number can be (none when it
+    does not look like one): a national number is read in each country of the
+    billing addresses."""
+    if not looks_like_phone_number(query):
+        return []
+    return phone_number_candidates(query, regions=billing_countries())
+
+
+def contacts_matching(query: str, numbers: list[str]) -> Q:
+    """Contact persons with one of the numbers, else whose name or email holds
+    each word of the query."""
+    if numbers:
+        return Q(phone__in=numbers)
+    return reduce(
+        and_,
+        [
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(email__icontains=word)
+            for word in query.split()
+        ],
+    )
+
+
+def details_matching(query: str, numbers: list[str]) -> Q:
+    """Contact-card details with one of the numbers, else an email or website
+    holding the query."""
+    if numbers:
+        return Q(kind__in=ContactDetail.PHONE_KINDS, value__in=numbers)
+    return Q(value__icontains=query) & ~Q(kind__in=ContactDetail.PHONE_KINDS)
+
+
+def email_lookup(email: str) -> str:
+    """An email address as stored (normalised), to be compared without case; as
+    typed when it cannot be read as one (it then finds nothing)."""
+    try:
+        return normalize_email_address(email.strip())
+    except ValidationError:
+        return email.strip()
+
+
+def contacts_with_email(email: str) -> Q:
+    return Q(email__iexact=email_lookup(email))
+
+
+def details_with_email(email: str) -> Q:
+    return Q(kind=ContactDetail.Kind.EMAIL, value__iexact=email_lookup(email))
+
+
 def _limited(section: Section, rows, hit) -> Section:
     rows = list(rows[: RESULT_LIMIT + 1])
     section.more = len(rows) > RESULT_LIMIT
@@ -121,20 +172,8 @@ def _customers(query: str) -> Section:
 
 
 def _contacts(query: str, numbers: list[str], *, may_change: bool) -> Section:
-    if numbers:
-        match = Q(phone__in=numbers)
-    else:
-        match = reduce(
-            and_,
-            [
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(email__icontains=word)
-                for word in query.split()
-            ],
-        )
     contacts = (
-        Contact.objects.filter(match)
+        Contact.objects.filter(contacts_matching(query, numbers))
         .select_related("customer")
         .order_by("first_name", "last_name", "customer__name", "pk")
     )
@@ -165,12 +204,8 @@ def _contacts(query: str, numbers: list[str], *, may_change: bool) -> Section:
 
 
 def _details(query: str, numbers: list[str]) -> Section:
-    if numbers:
-        match = Q(kind__in=ContactDetail.PHONE_KINDS, value__in=numbers)
-    else:
-        match = Q(value__icontains=query) & ~Q(kind__in=ContactDetail.PHONE_KINDS)
     details = (
-        ContactDetail.objects.filter(match)
+        ContactDetail.objects.filter(details_matching(query, numbers))
         .select_related("customer")
         .order_by("customer__name", "kind", "pk")
     )

@@ -86,7 +86,10 @@ THIRD_PARTY_APPS = [
     "django_guid",
     "django_tasks",
     "django_tasks_db",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "phonenumber_field",
+    "rest_framework",
     "simple_history",
 ]
 LOCAL_APPS = [
@@ -97,6 +100,7 @@ LOCAL_APPS = [
     "sales",
     "activity",
     "search",
+    "api",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -379,6 +383,55 @@ ANYMAIL = {"WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", "")}
 # The providers whose tracking webhooks are served (anymail's names: postmark,
 # mailgun, sendgrid, …), at /communications/webhooks/<provider>/tracking/.
 MAIL_PROVIDER_WEBHOOKS = env_list("MAIL_PROVIDER_WEBHOOKS", [])
+
+# The JSON API (api/, docs/api.md): Django REST Framework with bearer tokens only. The
+# session never authenticates a resource, so no write can ride on a signed-in
+# browser (no CSRF to check); JSON in and out, no browsable HTML renderer.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ResourcePermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.IdCursorPagination",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ResourceSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_VERSIONING_CLASS": None,
+    "COERCE_DECIMAL_TO_STRING": True,
+    "DATETIME_FORMAT": "iso-8601",
+}
+# Requests a token may make per minute; past them 429 with Retry-After. Counted in
+# the cache, which every worker shares when REDIS_URL is set (api/throttling.py).
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 60)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Customer Contacts API",
+    "DESCRIPTION": (
+        "Customers with their billing address and contact card, contact details "
+        "and sales documents, with the permissions of the token's user. "
+        "Guide: docs/api.md."
+    ),
+    "VERSION": "1",
+    # The document describes the resources, not itself.
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Operations are tagged and named after the resource (customers_list).
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_AUTHENTICATION": [
+        "api.authentication.BearerTokenAuthentication",
+        # The reference page (a signed-in person's browser) reads the document
+        # with its session: a read, never a write.
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentStatus": "sales.models.SalesDocument.Status",
+        "ContactDetailKind": "contacts.models.ContactDetail.Kind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+    ],
+}
 
 # History is read-only: the admin shows past versions but offers no Revert (and
 # core.admin.HistoryAdmin refuses a revert that is posted anyway).

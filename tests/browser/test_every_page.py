@@ -107,11 +107,14 @@ PAGES = {
     **document_pages("order", "order"),
     **document_pages("invoice", "invoice"),
     **document_pages("shipment", "shipment"),
+    # The API's reference (Swagger UI from local files).
+    "api:docs": lambda d: reverse("api:docs"),
     # The admin's page of a customer, with its inlines.
     "admin:customers_customer_change": lambda d: reverse(
         "admin:customers_customer_change", args=[d.customer.pk]
     ),
 }
+DOCUMENTS = ("salesorder", "invoice", "shipment")
 # URLs that are no page of their own.
 NOT_PAGES = {
     "home": "redirects to the customer list",
@@ -123,6 +126,13 @@ NOT_PAGES = {
     **{
         f"communications:anymail:{pattern.name}": "the mail provider's webhook"
         for pattern in tracking_urlpatterns()
+    },
+    "api:schema": "the OpenAPI document (YAML)",
+    "api:not_found": "the API's JSON 404",
+    **{
+        f"api:{resource}-{view}": "a JSON API operation"
+        for resource in ("customer", "contactdetail", *DOCUMENTS)
+        for view in ("list", "detail", *(("send",) if resource in DOCUMENTS else ()))
     },
 }
 

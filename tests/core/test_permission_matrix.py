@@ -43,6 +43,7 @@ READERS = ("viewer", "staff", "manager")  # Sales viewer and up
 EDITORS = ("staff", "manager")  # Sales staff and up
 MANAGERS = ("manager",)  # Sales manager only
 
+DOCUMENTS = ("salesorder", "invoice", "shipment")
 PAGE = "GET HEAD OPTIONS"
 TRACKING_WEBHOOKS = [pattern.name for pattern in tracking_urlpatterns()]
 FORM = "GET HEAD OPTIONS POST"
@@ -57,6 +58,11 @@ class Access:
     methods: str  # "*": every method gets the GET answer (a redirect)
     get: int = 200
     post: int | None = None
+    # What anonymous gets when not in `who`: the sign-in page, or the API's 401.
+    signed_out: int = 302
+    # False: the JSON API's resources, which take a token, never the session: a
+    # session of any persona is answered 401, whatever the method (tests/api/).
+    session: bool = True
 
     def takes(self, method: str) -> bool:
         return self.methods == "*" or method in self.methods.split()
@@ -102,6 +108,17 @@ ACCESS = {
         f"communications:anymail:{name}": Access(ANYONE, "HEAD OPTIONS POST", post=400)
         for name in TRACKING_WEBHOOKS
     },
+    # The JSON API: its resources take tokens only (tested per persona with tokens
+    # in tests/api/test_permission_parity.py); its document takes a session too.
+    **{
+        f"api:{resource}-{view}": Access((), "*", get=401, session=False)
+        for resource in ("customer", "contactdetail", *DOCUMENTS)
+        for view in ("list", "detail", *(("send",) if resource in DOCUMENTS else ()))
+    },
+    "api:schema": Access(SIGNED_IN_USERS, PAGE, signed_out=401),
+    "api:docs": Access(SIGNED_IN_USERS, PAGE),
+    # Any other address under /api/: a JSON 404, whatever the method.
+    "api:not_found": Access(ANYONE, "*", get=404),
     **{
         f"sales:{kind}_{view}": access
         for kind in ("order", "invoice", "shipment")
@@ -140,7 +157,13 @@ def application_routes() -> list[Route]:
 
     def walk(patterns, namespace, kwargs):
         for entry in patterns:
-            converters = tuple(entry.pattern.converters) if entry.pattern else ()
+            # path() names its kwargs by converters, re_path() (DRF's router) by
+            # the regular expression's named groups.
+            converters = (
+                tuple(entry.pattern.converters or entry.pattern.regex.groupindex)
+                if entry.pattern
+                else ()
+            )
             if isinstance(entry, URLResolver):
                 if entry.namespace == "admin":
                     continue
@@ -150,9 +173,18 @@ def application_routes() -> list[Route]:
                 walk(entry.url_patterns, inner, kwargs + converters)
             elif isinstance(entry, URLPattern):
                 assert entry.name, f"{entry.pattern} has no name: name every URL."
-                view_class = getattr(entry.callback, "view_class", None)
+                # A DRF viewset's view names its class `cls`; its model is its
+                # queryset's.
+                view_class = getattr(entry.callback, "view_class", None) or getattr(
+                    entry.callback, "cls", None
+                )
                 initkwargs = getattr(entry.callback, "view_initkwargs", {})
-                model = initkwargs.get("model") or getattr(view_class, "model", None)
+                queryset = getattr(view_class, "queryset", None)
+                model = (
+                    initkwargs.get("model")
+                    or getattr(view_class, "model", None)
+                    or getattr(queryset, "model", None)
+                )
                 routes.append(
                     Route(
                         f"{namespace}{entry.name}",
@@ -188,7 +220,7 @@ def seeded():
     customer = CustomerFactory()
     address = AddressFactory(customer=customer)
     contact = ContactFactory(customer=customer, roles=["primary"])
-    ContactDetailFactory(customer=customer, is_primary=True)
+    detail = ContactDetailFactory(customer=customer, is_primary=True)
     # The contact typed twice: a possible duplicate.
     ContactFactory(customer=customer, email=contact.email)
     possible_duplicates_refresh(customer_ids=[customer.pk])
@@ -196,6 +228,7 @@ def seeded():
         "customer": customer,
         "address": address,
         "contact": contact,
+        "contactdetail": detail,
         "possibleduplicate": PossibleDuplicate.objects.get(),
         # The contact's address bounced: a manager may lift its suppression.
         "suppression": suppression_create(email=contact.email, reason="hard_bounce"),
@@ -229,8 +262,10 @@ def url_of(route: Route, seeded) -> str:
 
 
 def expected_status(access: Access, persona: str, method: str) -> set[int]:
+    if not access.session:
+        return {401}
     if persona == "anonymous" and "anonymous" not in access.who:
-        return {302}  # to the sign-in page; checked below
+        return {access.signed_out}  # 302: to the sign-in page; checked below
     if persona not in access.who:
         # Refused before the method is looked at; a view that checks the method
         # first (405) refuses just as well.

@@ -1,0 +1,1 @@
+"""The API's resources, one module each, on the generic machinery of `base`."""
