@@ -3,13 +3,13 @@
 from django.core import checks
 from django.db import models
 
-from activity.registry import TRACKED_MODELS
+from core.history import tracked_models
 
 
 @checks.register()
 def check_tracked_models(app_configs, **kwargs):
     errors = []
-    for tracked in TRACKED_MODELS:
+    for tracked in tracked_models():
         try:
             history = tracked.history_model
         except Exception as error:  # a model without history, or a typo

@@ -31,8 +31,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 from simple_history.utils import get_m2m_reverse_field_name
 
-from activity.registry import TRACKED_MODELS, TrackedModel
-from core.history import STEP_REASON_PREFIX
+from core.history import STEP_REASON_PREFIX, TrackedModel, tracked_models
 from core.phones import format_phone_number
 
 PAGE_SIZE = 50
@@ -78,11 +77,11 @@ class Entry:
 
 
 def _sources(*, kind: str = "") -> list[tuple[int, TrackedModel]]:
-    """The tracked models the log reads, with their position in TRACKED_MODELS (the
+    """The tracked models the log reads, with their position in tracked_models() (the
     `source` column of the UNION)."""
     return [
         (index, tracked)
-        for index, tracked in enumerate(TRACKED_MODELS)
+        for index, tracked in enumerate(tracked_models())
         if not kind or tracked.key == kind
     ]
 
@@ -113,7 +112,7 @@ def customer_activity_rows(
     ]
     if not parts:
         return (
-            TRACKED_MODELS[0]
+            tracked_models()[0]
             .history_model.objects.none()
             .values_list("history_date", "history_id")
         )
@@ -136,7 +135,7 @@ def customer_activity_users(*, customer_id: int) -> list:
                             history_user_id__isnull=False,
                         ).values("history_user_id")
                     )
-                    for tracked in TRACKED_MODELS
+                    for tracked in tracked_models()
                 ],
             )
         )
@@ -180,8 +179,9 @@ def _entries(rows: list[tuple], users: dict) -> list[Entry]:
     ids_by_source: dict[int, list[int]] = defaultdict(list)
     for _date, history_id, source in rows:
         ids_by_source[source].append(history_id)
+    tracked = tracked_models()
     readers = {
-        source: _RecordReader(TRACKED_MODELS[source], history_ids)
+        source: _RecordReader(tracked[source], history_ids)
         for source, history_ids in ids_by_source.items()
     }
     return [

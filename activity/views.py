@@ -1,7 +1,7 @@
 from django.views.generic import TemplateView
 
 from activity import selectors
-from activity.registry import TRACKED_MODELS, tracked_model
+from core.history import tracked_model, tracked_models
 from customers.pages import CustomerPageMixin
 
 
@@ -32,7 +32,7 @@ class ActivityView(CustomerPageMixin, TemplateView):
         kwargs.update(
             page_obj=page_obj,
             entries=page_obj.object_list,
-            kinds=[(tracked.key, tracked.label) for tracked in TRACKED_MODELS],
+            kinds=[(tracked.key, tracked.label) for tracked in tracked_models()],
             users=[(str(u.pk), selectors.user_display_name(u)) for u in users],
             selected_kind=kind,
             selected_user=user,

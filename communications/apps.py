@@ -28,6 +28,7 @@ class CommunicationsConfig(AppConfig):
             checks,  # noqa: F401  (registers the checks)
             tasks,  # noqa: F401  (its task is declared under the project's settings)
         )
+        from communications.activity_log import register_tracked_models
         from communications.health import OutboxMoving
         from communications.marks import (
             suppressed_addresses_in_use,
@@ -39,6 +40,7 @@ class CommunicationsConfig(AppConfig):
         from core.health import register_readiness_check
         from core.worker import register_periodic_job
 
+        register_tracked_models()
         email_marks.register_marker(suppression_marks)
         email_marks.register_check(
             "Suppressed email addresses in use", suppressed_addresses_in_use

@@ -33,6 +33,7 @@ class ContactsConfig(AppConfig):
     }
 
     def ready(self):
+        from contacts.activity_log import register_tracked_models
         from contacts.demo import seed_demo_contacts
         from contacts.list_columns import register_customer_list_columns
         from contacts.models import create_standard_roles
@@ -72,3 +73,4 @@ class ContactsConfig(AppConfig):
             create_standard_roles, sender=self, dispatch_uid="contacts.standard_roles"
         )
         register_customer_list_columns()
+        register_tracked_models()

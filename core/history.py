@@ -14,8 +14,15 @@ customer index and sorts them, or walks the whole date index; with it a page cos
 the customer's own history costs, whatever the size of the table.
 """
 
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from django.apps import apps
 from django.db import models
 from simple_history.models import HistoricalRecords
+from simple_history.utils import get_history_model_for_model
 
 
 def history_user_id_field() -> models.IntegerField:
@@ -61,3 +68,66 @@ def step_reason(summary: str) -> str:
     """The change reason of a step of `summary` (simple-history's default reason
     field holds 100 characters)."""
     return f"{STEP_REASON_PREFIX}{summary}"[:100]
+
+
+# The models whose history makes up a customer's Activity Log. Each app registers
+# its own from its AppConfig.ready() (`register_tracked_model`); the activity app
+# reads them here and so names no other app's models or fields.
+
+
+def _no_phone_fields(record) -> Collection[str]:
+    return ()
+
+
+@dataclass(frozen=True)
+class TrackedModel:
+    """One model in the Activity Log: its history (a model with
+    `tracked_history()`), where its records keep the customer's id, the words for
+    its kind, and how to name one of its records.
+
+    `label` is lazy (gettext_lazy) and `describe` translates when it is called: both
+    are read while a page is rendered, in the reader's language. The customer field
+    must be a column of the historical record itself (a join would lose the records
+    of deleted parents). Every tracked model costs one more branch in the log's
+    UNION query and at most one more query per page.
+    """
+
+    key: str  # the kind filter's value, e.g. "contact"
+    label: str  # the kind filter's words, e.g. "Contact" (gettext_lazy)
+    model: str  # "app_label.ModelName"
+    customer_field: str  # attname on the historical record holding the customer id
+    describe: Callable[[Any], str]  # the object as it was, from a historical record
+    # Where the kind stands in the log's kind filter, lowest first.
+    position: int = 0
+    hidden_fields: tuple[str, ...] = ()  # beyond those every entry hides
+    # The fields of a record that hold a phone number (stored E.164), shown in
+    # international format: `+31 6 12345678`, never `+31612345678`.
+    phone_fields: Callable[[Any], Collection[str]] = _no_phone_fields
+
+    @cached_property
+    def live_model(self) -> type[models.Model]:
+        return apps.get_model(self.model)
+
+    @cached_property
+    def history_model(self) -> type[models.Model]:
+        # Cached: simple-history's manager descriptor builds a new manager class on
+        # every access, which costs milliseconds.
+        return get_history_model_for_model(self.live_model)
+
+
+_tracked_models: dict[str, TrackedModel] = {}
+
+
+def register_tracked_model(tracked: TrackedModel) -> None:
+    """Add a model to the Activity Log (from its app's AppConfig.ready()); a key
+    registered again replaces the earlier entry."""
+    _tracked_models[tracked.key] = tracked
+
+
+def tracked_models() -> list[TrackedModel]:
+    """The tracked models in the kind filter's order."""
+    return sorted(_tracked_models.values(), key=lambda tracked: tracked.position)
+
+
+def tracked_model(key: str) -> TrackedModel | None:
+    return _tracked_models.get(key)

@@ -22,10 +22,12 @@ class CustomersConfig(AppConfig):
 
     def ready(self):
         from core.demo import DemoSeeder, register_demo_seeder
+        from customers.activity_log import register_tracked_models
         from customers.demo import seed_demo_customers
         from customers.pages import CustomerTab, customer_pages
 
         register_demo_seeder(DemoSeeder("customers", seed_demo_customers, 10))
+        register_tracked_models()
 
         customer_pages.register_tab(
             CustomerTab(

@@ -25,10 +25,12 @@ class SalesConfig(AppConfig):
     def ready(self):
         from core.demo import DemoSeeder, register_demo_seeder
         from customers.pages import CustomerPanel, customer_pages
+        from sales.activity_log import register_tracked_models
         from sales.demo import seed_demo_documents
         from sales.views import documents_panel, who_receives_what_panel
 
         register_demo_seeder(DemoSeeder("sales", seed_demo_documents, 30))
+        register_tracked_models()
 
         customer_pages.register_panel(
             CustomerPanel(

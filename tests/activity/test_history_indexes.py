@@ -9,8 +9,8 @@ queries must find the customer's rows through the index, never by reading the ta
 import pytest
 from django.db import connection
 
-from activity.registry import TRACKED_MODELS
 from activity.selectors import _RecordReader, customer_activity_rows
+from core.history import tracked_models
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def _index_columns(table: str) -> list[list[str]]:
     return [c["columns"] for c in constraints.values() if c["index"]]
 
 
-@pytest.mark.parametrize("tracked", TRACKED_MODELS, ids=lambda t: t.key)
+@pytest.mark.parametrize("tracked", tracked_models(), ids=lambda t: t.key)
 def test_every_tracked_history_table_has_the_customer_date_index(tracked):
     # On SQLite too: the index is part of the model (core.history).
     columns = _index_columns(tracked.history_model._meta.db_table)
@@ -81,7 +81,7 @@ def test_a_page_of_the_log_reads_the_customers_rows_through_the_index(
     connection.vendor != "postgresql", reason="query plans are read on PostgreSQL"
 )
 def test_the_records_of_a_page_are_read_by_their_ids(customer_histories):
-    tracked = TRACKED_MODELS[0]
+    tracked = tracked_models()[0]
     history = tracked.history_model
     ids = list(
         history.objects.filter(id=CUSTOMERS // 2).values_list("history_id", flat=True)
