@@ -130,7 +130,7 @@ def run(customers: int) -> None:
 
     from contacts.models import Contact, PossibleDuplicate
     from contacts.selectors import possible_duplicates, possible_duplicates_found
-    from contacts.services import possible_duplicates_refresh
+    from contacts.services.duplicates import possible_duplicates_refresh
     from search.selectors import site_search
 
     start = time.perf_counter()

@@ -7,7 +7,6 @@ from django.contrib import admin, messages
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from contacts import services
 from contacts.models import (
     STANDARD_ROLE_CODES,
     Contact,
@@ -16,6 +15,14 @@ from contacts.models import (
     ContactRole,
     NotDuplicate,
 )
+from contacts.services.card import (
+    DETAIL_FIELDS,
+    contact_detail_create,
+    contact_detail_delete,
+    contact_detail_update,
+)
+from contacts.services.duplicates import not_duplicate_unmark
+from contacts.services.links import contact_delete, contact_save
 from core.admin import HistoryAdmin, LabelledTabularInline, VersionedAdminForm
 from core.phones import format_phone_number
 from customers.admin import register_customer_inline
@@ -93,7 +100,7 @@ class ContactAdmin(RolesAsCheckboxesMixin, HistoryAdmin):
     def save_model(self, request, obj, form, change):
         # The form has cleaned the contact; the service stores it with its
         # customer's possible duplicates.
-        services.contact_save(contact=obj)
+        contact_save(contact=obj)
 
     @admin.display(description=_("name"), ordering="first_name")
     def full_name(self, contact: Contact) -> str:
@@ -108,11 +115,11 @@ class ContactAdmin(RolesAsCheckboxesMixin, HistoryAdmin):
         return _roles_display(contact)
 
     def delete_model(self, request, obj):
-        services.contact_delete(contact=obj)
+        contact_delete(contact=obj)
 
     def delete_queryset(self, request, queryset):
         for contact in queryset:
-            services.contact_delete(contact=contact)
+            contact_delete(contact=contact)
 
 
 class ContactInlineFormSet(BaseInlineFormSet):
@@ -144,7 +151,7 @@ class ContactInlineFormSet(BaseInlineFormSet):
         # Through the service, so the customer's possible duplicates stay current.
         contact = form.save(commit=False)
         if commit:
-            services.contact_save(contact=contact)
+            contact_save(contact=contact)
             form.save_m2m()
         return contact
 
@@ -154,7 +161,7 @@ class ContactInlineFormSet(BaseInlineFormSet):
 
     def delete_existing(self, obj, commit=True):
         if commit:
-            services.contact_delete(contact=obj)
+            contact_delete(contact=obj)
 
 
 class ContactInline(RolesAsCheckboxesMixin, admin.StackedInline):
@@ -247,7 +254,7 @@ class ContactFieldSettingsAdmin(HistoryAdmin):
         return False
 
 
-DETAIL_FIELDS = list(services.DETAIL_FIELDS)
+DETAIL_FIELDS = list(DETAIL_FIELDS)
 
 
 def _changes(form) -> dict:
@@ -272,17 +279,15 @@ class ContactDetailInlineFormSet(BaseInlineFormSet):
 
     def save_new(self, form, commit=True):
         return self._warn(
-            services.contact_detail_create(customer=self.instance, **_changes(form))
+            contact_detail_create(customer=self.instance, **_changes(form))
         )
 
     def save_existing(self, form, obj, commit=True):
-        return self._warn(
-            services.contact_detail_update(detail=obj, data=_changes(form))
-        )
+        return self._warn(contact_detail_update(detail=obj, data=_changes(form)))
 
     def delete_existing(self, obj, commit=True):
         if commit:
-            services.contact_detail_delete(detail=obj)
+            contact_detail_delete(detail=obj)
 
 
 class ContactDetailInline(LabelledTabularInline):
@@ -320,9 +325,9 @@ class ContactDetailAdmin(HistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            saved = services.contact_detail_update(detail=obj, data=_changes(form))
+            saved = contact_detail_update(detail=obj, data=_changes(form))
         else:
-            saved = services.contact_detail_create(
+            saved = contact_detail_create(
                 customer=form.cleaned_data["customer"], **_changes(form)
             )
         # The admin reads the saved object back (its pk for the redirect, messages).
@@ -331,11 +336,11 @@ class ContactDetailAdmin(HistoryAdmin):
             self.message_user(request, warning, messages.WARNING)
 
     def delete_model(self, request, obj):
-        services.contact_detail_delete(detail=obj)
+        contact_detail_delete(detail=obj)
 
     def delete_queryset(self, request, queryset):
         for detail in queryset.select_related("customer"):
-            services.contact_detail_delete(detail=detail)
+            contact_detail_delete(detail=detail)
 
 
 @admin.register(NotDuplicate)
@@ -357,11 +362,11 @@ class NotDuplicateAdmin(HistoryAdmin):
         return False
 
     def delete_model(self, request, obj):
-        services.not_duplicate_unmark(mark=obj)
+        not_duplicate_unmark(mark=obj)
 
     def delete_queryset(self, request, queryset):
         for mark in queryset:
-            services.not_duplicate_unmark(mark=mark)
+            not_duplicate_unmark(mark=mark)
 
 
 register_customer_inline(ContactInline)

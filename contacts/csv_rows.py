@@ -27,18 +27,23 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, Q
 from django.db.models.functions import Lower
 
-from contacts.models import Contact, ContactDetail, ContactFieldSettings, ContactRole
-from contacts.services import (
+from contacts.models import (
     CONTACT_PERSON_FIELDS,
+    Contact,
+    ContactDetail,
+    ContactFieldSettings,
+    ContactRole,
+)
+from contacts.services.bulk import (
     contact_details_bulk_create,
     contact_details_bulk_update,
     contacts_bulk_create,
     contacts_bulk_update,
-    lock_customers,
 )
 from core.csvio import WriteOutcome, error_messages
 from customers.models import Customer
 from customers.selectors import customers_with_phone_region
+from customers.services import lock_customers
 
 CUSTOMER_COLUMN = "customer_number"
 ROLE_SEPARATOR = "|"

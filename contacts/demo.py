@@ -6,7 +6,8 @@ from django.utils.text import slugify
 from phonenumbers import PhoneNumberType
 
 from contacts.models import ContactDetail, ContactRole
-from contacts.services import contact_create, contact_detail_create
+from contacts.services.card import contact_detail_create
+from contacts.services.links import contact_create
 from customers.demo import demo_customer_names
 from customers.models import Customer
 from customers.selectors import customer_phone_region

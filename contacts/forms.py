@@ -14,7 +14,8 @@ from contacts.models import (
     ContactFieldSettings,
     ContactRole,
 )
-from contacts.services import DetailInput, merge_defaults
+from contacts.services.card import DetailInput
+from contacts.services.merge import merge_defaults
 from contacts.validators import normalize_phone_number
 from core.forms import ModelForm, SummaryError, error_summary, field_errors
 from core.phones import format_phone_number
@@ -138,7 +139,7 @@ class ContactCardPrimaryForm(forms.Form):
     """The primary fields (value and description per kind) and the card's version.
 
     The forms only check the shape of the input; the rules (formats, primaries) are
-    applied by `contacts.services.contact_details_update`.
+    applied by `contacts.services.card.contact_details_update`.
     """
 
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
@@ -370,8 +371,8 @@ class ContactCardWindow:
 
 class ContactMergeForm(forms.Form):
     """The merge preview: for each field on which the two contacts differ, which
-    contact's value stays (defaults: contacts.services.merge_defaults), and the two
-    contacts' versions when the preview was opened."""
+    contact's value stays (defaults: contacts.services.merge.merge_defaults), and the
+    two contacts' versions when the preview was opened."""
 
     KEEP, MERGE_AWAY = "keep", "merge_away"
 

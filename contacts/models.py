@@ -229,7 +229,7 @@ class Contact(TimeStampedModel):
     )
 
     # The change reason holds a merge's summary with the values it dropped
-    # (contacts.services.contacts_merge): longer than simple-history's 100 characters.
+    # (contacts.services.merge): longer than simple-history's 100 characters.
     history = tracked_history(
         customer_field="customer",
         m2m_fields=[roles],

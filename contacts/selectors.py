@@ -33,7 +33,7 @@ def customer_primary_details(*, customer: Customer) -> dict[str, ContactDetail |
 def contact_card_version(*, customer: Customer) -> int:
     """The card's version: raised by every write of the customer's details. The
     editing window carries it, so a save based on a card that changed since the window
-    opened is refused (contacts.services.contact_details_update)."""
+    opened is refused (contacts.services.card.contact_details_update)."""
     version = ContactCardVersion.objects.filter(customer_id=customer.pk).values_list(
         "version", flat=True
     )

@@ -18,10 +18,19 @@ from django.views.generic import (
 )
 from django.views.generic.detail import SingleObjectMixin
 
-from contacts import selectors, services
+from contacts import selectors
 from contacts.forms import ContactCardWindow, ContactForm, ContactMergeForm
 from contacts.marks import mark_emails
 from contacts.models import Contact, ContactDetail, ContactRole, PossibleDuplicate
+from contacts.services.card import ContactCardChanged, contact_details_update
+from contacts.services.duplicates import not_duplicate_mark
+from contacts.services.links import (
+    ContactChanged,
+    contact_create,
+    contact_delete,
+    contact_update,
+)
+from contacts.services.merge import contacts_merge
 from core.views import ServiceFormMixin
 from customers.models import Customer
 from customers.pages import CustomerPageMixin, customer_pages
@@ -154,7 +163,7 @@ class ContactCreateView(WarnSharedMixin, ContactMixin, CreateView):
     def save(self, form):
         data = form.model_data()
         roles = data.pop("roles")
-        return services.contact_create(customer=self.customer, roles=roles, **data)
+        return contact_create(customer=self.customer, roles=roles, **data)
 
 
 class ContactUpdateView(WarnSharedMixin, ContactMixin, UpdateView):
@@ -169,7 +178,7 @@ class ContactUpdateView(WarnSharedMixin, ContactMixin, UpdateView):
     def save(self, form):
         data = form.model_data()
         roles = data.pop("roles")
-        return services.contact_update(
+        return contact_update(
             contact=self.object, data=data, roles=roles, version=form.opened_version()
         )
 
@@ -181,7 +190,7 @@ class ContactDeleteView(ContactMixin, DeleteView):
     success_message = _("Contact %(object)s was deleted.")
 
     def save(self, form):
-        services.contact_delete(contact=self.object)
+        contact_delete(contact=self.object)
         return self.object
 
 
@@ -213,7 +222,7 @@ class ContactCardUpdateView(CustomerPageMixin, TemplateView):
                 window, shared_details=shared, acknowledged=acknowledged
             )
         try:
-            written = services.contact_details_update(
+            written = contact_details_update(
                 customer=self.customer,
                 primaries=window.primary_inputs(),
                 additional=window.additional_inputs(),
@@ -221,7 +230,7 @@ class ContactCardUpdateView(CustomerPageMixin, TemplateView):
             )
         except Customer.DoesNotExist as gone:
             raise Http404("The customer no longer exists.") from gone
-        except services.ContactCardChanged as error:
+        except ContactCardChanged as error:
             return self.render_window(
                 self.current_window(), stale_message=error.message
             )
@@ -286,7 +295,7 @@ class NotADuplicateView(PermissionRequiredMixin, SingleObjectMixin, View):
         pair = self.get_object(
             PossibleDuplicate.objects.select_related("contact_a", "contact_b")
         )
-        services.not_duplicate_mark(pair=pair)
+        not_duplicate_mark(pair=pair)
         messages.success(
             request,
             gettext("%(first)s and %(second)s are marked as not a duplicate.")
@@ -347,7 +356,7 @@ class ContactMergeView(CustomerPageMixin, FormView):
             "kept": self.keep.full_name,
         }
         try:
-            services.contacts_merge(
+            contacts_merge(
                 keep=self.keep,
                 merge_away=self.merge_away,
                 values=form.chosen_values(),
@@ -355,7 +364,7 @@ class ContactMergeView(CustomerPageMixin, FormView):
                 keep_version=form.cleaned_data["keep_version"],
                 merge_away_version=form.cleaned_data["merge_away_version"],
             )
-        except services.ContactChanged as error:
+        except ContactChanged as error:
             # The preview again, with the current values (or the list, when one of
             # the two is gone).
             try:

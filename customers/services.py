@@ -1,6 +1,7 @@
 """Writes of customers and addresses. Views, the admin, commands and imports call these,
 so each rule is applied the same way whichever door the change comes through."""
 
+from collections.abc import Collection
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from django.utils.translation import gettext
 
 from core.services import lock_unchanged, sequence_next_value
 from customers.models import ONE_BILLING_ADDRESS_CODE, Address, Customer
+from customers.selectors import customers_with_phone_region
 
 CUSTOMER_NUMBER_SEQUENCE = "customer"
 
@@ -89,3 +91,20 @@ def address_update(
 @transaction.atomic
 def address_delete(*, address: Address) -> None:
     address.delete()
+
+
+def lock_customers(customer_ids: Collection[int]) -> dict[int, Customer]:
+    """Lock the customers about to be written, in the order of their keys (two writers
+    cannot deadlock), so writers of one customer's contacts and card queue up: the
+    primary rule reads a kind's details and then writes them. They come with their
+    billing country, so phone numbers are read without a query each."""
+    customers = {
+        customer.pk: customer
+        for customer in customers_with_phone_region()
+        .select_for_update()
+        .filter(pk__in=customer_ids)
+        .order_by("pk")
+    }
+    if len(customers) < len(set(customer_ids)):
+        raise Customer.DoesNotExist("The customer no longer exists.")
+    return customers

@@ -6,7 +6,7 @@ from decimal import Decimal
 from babel.numbers import get_territory_currencies
 
 from contacts.models import ContactRole
-from contacts.services import contact_create
+from contacts.services.links import contact_create
 from customers.models import Customer
 from customers.selectors import customer_phone_region
 from sales.models import Invoice, SalesOrder, Shipment

@@ -36,7 +36,7 @@ def document_contact_lock(*, contact: Contact | None) -> Contact | None:
     """The contact to assign, read again under a row lock held until the
     transaction ends; refused at the contact field when it no longer exists.
 
-    Deleting a contact (`contacts.services.contact_delete`) takes the same lock
+    Deleting a contact (`contacts.services.links.contact_delete`) takes the same lock
     first, so the two queue up instead of one failing on PostgreSQL's foreign key
     check when it commits: a document saved first keeps the contact until the
     deletion unassigns it (its snapshot stays); a contact deleted first is refused

@@ -18,10 +18,16 @@ from api.resources.base import (
     key_field,
 )
 from api.serializers import PhoneField
-from contacts import selectors, services
+from contacts import selectors
 from contacts.models import ContactDetail
+from contacts.services.card import (
+    contact_detail_create,
+    contact_detail_delete,
+    contact_detail_update,
+)
 from core.phones import format_phone_number
 from customers.models import Customer
+from customers.services import lock_customers
 from search.selectors import details_matching, details_with_email
 
 
@@ -150,13 +156,13 @@ class ContactDetailResource(CreateMixin, UpdateMixin, DestroyMixin, Resource):
 
     def lock(self, instance):
         # The card's writers lock its customer first.
-        services.lock_customers([instance.customer_id])
+        lock_customers([instance.customer_id])
         return self._stored(instance)
 
     def create_object(self, data):
         customer = data.pop("customer")
         shared = self._shared(customer, data)
-        detail = services.contact_detail_create(customer=customer, **data)
+        detail = contact_detail_create(customer=customer, **data)
         return detail, {"warnings": self._warnings(detail, shared)}
 
     def update_object(self, detail, data):
@@ -174,11 +180,11 @@ class ContactDetailResource(CreateMixin, UpdateMixin, DestroyMixin, Resource):
             detail.customer,
             {"kind": data.get("kind", detail.kind), **data},
         )
-        detail = services.contact_detail_update(detail=detail, data=data)
+        detail = contact_detail_update(detail=detail, data=data)
         return detail, {"warnings": self._warnings(detail, shared)}
 
     def delete_object(self, detail):
-        services.contact_detail_delete(detail=detail)
+        contact_detail_delete(detail=detail)
 
     @staticmethod
     def _shared(customer, data):

@@ -2,8 +2,13 @@
 
 import pytest
 
-from contacts import services as contact_services
 from contacts.models import ContactDetail
+from contacts.services.card import (
+    contact_detail_create,
+    contact_detail_delete,
+    contact_detail_update,
+)
+from contacts.services.links import contact_create, contact_delete, contact_update
 from customers import services as customer_services
 from tests.activity.helpers import acting_as, entries, lines
 from tests.contacts.factories import role
@@ -77,14 +82,14 @@ def test_address_changes_use_choice_labels_and_country_names(customer, jan):
 
 
 def test_a_contact_change_shows_each_field_with_its_verbose_name(customer, jan):
-    contact = contact_services.contact_create(
+    contact = contact_create(
         customer=customer,
         first_name="Jan",
         last_name="de Vries",
         email="jan@old.example",
     )
     with acting_as(jan):
-        contact_services.contact_update(
+        contact_update(
             contact=contact,
             data={
                 "email": "jan@new.example",
@@ -103,11 +108,9 @@ def test_a_contact_change_shows_each_field_with_its_verbose_name(customer, jan):
 
 
 def test_role_changes_say_which_roles_were_added_and_removed(customer, jan):
-    contact = contact_services.contact_create(
-        customer=customer, first_name="Jan", roles=[role("order")]
-    )
+    contact = contact_create(customer=customer, first_name="Jan", roles=[role("order")])
     with acting_as(jan):
-        contact_services.contact_update(
+        contact_update(
             contact=contact, data={}, roles=[role("invoice"), role("primary")]
         )
     texts = [
@@ -120,19 +123,17 @@ def test_role_changes_say_which_roles_were_added_and_removed(customer, jan):
 
 def test_contact_detail_changes_and_the_primary_moving_on(customer, jan):
     with acting_as(jan):
-        first = contact_services.contact_detail_create(
+        first = contact_detail_create(
             customer=customer, kind="email", value="info@fjord.example"
         )
-        contact_services.contact_detail_create(
+        contact_detail_create(
             customer=customer,
             kind="email",
             value="sales@fjord.example",
             description="Sales",
         )
-        contact_services.contact_detail_update(
-            detail=first, data={"value": "hello@fjord.example"}
-        )
-        contact_services.contact_detail_delete(detail=first)
+        contact_detail_update(detail=first, data={"value": "hello@fjord.example"})
+        contact_detail_delete(detail=first)
     promoted, deleted, changed, second, created = entries(
         customer, kind="contact_detail"
     )
@@ -162,7 +163,7 @@ def test_contact_detail_changes_and_the_primary_moving_on(customer, jan):
 
 
 def test_a_deleted_contact_keeps_its_history_with_the_roles_it_had(customer, jan):
-    contact = contact_services.contact_create(
+    contact = contact_create(
         customer=customer,
         first_name="Jan",
         last_name="de Vries",
@@ -170,7 +171,7 @@ def test_a_deleted_contact_keeps_its_history_with_the_roles_it_had(customer, jan
         roles=[role("invoice")],
     )
     with acting_as(jan):
-        contact_services.contact_delete(contact=contact)
+        contact_delete(contact=contact)
     deleted, roles_set, created = entries(customer, kind="contact")
     assert (deleted.action, deleted.object, deleted.who) == (
         "Deleted",
@@ -202,7 +203,7 @@ def test_changes_without_a_user_are_the_systems(db):
 
 def test_the_log_of_one_customer_holds_nothing_of_another(customer):
     other = customer_services.customer_create(name="Granite Ltd")
-    contact_services.contact_create(customer=other, first_name="Eva")
+    contact_create(customer=other, first_name="Eva")
     assert [entry.object for entry in entries(customer)] == ["Customer Fjord Foods"]
 
 
@@ -217,15 +218,15 @@ def test_phone_numbers_show_formatted_wherever_they_are(customer, jan):
         country="NL",
     )
     with acting_as(jan):
-        contact = contact_services.contact_create(
+        contact = contact_create(
             customer=customer, first_name="Jan", phone="06 12345602"
         )
-        contact_services.contact_update(contact=contact, data={"phone": "020 1234567"})
-        detail = contact_services.contact_detail_create(
+        contact_update(contact=contact, data={"phone": "020 1234567"})
+        detail = contact_detail_create(
             customer=customer, kind="telephone", value="020 7654321"
         )
         # Moved to Email Address: its old value was a number, its new one is not.
-        contact_services.contact_detail_update(
+        contact_detail_update(
             detail=detail, data={"kind": "email", "value": "info@fjord.example"}
         )
     changed_contact, created_contact = entries(customer, kind="contact")

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activity.selectors import PAGE_SIZE
-from contacts import services as contact_services
 from contacts.models import ContactDetail
+from contacts.services.card import contact_detail_create, contact_detail_update
+from contacts.services.links import contact_create, contact_update
 from customers import services as customer_services
 from tests.activity.helpers import acting_as, page_text
 from tests.contacts.factories import role
@@ -35,21 +36,19 @@ def some_changes(customer, user):
             country="NL",
         )
         customer_services.address_update(address=address, data={"city": "Zeist"})
-        contact = contact_services.contact_create(
+        contact = contact_create(
             customer=customer,
             first_name="Jan",
             email="jan@old.example",
             roles=[role("order")],
         )
-        contact_services.contact_update(
+        contact_update(
             contact=contact, data={"email": "jan@new.example"}, roles=[role("invoice")]
         )
-        detail = contact_services.contact_detail_create(
+        detail = contact_detail_create(
             customer=customer, kind="email", value="info@x.example"
         )
-        contact_services.contact_detail_update(
-            detail=detail, data={"value": "hello@x.example"}
-        )
+        contact_detail_update(detail=detail, data={"value": "hello@x.example"})
 
 
 def old_history(customer, rows):
@@ -146,9 +145,7 @@ def test_fifty_entries_a_page_with_the_filters_kept_across_pages(client_for, vie
 def test_filters_by_kind_of_object_and_by_user(client_for, viewer, editor):
     customer = CustomerFactory(name="Fjord Foods")
     some_changes(customer, editor)
-    contact_services.contact_detail_create(
-        customer=customer, kind="website", value="x.example"
-    )
+    contact_detail_create(customer=customer, kind="website", value="x.example")
     client = client_for(viewer)
 
     by_kind = client.get(url(customer), {"kind": "address"}).context["entries"]

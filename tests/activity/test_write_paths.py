@@ -5,8 +5,9 @@ import pytest
 from django.urls import reverse
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from contacts import services as contact_services
 from contacts.models import ContactDetail
+from contacts.services.card import contact_detail_create
+from contacts.services.links import contact_create, contact_delete, contact_update
 from customers import services as customer_services
 from tests.activity.helpers import acting_as, entries, lines
 from tests.contacts.factories import ContactFactory
@@ -88,16 +89,12 @@ def test_the_admin_records_the_admin_user_for_the_customer_and_its_inlines(
             city="Delft",
             country="NL",
         ),
-        lambda customer: contact_services.contact_create(
-            customer=customer, first_name="Eva"
-        ),
-        lambda customer: contact_services.contact_update(
+        lambda customer: contact_create(customer=customer, first_name="Eva"),
+        lambda customer: contact_update(
             contact=ContactFactory(customer=customer), data={"job_title": "Buyer"}
         ),
-        lambda customer: contact_services.contact_delete(
-            contact=ContactFactory(customer=customer)
-        ),
-        lambda customer: contact_services.contact_detail_create(
+        lambda customer: contact_delete(contact=ContactFactory(customer=customer)),
+        lambda customer: contact_detail_create(
             customer=customer, kind="telephone", value="+31 20 123 4567"
         ),
     ],
@@ -119,9 +116,7 @@ def test_each_service_records_the_user_of_the_request(editor, write):
 
 def test_the_same_service_outside_a_request_is_the_system():
     customer = CustomerFactory()
-    contact_services.contact_detail_create(
-        customer=customer, kind="email", value="info@x.example"
-    )
+    contact_detail_create(customer=customer, kind="email", value="info@x.example")
     assert entries(customer)[0].who == "system"
 
 

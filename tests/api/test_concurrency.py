@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from api.services import api_token_create
-from contacts import services as contact_services
+from contacts.services.card import contact_detail_create, contact_detail_delete
 from customers.models import Customer
 from tests.api.conftest import Api, codes
 from tests.concurrency import RACE_TEST, one_after_the_other
@@ -28,9 +28,7 @@ def test_the_etag_is_strong_and_changes_only_with_what_was_shown(api_for, viewer
 
     first = api.get(url(customer))["ETag"]
     again = api.get(url(customer))["ETag"]
-    contact_services.contact_detail_create(
-        customer=customer, kind="email", value="info@example.com"
-    )
+    contact_detail_create(customer=customer, kind="email", value="info@example.com")
     after_card = api.get(url(customer))["ETag"]
 
     assert first == again
@@ -94,12 +92,12 @@ def test_if_match_may_list_several_etags(api_for, manager):
 @pytest.mark.django_db
 def test_a_stale_etag_of_a_deleted_detail_is_a_404(api_for, editor):
     customer = CustomerFactory()
-    detail = contact_services.contact_detail_create(
+    detail = contact_detail_create(
         customer=customer, kind="email", value="info@example.com"
     )
     api = api_for(editor)
     etag = api.get(f"/api/v1/contact-details/{detail.pk}/")["ETag"]
-    contact_services.contact_detail_delete(detail=detail)
+    contact_detail_delete(detail=detail)
 
     response = api.delete(f"/api/v1/contact-details/{detail.pk}/", if_match=etag)
 

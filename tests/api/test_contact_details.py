@@ -4,8 +4,8 @@ kind chosen by the rules), and what is worth a look comes back as warnings."""
 
 import pytest
 
-from contacts import services
 from contacts.models import ContactDetail
+from contacts.services.card import contact_detail_create
 from tests.api.conftest import codes
 from tests.customers.factories import CustomerFactory, billing_address
 
@@ -26,7 +26,7 @@ def dutch():
 
 
 def add(customer, kind, value, description=""):
-    return services.contact_detail_create(
+    return contact_detail_create(
         customer=customer, kind=kind, value=value, description=description
     )
 

@@ -5,7 +5,7 @@ customers' services."""
 import pytest
 from django.contrib.auth.models import Permission
 
-from contacts import services as contact_services
+from contacts.services.card import contact_detail_create
 from customers.models import Address, Customer
 from tests.api.conftest import codes
 from tests.contacts.factories import ContactFactory
@@ -39,9 +39,7 @@ def test_a_customer_reads_with_its_billing_address_and_its_contact_card(
         city="Rotterdam",
         country="NL",
     )
-    contact_services.contact_detail_create(
-        customer=customer, kind="telephone", value="030 123 4567"
-    )
+    contact_detail_create(customer=customer, kind="telephone", value="030 123 4567")
 
     data = api_for(viewer).get(url(customer)).json()
 
@@ -80,7 +78,7 @@ def test_the_list_costs_the_same_queries_whatever_the_number_of_customers(
         for _ in range(count):
             customer = CustomerFactory()
             billing_address(customer)
-            contact_services.contact_detail_create(
+            contact_detail_create(
                 customer=customer, kind="email", value=f"a{customer.pk}@example.com"
             )
 
@@ -104,9 +102,7 @@ def test_a_customer_is_found_by_a_phone_number_typed_in_any_format(
 ):
     dutch = CustomerFactory()
     billing_address(dutch, country="NL")
-    contact_services.contact_detail_create(
-        customer=dutch, kind="mobile", value="06 12345678"
-    )
+    contact_detail_create(customer=dutch, kind="mobile", value="06 12345678")
     other = CustomerFactory()
     billing_address(other, country="NL")
 
@@ -133,7 +129,7 @@ def test_a_customer_is_found_by_email_on_its_card_or_of_a_contact_person(
         CustomerFactory(),
         CustomerFactory(),
     )
-    contact_services.contact_detail_create(
+    contact_detail_create(
         customer=by_card, kind="email", value="Info@Fjord.example.com"
     )
     ContactFactory(customer=by_person, email="info@fjord.example.com")

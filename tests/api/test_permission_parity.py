@@ -14,7 +14,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from api.urls import router
-from contacts import services as contact_services
+from contacts.services.card import contact_detail_create
 from sales.models import DOCUMENT_KINDS
 from tests.contacts.factories import ContactFactory
 from tests.customers.factories import CustomerFactory, billing_address
@@ -110,10 +110,10 @@ def seeded():
     customers = [CustomerFactory(name="Fjord Foods"), CustomerFactory(name="Aurora")]
     billing_address(customers[0], country="NL")
     details = [
-        contact_services.contact_detail_create(
+        contact_detail_create(
             customer=customers[0], kind="mobile", value="06 12345678"
         ),
-        contact_services.contact_detail_create(
+        contact_detail_create(
             customer=customers[1], kind="email", value="info@aurora.example.com"
         ),
     ]

@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from api.services import api_token_create
-from contacts import services as contact_services
+from contacts.services.card import contact_detail_create
 from sales.models import DOCUMENT_KINDS
 from tests.contacts.factories import ContactFactory
 from tests.customers.factories import CustomerFactory, billing_address
@@ -49,7 +49,7 @@ def token(db, manager):
     for number in range(3):
         customer = CustomerFactory()
         billing_address(customer)
-        contact_services.contact_detail_create(
+        contact_detail_create(
             customer=customer, kind="mobile", value=f"06 1234567{number}"
         )
         contact = ContactFactory(customer=customer, roles=["invoice", "order"])

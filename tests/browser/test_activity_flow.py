@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from contacts import services as contact_services
+from contacts.services.links import contact_create
 from tests.customers.factories import CustomerFactory
 from tests.factories import UserFactory
 
@@ -16,7 +16,7 @@ def test_a_changed_email_reads_as_old_and_new_value_on_the_activity_tab(page, si
     user = UserFactory(username="sam", first_name="Sam", last_name="Staff")
     user.groups.add(Group.objects.get(name="Sales staff"))
     customer = CustomerFactory(name="Fjord Foods B.V.")
-    contact_services.contact_create(
+    contact_create(
         customer=customer,
         first_name="Jan",
         last_name="de Vries",

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from contacts.models import Contact
-from contacts.services import contact_create
+from contacts.services.links import contact_create
 from tests.customers.factories import CustomerFactory, billing_address
 from tests.sales.factories import make_invoice
 

@@ -21,7 +21,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from communications.suppressions import suppression_create
 from communications.webhooks import tracking_urlpatterns
-from contacts import services as contact_services
+from contacts.services.card import contact_detail_create
+from contacts.services.links import contact_create
 from customers import services as customer_services
 from sales.models import Invoice, SalesOrder, Shipment
 from sales.services import document_create, document_send
@@ -175,7 +176,7 @@ def demo(django_db_setup, django_db_blocker):
             city="Utrecht",
             country="NL",
         )
-        contact = contact_services.contact_create(
+        contact = contact_create(
             customer=customer,
             first_name="Anna",
             last_name="de Vries",
@@ -185,7 +186,7 @@ def demo(django_db_setup, django_db_blocker):
             department="Purchasing",
             roles=[role("primary"), role("invoice")],
         )
-        namesake = contact_services.contact_create(
+        namesake = contact_create(
             customer=customer,
             first_name="Anne",
             last_name="de Vries",
@@ -199,7 +200,7 @@ def demo(django_db_setup, django_db_blocker):
             ("website", "fjord-foods.example.com", ""),
             ("email", "billing@fjord-foods.example.com", "Billing Contact"),
         ]:
-            contact_services.contact_detail_create(
+            contact_detail_create(
                 customer=customer, kind=kind, value=value, description=description
             )
         documents = {

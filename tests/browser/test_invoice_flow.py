@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from contacts.services import contact_delete
+from contacts.services.links import contact_delete
 from tests.contacts.factories import ContactFactory
 from tests.customers.factories import CustomerFactory
 

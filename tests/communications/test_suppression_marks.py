@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from communications.models import Suppression
 from communications.suppressions import suppression_create
-from contacts.services import contact_detail_create, contact_update
+from contacts.services.card import contact_detail_create
+from contacts.services.links import contact_update
 from tests.activity.helpers import entries, page_text
 from tests.contacts.factories import ContactFactory
 

@@ -6,8 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from contacts.models import Contact, ContactDetail
-from contacts.services import CONTACT_PERSON_FIELDS
+from contacts.models import CONTACT_PERSON_FIELDS, Contact, ContactDetail
 from tests.customers.factories import CustomerFactory, billing_address
 
 

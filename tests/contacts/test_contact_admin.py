@@ -320,7 +320,7 @@ def test_the_admin_shows_stored_numbers_formatted_and_keeps_them_on_save(
     admin_client,
 ):
     from contacts.models import ContactDetail
-    from contacts.services import contact_detail_create
+    from contacts.services.card import contact_detail_create
 
     customer = CustomerFactory()
     billing_address(customer, country="NL")
@@ -355,7 +355,7 @@ def test_the_admin_shows_stored_numbers_formatted_and_keeps_them_on_save(
 
 def test_the_admin_keeps_the_possible_duplicates_current(admin_client):
     from contacts.models import PossibleDuplicate
-    from contacts.services import contact_create
+    from contacts.services.links import contact_create
 
     customer = CustomerFactory()
     billing_address(customer, "GB")

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from hypothesis import strategies as st
 
-from contacts import services
 from contacts.models import ContactDetail
 from contacts.selectors import contact_card_version
+from contacts.services.card import DetailInput, contact_details_update
 from contacts.views import ContactCardUpdateView
 from tests.customers.factories import CustomerFactory, billing_address
 from tests.fuzz import (
@@ -52,15 +52,13 @@ def customer_with_card(name: str, primaries: dict[str, str], additional: list[st
     email addresses, saved through the service as the window saves them."""
     customer = CustomerFactory(name=name)
     billing_address(customer, "NL")
-    services.contact_details_update(
+    contact_details_update(
         customer=customer,
         primaries={
-            kind: services.DetailInput(kind=kind, value=value)
+            kind: DetailInput(kind=kind, value=value)
             for kind, value in primaries.items()
         },
-        additional=[
-            services.DetailInput(kind="email", value=value) for value in additional
-        ],
+        additional=[DetailInput(kind="email", value=value) for value in additional],
         card_version=contact_card_version(customer=customer),
     )
     return customer

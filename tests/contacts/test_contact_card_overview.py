@@ -5,7 +5,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from contacts.selectors import overview_contacts
-from contacts.services import contact_detail_create
+from contacts.services.card import contact_detail_create
 from tests.activity.helpers import page_text
 from tests.contacts.factories import ContactDetailFactory, ContactFactory
 from tests.customers.factories import CustomerFactory, billing_address

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from contacts.models import ContactDetail
 from contacts.selectors import contact_card_version
-from contacts.services import contact_detail_create, contact_detail_update
+from contacts.services.card import contact_detail_create, contact_detail_update
 from tests.customers.factories import CustomerFactory, billing_address
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from contacts.models import ContactDetail
-from contacts.services import contact_detail_create
+from contacts.services.card import contact_detail_create
 from tests.customers.factories import CustomerFactory, billing_address
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 
 from contacts.models import ContactDetail
 from contacts.selectors import customer_primary_details
-from contacts.services import (
+from contacts.services.card import (
     contact_detail_create,
     contact_detail_delete,
     contact_detail_update,

@@ -3,7 +3,7 @@
 
 from contacts.models import ContactDetail
 from contacts.selectors import contact_card_version
-from contacts.services import (
+from contacts.services.card import (
     ContactCardChanged,
     DetailInput,
     contact_detail_create,
@@ -61,7 +61,7 @@ def test_a_removal_racing_an_addition_leaves_one_primary():
         customer=customer, kind="email", value="a@example.com"
     )
     contact_detail_create(customer=customer, kind="email", value="b@example.com")
-    from contacts.services import contact_detail_delete
+    from contacts.services.card import contact_detail_delete
 
     outcomes = at_the_same_time(
         lambda: contact_detail_delete(detail=first),

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from contacts.models import ContactDetail
 from contacts.selectors import contact_card, contact_card_version
-from contacts.services import (
+from contacts.services.card import (
     ContactCardChanged,
     DetailInput,
     contact_detail_create,

@@ -5,12 +5,9 @@ from django.urls import reverse
 
 from activity.selectors import customer_activity_page
 from contacts.models import Contact, NotDuplicate, PossibleDuplicate
-from contacts.services import (
-    ContactChanged,
-    contact_update,
-    contacts_merge,
-    possible_duplicates_refresh,
-)
+from contacts.services.duplicates import possible_duplicates_refresh
+from contacts.services.links import ContactChanged, contact_update
+from contacts.services.merge import contacts_merge
 from sales.models import Invoice, SalesOrder
 from tests.contacts.factories import ContactFactory
 from tests.customers.factories import CustomerFactory, billing_address

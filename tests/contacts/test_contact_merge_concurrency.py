@@ -9,7 +9,8 @@ import pytest
 from django.db import connection
 
 from contacts.models import Contact
-from contacts.services import ContactChanged, contact_update, contacts_merge
+from contacts.services.links import ContactChanged, contact_update
+from contacts.services.merge import contacts_merge
 from tests.contacts.factories import ContactFactory
 from tests.contacts.test_contact_details_concurrency import at_the_same_time
 from tests.customers.factories import CustomerFactory, billing_address

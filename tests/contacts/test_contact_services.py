@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from contacts.models import Contact, ContactFieldSettings
-from contacts.services import contact_create, contact_delete, contact_update
+from contacts.services.links import contact_create, contact_delete, contact_update
 from tests.contacts.factories import ContactFactory, role
 from tests.customers.factories import CustomerFactory, billing_address
 

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from contacts.models import Contact, ContactDetail
-from contacts.services import contact_create, contact_detail_create
+from contacts.services.card import contact_detail_create
+from contacts.services.links import contact_create
 from tests.contacts.test_contact_admin import contact_form
 from tests.contacts.test_contact_card_update_view import edit_url, form_data, stored
 from tests.customers.factories import CustomerFactory, billing_address

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from contacts.models import Contact, ContactDetail
 from contacts.selectors import contacts_sharing
-from contacts.services import contact_detail_create
+from contacts.services.card import contact_detail_create
 from tests.contacts.factories import ContactFactory
 from tests.contacts.test_contact_card_update_view import form_data
 from tests.customers.factories import CustomerFactory, billing_address

@@ -4,7 +4,8 @@ import io
 import pytest
 
 from contacts.models import Contact, ContactDetail
-from contacts.services import contact_create, contact_detail_create
+from contacts.services.card import contact_detail_create
+from contacts.services.links import contact_create
 from tests.contacts.csv_helpers import (
     contacts_state,
     details_state,

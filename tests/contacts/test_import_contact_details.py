@@ -2,7 +2,7 @@ import pytest
 
 from contacts.models import ContactDetail
 from contacts.selectors import contact_card_version
-from contacts.services import contact_detail_create
+from contacts.services.card import contact_detail_create
 from tests.contacts.csv_helpers import (
     DETAILS_HEADER,
     customer_with_billing_country,

@@ -4,7 +4,7 @@ import pytest
 from django.apps import apps
 
 from contacts.models import Contact, ContactFieldSettings
-from contacts.services import contact_create
+from contacts.services.links import contact_create
 from tests.contacts.csv_helpers import (
     CONTACTS_HEADER,
     contacts_state,

@@ -6,12 +6,8 @@ from django.urls import reverse
 
 from contacts.duplicates import Person, find_pairs
 from contacts.models import NotDuplicate, PossibleDuplicate
-from contacts.services import (
-    contact_create,
-    contact_delete,
-    contact_update,
-    not_duplicate_mark,
-)
+from contacts.services.duplicates import not_duplicate_mark
+from contacts.services.links import contact_create, contact_delete, contact_update
 from tests.customers.factories import CustomerFactory, billing_address
 
 pytestmark = pytest.mark.django_db

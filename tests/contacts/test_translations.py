@@ -10,9 +10,9 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from contacts import services
 from contacts.forms import ContactCardWindow, ContactForm
 from contacts.models import ContactDetail, ContactRole
+from contacts.services.duplicates import possible_duplicates_refresh
 from contacts.validators import (
     normalize_email_address,
     normalize_phone_number,
@@ -324,7 +324,7 @@ def test_possible_duplicates_page_in_dutch(client_for, manager, customer):
     ContactFactory(
         customer=customer, first_name="Ana", last_name="Berg", email=anna.email
     )
-    services.possible_duplicates_refresh(customer_ids=[customer.pk])
+    possible_duplicates_refresh(customer_ids=[customer.pk])
     page = text_of(client_for(manager).get(reverse("duplicates:list"), **DUTCH))
     assert_dutch(
         page,

@@ -25,7 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from communications.suppressions import suppression_create
 from communications.webhooks import tracking_urlpatterns
 from contacts.models import PossibleDuplicate
-from contacts.services import possible_duplicates_refresh
+from contacts.services.duplicates import possible_duplicates_refresh
 from sales.models import DOCUMENT_KINDS
 from tests.contacts.factories import ContactDetailFactory, ContactFactory
 from tests.customers.factories import AddressFactory, CustomerFactory

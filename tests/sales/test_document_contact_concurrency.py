@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from communications.models import Delivery
 from contacts.models import Contact
-from contacts.services import contact_delete
+from contacts.services.links import contact_delete
 from sales.models import Invoice
 from sales.services import (
     CONTACT_DELETED_MESSAGE,

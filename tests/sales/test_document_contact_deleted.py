@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from communications.models import Delivery
 from contacts.models import Contact
-from contacts.services import contact_delete
+from contacts.services.links import contact_delete
 from sales import services
 from sales.models import Invoice
 from sales.services import (
@@ -207,7 +207,7 @@ def test_the_admin_deletes_contacts_through_the_service(
     """So its deletions take the lock documents being made take too."""
     calls = []
     monkeypatch.setattr(
-        "contacts.services.contact_delete",
+        "contacts.admin.contact_delete",
         lambda *, contact: calls.append(contact.pk) or contact.delete(),
     )
     if how == "one":

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from communications.models import Delivery
-from contacts.services import contact_detail_create
+from contacts.services.card import contact_detail_create
 from sales.models import Invoice, Shipment
 from sales.services import document_send
 from tests.communications.helpers import deliver_outbox
@@ -182,7 +182,7 @@ def test_a_committed_send_asks_a_worker_for_its_deliveries(
 def test_an_email_whose_assigned_contact_was_deleted_never_names_that_contact(
     customer, editor
 ):
-    from contacts.services import contact_delete
+    from contacts.services.links import contact_delete
 
     ivy = ContactFactory(
         customer=customer, first_name="Ivy", last_name="Lund", email="ivy@x.example"

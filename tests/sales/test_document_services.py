@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from contacts.services import contact_delete, contact_update
+from contacts.services.links import contact_delete, contact_update
 from sales.models import Invoice, SalesOrder, Shipment
 from sales.selectors import document_proposed_contact
 from sales.services import document_create, document_update

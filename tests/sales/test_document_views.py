@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from communications.models import Delivery
-from contacts.services import contact_delete
+from contacts.services.links import contact_delete
 from sales.models import Invoice, SalesOrder, Shipment
 from tests.activity.helpers import page_text
 from tests.contacts.factories import ContactFactory

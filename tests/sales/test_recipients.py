@@ -3,7 +3,7 @@ branch."""
 
 import pytest
 
-from contacts.services import contact_detail_create
+from contacts.services.card import contact_detail_create
 from sales.selectors import Recipient, notification_recipients
 from tests.contacts.factories import ContactDetailFactory, ContactFactory
 from tests.customers.factories import CustomerFactory

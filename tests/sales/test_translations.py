@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from communications.models import Delivery
-from contacts.services import contact_detail_create
+from contacts.services.card import contact_detail_create
 from sales.models import Invoice, SalesOrder, Shipment
 from sales.selectors import customer_who_receives_what, document_recipients
 from sales.services import document_send

@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils.html import strip_tags
 
-from contacts.services import contact_detail_create
+from contacts.services.card import contact_detail_create
 from sales.models import Invoice, SalesOrder, Shipment
 from sales.selectors import customer_who_receives_what
 from sales.views import who_receives_what_panel

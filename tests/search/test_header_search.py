@@ -5,7 +5,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from contacts.services import contact_create, contact_detail_create
+from contacts.services.card import contact_detail_create
+from contacts.services.links import contact_create
 from search.selectors import RESULT_LIMIT
 from tests.customers.factories import CustomerFactory, billing_address
 

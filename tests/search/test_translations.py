@@ -4,7 +4,8 @@
 import pytest
 from django.urls import reverse
 
-from contacts.services import contact_create, contact_detail_create
+from contacts.services.card import contact_detail_create
+from contacts.services.links import contact_create
 from search.selectors import RESULT_LIMIT
 from tests.activity.helpers import page_text
 from tests.customers.factories import CustomerFactory, billing_address

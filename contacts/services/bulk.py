@@ -1,0 +1,153 @@
+"""The bulk writers of contacts and contact details: the write path of imports, a few
+queries for many rows, with the same rules and history as the single writers."""
+
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from contacts.models import (
+    CONTACT_PERSON_FIELDS,
+    Contact,
+    ContactDetail,
+    ContactRole,
+)
+from contacts.services.card import Card, save_cards
+from contacts.services.duplicates import possible_duplicates_refresh
+from contacts.services.links import (
+    lock_contacts,
+    record_roles_in_history,
+    replace_roles,
+)
+from customers.services import lock_customers
+
+
+@transaction.atomic
+def contacts_bulk_create(
+    *,
+    contacts: Sequence[tuple[Contact, Collection[ContactRole]]],
+    batch_size: int = 1000,
+) -> list[Contact]:
+    """Create many contact persons, each with its roles, in a few queries: the write
+    path of imports.
+
+    Each contact must have passed `full_clean()` already (the importer cleans row by
+    row, to report a refused row at its line). Every contact gets its "created"
+    history record with no user ("system"), and that record lists the roles the
+    contact was created with, as the history of `contact_create` does.
+    """
+    if not contacts:
+        return []
+    created = bulk_create_with_history(
+        [contact for contact, _roles in contacts], Contact, batch_size=batch_size
+    )
+    through = Contact.roles.through
+    links = through.objects.bulk_create(
+        [
+            through(contact_id=contact.pk, contactrole_id=role.pk)
+            for contact, roles in contacts
+            for role in roles
+        ],
+        batch_size=batch_size,
+    )
+    roles_of: dict[int, dict[int, int]] = defaultdict(dict)
+    for link in links:
+        roles_of[link.contact_id][link.contactrole_id] = link.pk
+    record_roles_in_history(roles_of, history_type="+", batch_size=batch_size)
+    customer_ids = {contact.customer_id for contact in created}
+    lock_customers(customer_ids)  # the order of the writers of one customer
+    possible_duplicates_refresh(
+        customer_ids=customer_ids, changed=[contact.pk for contact in created]
+    )
+    return created
+
+
+@transaction.atomic
+def contact_details_bulk_create(
+    *, details: Sequence[ContactDetail], batch_size: int = 1000
+) -> list[ContactDetail]:
+    """Add many details to their customers' cards in a few queries: the write path
+    of imports.
+
+    Each detail must have passed `full_clean()` already. The primary rule applies as
+    for `contact_detail_create`, in the order given: a detail becomes primary when its
+    customer has no detail of its kind yet, so the first of a kind is primary and an
+    existing primary stays. Every detail gets its "created" history record with no
+    user ("system").
+    """
+    if not details:
+        return []
+    customers = lock_customers({detail.customer_id for detail in details})
+    cards = Card.load(customers.values())
+    for detail in details:
+        cards[detail.customer_id].details.append(detail)
+    save_cards(cards.values(), batch_size=batch_size)
+    return list(details)
+
+
+@transaction.atomic
+def contacts_bulk_update(
+    *,
+    contacts: Sequence[tuple[Contact, Collection[ContactRole] | None]],
+    batch_size: int = 1000,
+) -> None:
+    """Save changed contact persons, and the roles given (None: roles left as they
+    are), in a few queries: the write path of `import_contacts --update`.
+
+    Each contact must have passed `full_clean()` already. As every writer of
+    contacts, it locks their customers, then the contacts (one deleted or merged
+    meanwhile is refused), and refreshes their possible duplicates. Every contact
+    gets its "changed" history record with no user ("system"), and that record lists
+    the contact's roles after the change, as simple-history does for
+    `contact_update`, so the Activity Log shows a role change as one.
+    """
+    if not contacts:
+        return
+    customer_ids = {contact.customer_id for contact, _roles in contacts}
+    lock_customers(customer_ids)
+    lock_contacts([contact for contact, _roles in contacts])
+    now = timezone.now()
+    for contact, _roles in contacts:
+        contact.updated_at = now
+    objects = [contact for contact, _roles in contacts]
+    bulk_update_with_history(
+        objects,
+        Contact,
+        fields=[*CONTACT_PERSON_FIELDS, "updated_at"],
+        batch_size=batch_size,
+        default_date=now,
+    )
+    wanted = {
+        contact.pk: {role.pk for role in roles}
+        for contact, roles in contacts
+        if roles is not None
+    }
+    roles_after = replace_roles(objects, wanted=wanted, batch_size=batch_size)
+    record_roles_in_history(roles_after, history_type="~", batch_size=batch_size)
+    possible_duplicates_refresh(customer_ids=customer_ids, changed=list(roles_after))
+
+
+@transaction.atomic
+def contact_details_bulk_update(
+    *, details: Sequence[ContactDetail], batch_size: int = 1000
+) -> None:
+    """Save a new value or description of many stored details in a few queries: the
+    write path of `import_contact_details --update`. Their kind and primary flag stay
+    as they are; like every writer of details, it locks the customers, stores their
+    cards through the primary rule and raises the cards' versions.
+
+    Each detail must have passed `full_clean()` already. Every changed detail gets
+    its "changed" history record with no user ("system").
+    """
+    if not details:
+        return
+    customers = lock_customers({detail.customer_id for detail in details})
+    cards = Card.load(customers.values())
+    for detail in details:
+        stored = cards[detail.customer_id].get(detail.pk)
+        if stored is None:
+            raise ContactDetail.DoesNotExist("The contact detail no longer exists.")
+        stored.value, stored.description = detail.value, detail.description
+    save_cards(cards.values(), batch_size=batch_size)

@@ -1,0 +1,231 @@
+"""Writes of contact persons: create, change, save, delete, and their roles."""
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any
+
+from django.apps import apps
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import (
+    Contact,
+    ContactRole,
+)
+from contacts.services.duplicates import possible_duplicates_refresh
+from core.services import GONE, STALE, EditConflict
+from customers.models import Customer
+from customers.services import lock_customers
+
+
+@transaction.atomic
+def contact_create(
+    *,
+    customer: Customer,
+    first_name: str,
+    last_name: str = "",
+    email: str = "",
+    phone: str = "",
+    job_title: str = "",
+    department: str = "",
+    language: str = "",
+    no_notification_emails: bool = False,
+    roles: Iterable[ContactRole] = (),
+) -> Contact:
+    """Create a contact person; the email and phone are normalised on the way in."""
+    lock_customers([customer.pk])
+    contact = Contact(
+        customer=customer,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        phone=phone,
+        job_title=job_title,
+        department=department,
+        language=language,
+        no_notification_emails=no_notification_emails,
+    )
+    contact.full_clean()
+    contact.save()
+    contact.roles.set(roles)
+    possible_duplicates_refresh(customer_ids=[customer.pk], changed=[contact.pk])
+    return contact
+
+
+class ContactChanged(EditConflict):
+    """The contact changed, or is gone (deleted, merged), since the form was opened."""
+
+
+STALE_CONTACT_MESSAGE = _(
+    "Someone else changed this contact since you opened it, so nothing was saved. "
+    "Review the current values below and make your changes again."
+)
+
+
+GONE_CONTACT_MESSAGE = _(
+    "This contact no longer exists: it was deleted or merged into another contact."
+)
+
+
+def lock_contacts(contacts: Collection[Contact]) -> dict[int, Contact]:
+    """Lock the contacts' rows (after their customer's: the order every writer
+    takes) in key order, and return them as stored; a contact that is gone
+    (deleted, merged away) is refused."""
+    stored = {
+        contact.pk: contact
+        for contact in Contact.objects.select_for_update()
+        .filter(pk__in=[contact.pk for contact in contacts])
+        .order_by("pk")
+    }
+    if len(stored) < len({contact.pk for contact in contacts}):
+        raise ContactChanged(GONE_CONTACT_MESSAGE, code=GONE)
+    return stored
+
+
+@transaction.atomic
+def contact_update(
+    *,
+    contact: Contact,
+    data: dict[str, Any],
+    roles: Iterable[ContactRole] | None = None,
+    version: str | None = None,
+) -> Contact:
+    """Change a contact's fields, and its roles when `roles` is given.
+
+    `version` is the contact's `version` when the form was opened: a save based on a
+    contact that changed since (another user's save, a merge) is refused with
+    ContactChanged rather than overwriting what its user has not seen. A contact
+    that no longer exists is refused too, never saved back into existence.
+    """
+    lock_customers([contact.customer_id])
+    stored = lock_contacts([contact])[contact.pk]
+    if version is not None and stored.version != version:
+        raise ContactChanged(STALE_CONTACT_MESSAGE, code=STALE)
+    # The change is applied to the row as stored now, not to the caller's copy: a
+    # field the caller did not change keeps what another writer stored meanwhile.
+    if (
+        Contact.customer.is_cached(contact)
+        and contact.customer_id == stored.customer_id
+    ):
+        stored.customer = contact.customer  # with its billing country, if read
+    for field, value in data.items():
+        setattr(stored, field, value)
+    stored.full_clean()
+    stored.save()
+    if roles is not None:
+        stored.roles.set(roles)
+    for model_field in Contact._meta.concrete_fields:
+        setattr(contact, model_field.attname, getattr(stored, model_field.attname))
+    possible_duplicates_refresh(
+        customer_ids=[contact.customer_id], changed=[contact.pk]
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_save(*, contact: Contact) -> Contact:
+    """Store a contact the admin's form has changed and cleaned already (the admin
+    builds and validates the instance itself), keeping the possible duplicates of
+    its customer, and of the customer it left, current."""
+    customer_ids = {contact.customer_id}
+    if contact.pk is not None:
+        before = Contact.objects.filter(pk=contact.pk).values_list(
+            "customer_id", flat=True
+        )
+        customer_ids.update(before)
+    lock_customers(customer_ids)
+    if contact.pk is not None:
+        lock_contacts([contact])
+    contact.save()
+    possible_duplicates_refresh(customer_ids=customer_ids, changed=[contact.pk])
+    return contact
+
+
+@transaction.atomic
+def contact_delete(*, contact: Contact) -> None:
+    """Delete a contact person; documents assigned it keep their copy of it.
+
+    The contact's row is locked first. A writer assigning this contact (a sales
+    document being created or changed) takes the same lock before it writes, so the
+    two queue up: a deletion that comes second unassigns the document just saved,
+    one that comes first makes the assignment refuse. Without the lock the deletion
+    would not see a document being saved at that moment, and PostgreSQL's foreign
+    key check would fail one of the two when it commits. Deleting a contact that is
+    already gone (a second click) does nothing.
+    """
+    if Contact.objects.select_for_update().filter(pk=contact.pk).exists():
+        # Its possible duplicates and "Not a duplicate" marks go with it (CASCADE).
+        contact.delete()
+
+
+def replace_roles(
+    contacts: Sequence[Contact], *, wanted: dict[int, set[int]], batch_size: int
+) -> dict[int, dict[int, int]]:
+    """Give each contact in `wanted` exactly those roles (the others keep theirs);
+    return every contact's roles after it, as {contact: {role: link}}."""
+    through = Contact.roles.through
+    current: dict[int, dict[int, int]] = defaultdict(dict)
+    for link_id, contact_id, role_id in through.objects.filter(
+        contact_id__in=[contact.pk for contact in contacts]
+    ).values_list("pk", "contact_id", "contactrole_id"):
+        current[contact_id][role_id] = link_id
+    gone = [
+        link_id
+        for contact_id, role_ids in wanted.items()
+        for role_id, link_id in current[contact_id].items()
+        if role_id not in role_ids
+    ]
+    if gone:
+        # The link table has no history of its own: the role history is the
+        # snapshot on each contact's record (record_roles_in_history).
+        through.objects.filter(pk__in=gone).delete()
+    added = through.objects.bulk_create(
+        [
+            through(contact_id=contact_id, contactrole_id=role_id)
+            for contact_id, role_ids in wanted.items()
+            for role_id in role_ids - current[contact_id].keys()
+        ],
+        batch_size=batch_size,
+    )
+    after = {
+        contact.pk: {
+            role_id: link_id
+            for role_id, link_id in current[contact.pk].items()
+            if contact.pk not in wanted or role_id in wanted[contact.pk]
+        }
+        for contact in contacts
+    }
+    for link in added:
+        after[link.contact_id][link.contactrole_id] = link.pk
+    return after
+
+
+def record_roles_in_history(
+    roles_of: dict[int, dict[int, int]], *, history_type: str, batch_size: int
+) -> None:
+    """Put each contact's roles ({contact: {role: link}}) on its newest history
+    record of the type, as simple-history does for a save: its bulk helpers write
+    no history of many-to-many rows."""
+    if not roles_of:
+        return
+    history_ids = dict(
+        Contact.history.filter(id__in=roles_of, history_type=history_type)
+        .values("id")
+        .annotate(latest=Max("history_id"))
+        .values_list("id", "latest")
+    )
+    role_history = apps.get_model("contacts", "HistoricalContact_roles")
+    role_history.objects.bulk_create(
+        [
+            role_history(
+                history_id=history_ids[contact_id],
+                id=link_id,
+                contact_id=contact_id,
+                contactrole_id=role_id,
+            )
+            for contact_id, roles in roles_of.items()
+            for role_id, link_id in roles.items()
+        ],
+        batch_size=batch_size,
+    )
