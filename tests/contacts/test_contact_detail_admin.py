@@ -25,7 +25,10 @@ def customer_change_data(customer, rows, initial=0):
         "name": customer.name,
         "is_active": "on",
         "notes": "",
-        "version": type(customer).objects.get(pk=customer.pk).version,
+        # A new customer has no version yet; a stored one's is read as stored.
+        "version": type(customer).objects.get(pk=customer.pk).version
+        if customer.pk
+        else "",
         "addresses-TOTAL_FORMS": "0",
         "addresses-INITIAL_FORMS": "0",
         "contacts-TOTAL_FORMS": "0",
