@@ -199,6 +199,10 @@ def test_two_saves_of_one_opened_version_at_once_one_wins(what):
                 return address_update(
                     address=fresh, data={field: value}, version=version
                 )
+            if isinstance(fresh, Contact):
+                return contact_update(
+                    contact=fresh, data={field: value}, version=version
+                )
             return document_update(document=fresh, data={field: value}, version=version)
 
         return call
