@@ -222,6 +222,7 @@ def test_an_editor_changes_a_shipment(client_for, editor, customer):
             "tracking_code": "3S123",
             "status": "cancelled",
             "contact": "",
+            "version": shipment.version,
         },
     )
     assert response.status_code == 302
