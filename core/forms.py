@@ -5,6 +5,31 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.html import strip_tags
 from django.utils.translation import gettext
 
+from core.money import format_amount_input, parse_amount
+
+
+class AmountInput(forms.TextInput):
+    """An amount in the language's own way (a number input knows only `1200.00`)."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", **(attrs or {})})
+
+    def format_value(self, value):
+        if value is None or value == "" or isinstance(value, str):
+            return super().format_value(value)  # as typed, when refused
+        return format_amount_input(value)
+
+
+class AmountField(forms.DecimalField):
+    """A decimal amount shown and read the active language's way (core.money)."""
+
+    widget = AmountInput
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        return parse_amount(str(value))
+
 
 class ModelForm(forms.ModelForm):
     """The project's model form: labels sit above their fields, without a colon.

@@ -10,7 +10,14 @@ from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
-from babel.numbers import format_currency, get_currency_name, get_territory_currencies
+from babel.numbers import (
+    NumberFormatError,
+    format_currency,
+    format_decimal,
+    get_currency_name,
+    get_territory_currencies,
+    parse_decimal,
+)
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
@@ -56,6 +63,28 @@ def format_amount(amount: Decimal | None, currency: str) -> str:
     if amount is None:
         return ""
     return format_currency(amount, currency, locale=_locale())
+
+
+AMOUNT_INPUT_PATTERN = "#,##0.00"
+
+
+def format_amount_input(amount: Decimal) -> str:
+    """An amount as an input shows it, without its currency: `1.200,00` in Dutch,
+    `1,200.00` in English."""
+    return format_decimal(amount, format=AMOUNT_INPUT_PATTERN, locale=_locale())
+
+
+def parse_amount(text: str) -> Decimal:
+    """An amount typed the active language's way (`1.200,50` or `1200,5` in Dutch);
+    one whose separators mean something else there is refused, not guessed."""
+    try:
+        return parse_decimal(text.strip(), locale=_locale(), strict=True)
+    except NumberFormatError as error:
+        raise ValidationError(
+            gettext("Write the amount as %(example)s."),
+            code="invalid",
+            params={"example": format_amount_input(Decimal("1200.50"))},
+        ) from error
 
 
 def _locale() -> Locale:

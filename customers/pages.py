@@ -75,12 +75,23 @@ class CustomerPages:
         ]
 
     def panels(
-        self, page: str, request: HttpRequest, customer: Customer
+        self,
+        page: str,
+        request: HttpRequest,
+        customer: Customer,
+        *,
+        before: int | None = None,
+        after: int | None = None,
     ) -> list[SafeString]:
-        """The page's panels this user may see, rendered in order."""
+        """The page's panels this user may see, rendered in order; with `before` or
+        `after`, only those positioned below or above it."""
         rendered = []
         for panel in sorted(self._panels.values(), key=lambda panel: panel.position):
             if panel.page != page:
+                continue
+            if before is not None and panel.position >= before:
+                continue
+            if after is not None and panel.position <= after:
                 continue
             context = panel.context(request, customer)
             if context is not None:

@@ -139,8 +139,14 @@ class CustomerUpdateView(PermissionRequiredMixin, ServiceFormMixin, UpdateView):
         )
 
 
+# Where the Overview's own cards (Customer, Billing address) stand among the panels:
+# the Contact card (10) comes first, then these, then the rest.
+OWN_CARDS_POSITION = 12
+
+
 class CustomerDetailView(CustomerPageMixin, TemplateView):
-    """The customer's Overview tab: its own cards, then the panels other apps add."""
+    """The customer's Overview tab: the panels other apps add, with its own cards at
+    OWN_CARDS_POSITION, in one order at every width."""
 
     permission_required = "customers.view_customer"
     parent_url_kwarg = "pk"
@@ -152,8 +158,11 @@ class CustomerDetailView(CustomerPageMixin, TemplateView):
             kwargs["billing_address"] = selectors.customer_billing_address(
                 customer=self.customer
             )
+        kwargs["panels_before"] = customer_pages.panels(
+            "overview", self.request, self.customer, before=OWN_CARDS_POSITION
+        )
         kwargs["panels"] = customer_pages.panels(
-            "overview", self.request, self.customer
+            "overview", self.request, self.customer, after=OWN_CARDS_POSITION
         )
         return super().get_context_data(**kwargs)
 

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact
-from core.forms import ModelForm
+from core.forms import AmountField, ModelForm
 from core.money import currency_choices, default_currency
 from customers.models import Customer
 from sales.models import Invoice, SalesDocument, SalesOrder, Shipment
@@ -67,6 +67,7 @@ def _meta(model: type[SalesDocument], extra: list[str]):
             "widgets": {
                 "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
             },
+            "field_classes": {"amount": AmountField},
         },
     )
 

@@ -8,6 +8,9 @@ last name or email contains each word, and contact-card details (emails, website
 containing it; on PostgreSQL trigram indexes answer these (contacts migration 0006,
 and the customer list's own). Each kind shows at most RESULT_LIMIT rows and says
 when there are more: one query per kind, whatever the size of the tables.
+
+Within a kind, exact matches come first (the whole name, email or number as typed),
+then numbers read in the organisation's country (ORGANISATION_COUNTRY), then the rest.
 """
 
 import time
@@ -15,12 +18,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import reduce
-from operator import and_
+from operator import and_, or_
 
+import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext
 
@@ -177,6 +181,30 @@ def phone_readings(query: str) -> list[str]:
     return phone_number_candidates(query, regions=billing_countries())
 
 
+def number_rank(field: str, query: str, numbers: list[str]) -> Case:
+    """0 for the number typed in E.164 itself, 1 for a reading in the organisation's
+    country, 2 for the readings in other countries."""
+    home = [
+        number
+        for number in numbers
+        if phonenumbers.region_code_for_number(phonenumbers.parse(number))
+        == settings.ORGANISATION_COUNTRY
+    ]
+    typed = query.replace(" ", "").replace("-", "")
+    whens = [When(**{field: typed}, then=Value(0))] if typed in numbers else []
+    if home:
+        whens.append(When(**{f"{field}__in": home}, then=Value(1)))
+    return Case(*whens, default=Value(2), output_field=IntegerField())
+
+
+def text_rank(query: str, *fields: str) -> Case:
+    """0 when one of `fields` is the query itself (any case), else 1."""
+    exact = reduce(or_, [Q(**{f"{field}__iexact": query}) for field in fields])
+    return Case(
+        When(exact, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+
+
 def contacts_matching(query: str, numbers: list[str]) -> Q:
     """Contact persons with one of the numbers, else whose name or email holds
     each searched word of the query (`search_words`; none: nobody)."""
@@ -234,10 +262,15 @@ def _limited(section: Section, rows, hit) -> Section:
 
 
 def _customers(words: list[str]) -> Section:
-    customers = Customer.objects.filter(
-        reduce(and_, [Q(name__icontains=word) for word in words])
-        | Q(number__iexact=" ".join(words))
-    ).order_by("name", "number")
+    query = " ".join(words)
+    customers = (
+        Customer.objects.filter(
+            reduce(and_, [Q(name__icontains=word) for word in words])
+            | Q(number__iexact=query)
+        )
+        .alias(rank=text_rank(query, "name", "number"))
+        .order_by("rank", "name", "number")
+    )
     return _limited(
         Section(gettext("Customers")),
         customers,
@@ -250,10 +283,16 @@ def _customers(words: list[str]) -> Section:
 
 
 def _contacts(query: str, numbers: list[str], *, may_change: bool) -> Section:
+    rank = (
+        number_rank("phone", query, numbers)
+        if numbers
+        else text_rank(query, "first_name", "last_name", "email")
+    )
     contacts = (
         Contact.objects.filter(contacts_matching(query, numbers))
         .select_related("customer")
-        .order_by("first_name", "last_name", "customer__name", "pk")
+        .alias(rank=rank)
+        .order_by("rank", "first_name", "last_name", "customer__name", "pk")
     )
 
     def hit(contact: Contact) -> Hit:
@@ -282,10 +321,14 @@ def _contacts(query: str, numbers: list[str], *, may_change: bool) -> Section:
 
 
 def _details(query: str, numbers: list[str]) -> Section:
+    rank = (
+        number_rank("value", query, numbers) if numbers else text_rank(query, "value")
+    )
     details = (
         ContactDetail.objects.filter(details_matching(query, numbers))
         .select_related("customer")
-        .order_by("customer__name", "kind", "pk")
+        .alias(rank=rank)
+        .order_by("rank", "customer__name", "kind", "pk")
     )
 
     def hit(detail: ContactDetail) -> Hit:

@@ -338,6 +338,9 @@ LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # The language emails to a contact go out in when the contact has none of its own.
 ORGANISATION_LANGUAGE = os.environ.get("ORGANISATION_LANGUAGE", LANGUAGE_CODE)
+# The organisation's own country (ISO 3166 code): the header search ranks a number
+# typed nationally as a number of this country first.
+ORGANISATION_COUNTRY = os.environ.get("ORGANISATION_COUNTRY", "NL").upper()
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Amsterdam")
 USE_I18N = True
 USE_TZ = True

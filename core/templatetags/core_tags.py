@@ -16,3 +16,9 @@ def country_name(code: str) -> str:
 def error_summary(form) -> list[forms.SummaryError]:
     """The errors of a refused form, for the summary above it."""
     return forms.error_summary(form)
+
+
+@register.filter
+def has_required_fields(form) -> bool:
+    """Whether the form asks for a field it cannot do without (the note on marks)."""
+    return any(field.field.required for field in form.visible_fields())

@@ -76,6 +76,10 @@
     if (focus) focus.focus();
   }
 
+  // After a save in the window the page reloads: the focus goes back to the link
+  // that opened it (✎ Change), not to the top of the page.
+  var REOPEN_KEY = "customer-contacts:focus-after-save";
+
   function submit(event) {
     var form = event.target;
     event.preventDefault();
@@ -89,6 +93,7 @@
     })
       .then(function (response) {
         if (response.type === "opaqueredirect" || response.status === 302) {
+          if (opener) sessionStorage.setItem(REOPEN_KEY, opener.getAttribute("href"));
           window.location.href = done;
           return null;
         }
@@ -150,5 +155,18 @@
     if (!menu) return;
     menu.open = false;
     menu.querySelector("summary").focus();
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    // A refused form: the focus on the summary of its errors, which leads to each.
+    var summary = document.querySelector("main [data-error-summary]");
+    if (summary) {
+      summary.focus();
+      return;
+    }
+    var href = sessionStorage.getItem(REOPEN_KEY);
+    if (!href) return;
+    sessionStorage.removeItem(REOPEN_KEY);
+    var link = document.querySelector('a[data-opens-dialog][href="' + CSS.escape(href) + '"]');
+    if (link) link.focus();
   });
 })();

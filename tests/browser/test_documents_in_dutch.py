@@ -2,6 +2,7 @@
 whatever the page's language, so the form keeps its date and saves."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -41,14 +42,18 @@ def test_an_invoice_is_made_and_changed_in_dutch(page, editor):
     date = page.get_by_label("Datum")
     expect(date).to_have_value(timezone.localdate().isoformat())
     page.get_by_label("Referentie").fill("PO-4711")
-    page.get_by_label("Bedrag").fill("250")
+    page.get_by_label("Bedrag").fill("1.250,50")
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_text("Factuur INV-00001 is aangemaakt.")).to_be_visible()
     invoice = Invoice.objects.get()
     assert invoice.date == timezone.localdate()
 
+    assert invoice.amount == Decimal("1250.50")
+
     page.get_by_role("link", name="Wijzigen").click()
     expect(page.get_by_label("Datum")).to_have_value(invoice.date.isoformat())
+    # The amount in the Dutch way, as the pages write it.
+    expect(page.get_by_label("Bedrag")).to_have_value("1.250,50")
     page.get_by_label("Datum").fill("2026-01-06")
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_text("Factuur INV-00001 is opgeslagen.")).to_be_visible()

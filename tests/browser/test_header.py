@@ -27,7 +27,7 @@ NAV = {
         "Facturen",
         "Zendingen",
         "Mislukte berichten",
-        "Mogelijke dubbelen",
+        "Mogelijke duplicaten",
     ],
 }
 WORDS = {

@@ -168,7 +168,9 @@ def test_the_overview_lists_contact_persons_in_two_queries_whatever_their_number
     # persons, 9 their roles and 10 the marks of their email addresses.
     with django_assert_num_queries(13):
         response = client.get(reverse("customers:detail", args=[customer.pk]))
-    assert len(response.context["panels"]) == 3
+    # The Contact card before the Overview's own cards, the other two after them.
+    assert len(response.context["panels_before"]) == 1
+    assert len(response.context["panels"]) == 2
 
 
 def test_the_overview_shows_contact_persons_with_their_roles_primary_first(

@@ -55,7 +55,7 @@ def test_the_standard_roles_are_named_in_the_users_language():
             "Order",
             "Factuur",
         ]
-        assert role("shipment").label == "Verzending"
+        assert role("shipment").label == "Zending"
         assert role("primary").description_label == "Belangrijkste aanspreekpunt"
     with translation.override("en"):
         assert str(role("primary")) == "Primary"
@@ -147,7 +147,7 @@ def test_the_contact_form_in_dutch_with_the_language_of_emails(
             "Taal van e-mails",
             "Taal van de organisatie (Engels)",
             "Primair",
-            "Verzending",
+            "Zending",
             "Opslaan",
             "Annuleren",
         ],
@@ -329,14 +329,14 @@ def test_possible_duplicates_page_in_dutch(client_for, manager, customer):
     assert_dutch(
         page,
         present=[
-            "Mogelijke dubbelen",
+            "Mogelijke duplicaten",
             "Klant",
             "Contactpersoon",
             "Waarom",
             "Zelfde e-mailadres",
             "Vergelijkbare namen (",
             "Samenvoegen",
-            "Geen dubbele",
+            "Geen duplicaat",
         ],
         absent=["Possible duplicates", "Same email address", "Not a duplicate"],
     )
@@ -344,7 +344,7 @@ def test_possible_duplicates_page_in_dutch(client_for, manager, customer):
 
 def test_no_possible_duplicates_in_dutch(client_for, manager):
     page = text_of(client_for(manager).get(reverse("duplicates:list"), **DUTCH))
-    assert "Geen mogelijke dubbelen." in page
+    assert "Geen mogelijke duplicaten." in page
 
 
 def test_the_merge_page_in_dutch(client_for, manager, customer):
@@ -476,7 +476,7 @@ def test_the_duplicate_warning_of_the_contact_form_in_dutch(
     assert_dutch(
         page,
         present=[
-            "Mogelijke dubbele.",
+            "Mogelijk duplicaat.",
             "Een andere contactpersoon heeft dezelfde gegevens:",
             "bij deze klant",
             "e-mailadres</li>",

@@ -148,7 +148,7 @@ def test_who_receives_what_speaks_dutch(customer, dutch_contact):
             "rol Factuur",
             "contactkaart",
         ]
-        assert [row.role_name for row in rows] == ["Order", "Factuur", "Verzending"]
+        assert [row.role_name for row in rows] == ["Order", "Factuur", "Zending"]
 
 
 def test_an_empty_send_page_says_what_to_add_in_dutch(client_for, editor, customer):
