@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from contacts.models import Contact
-from contacts.services import contact_update
+from contacts.services.links import contact_update
 from core.services import EditConflict
 from customers.models import Address, Customer
 from customers.services import address_update, customer_update
