@@ -369,6 +369,13 @@ class ContactCardWindow:
                 rows[int(row)].add_error(field, messages)
 
 
+# How the merge preview shows a value of these fields (else as stored).
+_MERGE_SHOWN = {
+    "phone": format_phone_number,
+    "language": lambda code: str(dict(settings.LANGUAGES).get(code, code)),
+}
+
+
 class ContactMergeForm(forms.Form):
     """The merge preview: for each field on which the two contacts differ, which
     contact's value stays (defaults: contacts.services.merge.merge_defaults), and the
@@ -390,7 +397,7 @@ class ContactMergeForm(forms.Form):
             kept, other = getattr(keep, name), getattr(merge_away, name)
             if kept == other:
                 continue
-            shown = format_phone_number if name == "phone" else str
+            shown = _MERGE_SHOWN.get(name, str)
             self.fields[name] = forms.ChoiceField(
                 label=str(Contact._meta.get_field(name).verbose_name).capitalize(),
                 choices=[

@@ -192,7 +192,7 @@ class ContactFieldSettings(TimeStampedModel):
 # The fields a merge of two contacts chooses between, in the order the preview shows.
 # A contact person's own fields (its customer and roles aside): what a merge chooses
 # between and an import reads.
-CONTACT_PERSON_FIELDS = ("first_name", *OPTIONAL_CONTACT_FIELDS)
+CONTACT_PERSON_FIELDS = ("first_name", *OPTIONAL_CONTACT_FIELDS, "language")
 
 
 class Contact(TimeStampedModel):

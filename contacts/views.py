@@ -295,7 +295,11 @@ class NotADuplicateView(PermissionRequiredMixin, SingleObjectMixin, View):
         pair = self.get_object(
             PossibleDuplicate.objects.select_related("contact_a", "contact_b")
         )
-        not_duplicate_mark(pair=pair)
+        try:
+            not_duplicate_mark(pair=pair)
+        except ValidationError as gone:
+            messages.error(request, gone.message)
+            return redirect("duplicates:list")
         messages.success(
             request,
             gettext("%(first)s and %(second)s are marked as not a duplicate.")

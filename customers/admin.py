@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.forms.models import BaseInlineFormSet, _get_foreign_key
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -73,6 +74,26 @@ class CustomerAdmin(HistoryAdmin):
     ]
     # Apps above customers add theirs with register_customer_inline().
     inlines = [AddressInline]
+
+    def get_deleted_objects(self, objs, request):
+        """On the deletion's POST, the customers are locked before what goes with
+        them is collected (the product's lock order: the customer first), so a
+        document created for one of them at that moment either comes first and is
+        listed (it protects the customer) or waits and finds the customer gone."""
+        if request.method == "POST":
+            keys = [obj.pk for obj in objs]
+            list(
+                Customer.objects.select_for_update().filter(pk__in=keys).order_by("pk")
+            )
+        return super().get_deleted_objects(objs, request)
+
+    def changelist_view(self, request, extra_context=None):
+        # The delete action collects and deletes in one transaction, under the
+        # customers' locks (get_deleted_objects).
+        if request.method != "POST":
+            return super().changelist_view(request, extra_context)
+        with transaction.atomic():
+            return super().changelist_view(request, extra_context)
 
     def _related_counts(self, obj) -> dict:
         """{inline class: number of rows of the customer}, read once per page (kept

@@ -16,6 +16,7 @@ from communications.outbox import OutgoingEmail, deliveries_create
 from contacts.models import Contact
 from core.services import lock_unchanged, sequence_next_value
 from customers.models import Customer
+from customers.services import lock_customers
 from sales.emails import DocumentEmail, document_emails, one_line
 from sales.models import SalesDocument
 from sales.selectors import Recipient, document_routing, role_name
@@ -30,6 +31,24 @@ def document_number_next(*, kind: type[SalesDocument]) -> str:
 
 
 CONTACT_DELETED_MESSAGE = _("This contact was just deleted. Choose another.")
+
+
+CUSTOMER_DELETED_MESSAGE = _("This customer no longer exists: someone else deleted it.")
+
+
+def document_customer_lock(*, customer_id: int) -> None:
+    """Lock the document's customer before anything else: the one lock order of the
+    product (docs/architecture.md: customer, its contacts, other rows, number
+    sequences), so a document written while the customer's contacts are merged or
+    edited, or while the customer is deleted in the admin, waits its turn instead
+    of deadlocking or failing its foreign key at commit. A customer deleted
+    meanwhile is refused with a message."""
+    try:
+        lock_customers([customer_id])
+    except Customer.DoesNotExist as gone:
+        raise ValidationError(
+            CUSTOMER_DELETED_MESSAGE, code="customer_deleted"
+        ) from gone
 
 
 def document_contact_lock(*, contact: Contact | None) -> Contact | None:
@@ -85,6 +104,7 @@ def document_create(
 @transaction.atomic
 def document_create_from(*, document: D, contact: Contact | None = None) -> D:
     """Save a new, unsaved document (built by a form or the admin) the same way."""
+    document_customer_lock(customer_id=document.customer_id)
     _copy_contact_snapshot(document, document_contact_lock(contact=contact))
     document.full_clean(exclude=["number"])
     document.number = document_number_next(kind=type(document))
@@ -118,6 +138,7 @@ def document_update(
     if contact is _KEEP:
         # By its key: the instance may hold a copy of a contact deleted since.
         contact = Contact(pk=document.contact_id) if document.contact_id else None
+    document_customer_lock(customer_id=document.customer_id)
     contact = document_contact_lock(contact=contact)
     lock_unchanged(document, version=version)
     stored_contact_id = (
@@ -166,9 +187,10 @@ def document_send(
     `precondition` runs on the document as stored once it is locked, and may refuse
     by raising (the API's If-Match: a send of a document changed since it was read).
     """
-    # Each delivery points at its contact, so the contacts it will go to are locked
-    # first, in the order of their keys, as deleting a contact and assigning one
-    # lock it: contact, then document (document_contact_lock). A contact deleted
+    # The customer first (document_customer_lock: the product's lock order), then
+    # each contact a delivery will point at, in the order of their keys, as
+    # deleting a contact and assigning one lock it: contact, then document
+    # (document_contact_lock). A contact deleted
     # meanwhile is gone when its lock is granted, and the routing below (read again
     # under the document's lock) no longer names it.
     planned = (
@@ -178,6 +200,7 @@ def document_send(
         .first()
         or document
     )
+    document_customer_lock(customer_id=planned.customer_id)
     locked = _lock_contacts(
         {planned.contact_id}
         | {r.contact_id for r in _routing_contacts(planned)} - {None}

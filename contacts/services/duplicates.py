@@ -5,9 +5,11 @@ writers of one customer each see the other's contacts), in a fixed number of que
 from collections import defaultdict
 from collections.abc import Collection
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from contacts.duplicates import Person, find_pairs
 from contacts.models import (
@@ -76,11 +78,23 @@ def possible_duplicates_refresh(
         )
 
 
+PAIR_GONE_MESSAGE = _(
+    "This pair is no longer proposed: one of the two contacts was just merged, "
+    "deleted or changed. Nothing was marked."
+)
+
+
 @transaction.atomic
 def not_duplicate_mark(*, pair: PossibleDuplicate) -> NotDuplicate:
     """Remember that the pair's two contacts are different people: the pair is not
-    proposed again, whatever they change later."""
+    proposed again, whatever they change later.
+
+    The pair is read again under the customer's lock: one of its contacts merged or
+    deleted since the page showed it took the pair with it, and is refused with a
+    message rather than marked (its key would no longer exist)."""
     lock_customers([pair.customer_id])
+    if not PossibleDuplicate.objects.filter(pk=pair.pk).exists():
+        raise ValidationError(PAIR_GONE_MESSAGE, code="pair_gone")
     marked, _ = NotDuplicate.objects.get_or_create(
         contact_a_id=pair.contact_a_id,
         contact_b_id=pair.contact_b_id,

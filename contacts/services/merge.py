@@ -28,16 +28,26 @@ STALE_MERGE_MESSAGE = _(
 
 def merge_defaults(*, keep: Contact, merge_away: Contact) -> dict[str, str]:
     """The value each field keeps unless the user picks the other: the non-empty
-    one, and of two, the value of the contact changed most recently."""
-    recent, other = (
-        (merge_away, keep)
-        if merge_away.updated_at > keep.updated_at
-        else (keep, merge_away)
+    one, and of two, the value of the contact in use longer — the one more rows
+    point at (documents, emails: `outliving_relations`), then the older — so a
+    newly typed "Davi Smith" does not rename the established "David Smith"."""
+    established, other = sorted(
+        (keep, merge_away),
+        key=lambda contact: (-_rows_pointing_at(contact), contact.created_at),
     )
     return {
-        name: getattr(recent, name) or getattr(other, name)
+        name: getattr(established, name) or getattr(other, name)
         for name in CONTACT_PERSON_FIELDS
     }
+
+
+def _rows_pointing_at(contact: Contact) -> int:
+    return sum(
+        relation.related_model._default_manager.filter(
+            **{relation.field.name: contact}
+        ).count()
+        for relation in outliving_relations()
+    )
 
 
 def merge_summary(*, keep: Contact, merge_away: Contact) -> str:

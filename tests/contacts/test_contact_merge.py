@@ -4,10 +4,11 @@ import pytest
 from django.urls import reverse
 
 from activity.selectors import customer_activity_page
+from contacts.forms import ContactMergeForm
 from contacts.models import Contact, NotDuplicate, PossibleDuplicate
 from contacts.services.duplicates import possible_duplicates_refresh
 from contacts.services.links import ContactChanged, contact_update
-from contacts.services.merge import contacts_merge
+from contacts.services.merge import contacts_merge, merge_defaults
 from sales.models import Invoice, SalesOrder
 from tests.contacts.factories import ContactFactory
 from tests.customers.factories import CustomerFactory, billing_address
@@ -38,7 +39,7 @@ def anna(customer):
 
 @pytest.fixture
 def ana(customer, anna):
-    # Created after Anna: the most recently changed of the two.
+    # Created after Anna: the newer of the two.
     return ContactFactory(
         customer=customer,
         first_name="Ana",
@@ -61,11 +62,12 @@ def test_the_merge_keeps_the_chosen_values_and_unites_the_roles(anna, ana, manag
 
     kept.refresh_from_db()
     assert not Contact.objects.filter(pk=ana.pk).exists()
-    # first name: chosen; email: the most recent non-empty (Ana's); phone: the only
-    # non-empty (Ana's); job title: the only non-empty (Anna's).
+    # first name: chosen; email: of the contact in use longer (Anna: no documents
+    # either, older); phone: the only non-empty (Ana's); job title: the only
+    # non-empty (Anna's).
     assert (kept.first_name, kept.email, kept.phone, kept.job_title) == (
         "Anna",
-        "ana.berg@aurora.example.com",
+        "anna@aurora.example.com",
         "+31612345678",
         "Buyer",
     )
@@ -223,13 +225,15 @@ def test_the_preview_shows_both_side_by_side_with_the_defaults_chosen(
     client = client_for(manager)
     # session, user, the user's and its groups' permissions (4); the customer (1);
     # the two contacts (2) and their roles (2); the documents of each kind (3) and
-    # the emails (deliveries) of each contact (1): what the merge re-points.
-    with django_assert_num_queries(13):
+    # the emails (deliveries) of each contact (1): what the merge re-points; the
+    # same per contact again for the defaults (8).
+    with django_assert_num_queries(21):
         response = client.get(merge_url(customer, anna, ana))
     page = response.content.decode()
     assert "Merge Ana Berg into Anna Berg" in page
     form = response.context["form"]
-    assert form["email"].initial == "merge_away"  # Ana's: the most recent
+    # Ana's: she has a document, Anna none.
+    assert form["email"].initial == "merge_away"
     assert form["first_name"].initial == "merge_away"
     assert form["job_title"].initial == "keep"  # the only non-empty one
     assert "last_name" not in form.fields  # the same on both: nothing to choose
@@ -278,7 +282,10 @@ def test_a_stale_preview_is_shown_again_with_the_current_values(
 
     assert response.status_code == 200
     assert "changed since you opened the preview" in response.content.decode()
-    assert response.context["form"]["job_title"].initial == "merge_away"
+    # Ana's new job title is one of the choices now.
+    assert [
+        label for _, label in response.context["form"].fields["job_title"].choices
+    ] == ["Buyer", "CFO"]
     assert Contact.objects.filter(pk=ana.pk).exists()
 
 
@@ -291,4 +298,47 @@ def test_an_edit_of_the_kept_contact_opened_before_the_merge_is_refused(
         contact_update(
             contact=opened, data={"email": "old@x.example"}, version=opened.version
         )
-    assert Contact.objects.get(pk=anna.pk).email == "ana.berg@aurora.example.com"
+    assert Contact.objects.get(pk=anna.pk).email == "anna@aurora.example.com"
+
+
+def test_the_defaults_keep_the_established_contacts_values_not_the_typo(customer):
+    david = ContactFactory(
+        customer=customer, first_name="David", last_name="Smith", email="", roles=[]
+    )
+    make_invoice(customer, contact=david)
+    davi = ContactFactory(
+        customer=customer,
+        first_name="Davi",
+        last_name="Smith",
+        email="d.smith@x.example",
+        roles=[],
+    )
+    # The newer contact, changed last, is kept: its values still give way.
+    for keep, merge_away in ((davi, david), (david, davi)):
+        defaults = merge_defaults(keep=keep, merge_away=merge_away)
+        assert (defaults["first_name"], defaults["email"]) == (
+            "David",  # the one with the document
+            "d.smith@x.example",  # the only non-empty one
+        )
+    # Without documents, the older contact's value stays.
+    make_invoice(customer, contact=davi)
+    defaults = merge_defaults(keep=davi, merge_away=david)
+    assert defaults["first_name"] == "David"
+
+
+def test_a_merge_chooses_the_language_and_says_what_it_dropped(anna, ana, manager):
+    Contact.objects.filter(pk=ana.pk).update(language="nl")
+    ana.refresh_from_db()
+    preview = ContactMergeForm(keep=anna, merge_away=ana)
+    assert [label for _, label in preview.fields["language"].choices] == [
+        "(empty)",
+        "Dutch",
+    ]
+    kept = contacts_merge(keep=anna, merge_away=ana, values={}, user=manager)
+    kept.refresh_from_db()
+    assert kept.language == "nl"  # the only non-empty one
+    anna_en = ContactFactory(customer=anna.customer, first_name="Anne", language="en")
+    dropped = contacts_merge(
+        keep=kept, merge_away=anna_en, values={"language": "nl"}, user=manager
+    )
+    assert "Language: en" in dropped.history.latest().history_change_reason

@@ -33,6 +33,7 @@ def customers():
         phone="06 12345678",
         job_title="Buyer, senior",
         department="Sales",
+        language="nl",
         roles=[role("primary"), role("invoice")],
     )
     contact_create(customer=dutch, first_name="Piet", roles=[])
@@ -64,6 +65,7 @@ def test_it_exports_contacts_in_the_columns_the_import_reads(customers):
         "phone",
         "job_title",
         "department",
+        "language",
         "roles",
     ]
     assert rows[1] == [
@@ -74,6 +76,7 @@ def test_it_exports_contacts_in_the_columns_the_import_reads(customers):
         "+31612345678",
         "Buyer, senior",
         "Sales",
+        "nl",
         "primary|invoice",
     ]
     assert len(rows) == 4
@@ -149,9 +152,9 @@ def test_the_export_neutralises_cells_a_spreadsheet_would_run_as_formulas(formul
     assert (
         '"C00001","\'=HYPERLINK(""https://evil.example"",""Click"")",'
         '"\'-2+3+cmd|\' /C calc\'!A0","\'-sales@example.com","+31201234567",'
-        '"\'@SUM(A1)","Sales;=1+1","order"\n' in out
+        '"\'@SUM(A1)","Sales;=1+1","","order"\n' in out
     )
-    assert '"C00001","\'t Hart","\'\'=already quoted","","","","",""\n' in out
+    assert '"C00001","\'t Hart","\'\'=already quoted","","","","","",""\n' in out
     assert '"C00001","email","\'-info@example.com","\'+Night"\n' in details
     # An E.164 number is a plain number: a spreadsheet reads it as one.
     assert '"+31612345678"' in out

@@ -2,6 +2,7 @@
 and "Not a duplicate"."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from contacts.duplicates import Person, find_pairs
@@ -125,6 +126,18 @@ def test_a_pair_marked_not_a_duplicate_is_not_found_again(customer, manager):
     assert pairs() == []
     assert NotDuplicate.objects.filter(contact_a=anna, contact_b=ana).exists()
     assert NotDuplicate.history.count() == 1
+
+
+def test_not_a_duplicate_of_a_pair_whose_contact_went_meanwhile_is_refused(
+    customer, client_for, manager
+):
+    contact_create(customer=customer, first_name="Anna", last_name="Berg")
+    ana = contact_create(customer=customer, first_name="Ana", last_name="Berg")
+    shown = PossibleDuplicate.objects.get()  # the page showed it; then Ana went
+    contact_delete(contact=ana)
+    with pytest.raises(ValidationError, match="no longer proposed"):
+        not_duplicate_mark(pair=shown)
+    assert not NotDuplicate.objects.exists()
 
 
 # The page.
