@@ -24,8 +24,10 @@ class CustomersConfig(AppConfig):
         from core.demo import DemoSeeder, register_demo_seeder
         from customers.demo import seed_demo_customers
         from customers.pages import CustomerTab, customer_pages
+        from customers.privacy import register_personal_data
 
         register_demo_seeder(DemoSeeder("customers", seed_demo_customers, 10))
+        register_personal_data()
 
         customer_pages.register_tab(
             CustomerTab(
