@@ -3,6 +3,7 @@ the mail provider reported about their address, and its suppression."""
 
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat, Lower
+from django.utils.translation import gettext_noop
 
 from core.privacy import (
     ERASE,
@@ -28,7 +29,7 @@ def register_personal_data() -> None:
     personal_data.register(
         PersonalModel(
             model="communications.Delivery",
-            kind="emails",
+            kind=gettext_noop("emails"),
             rows=_deliveries,
             fields=(
                 PersonalField("email", ERASE),
@@ -50,7 +51,7 @@ def register_personal_data() -> None:
     personal_data.register(
         PersonalModel(
             model="communications.DeliveryEvent",
-            kind="delivery events",
+            kind=gettext_noop("delivery events"),
             rows=_events,
             fields=(
                 PersonalField("email", ERASE),
@@ -63,7 +64,7 @@ def register_personal_data() -> None:
     personal_data.register(
         PersonalModel(
             model="communications.Suppression",
-            kind="suppressions",
+            kind=gettext_noop("suppressions"),
             rows=_events,
             fields=(
                 # One standing suppression per address: each erased row gets an

@@ -4,6 +4,7 @@ whether two contacts are one person."""
 
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_noop
 
 from core.privacy import (
     ERASE,
@@ -75,7 +76,7 @@ def register_personal_data() -> None:
     personal_data.register(
         PersonalModel(
             model="contacts.Contact",
-            kind="contacts",
+            kind=gettext_noop("contacts"),
             rows=_contacts,
             erase=_erase_contacts,
             fields=CONTACT_FIELDS,
@@ -84,7 +85,7 @@ def register_personal_data() -> None:
     personal_data.register(
         PersonalModel(
             model="contacts.ContactDetail",
-            kind="contact details",
+            kind=gettext_noop("contact details"),
             rows=_details,
             erase=_erase_details,
             fields=(
@@ -95,8 +96,8 @@ def register_personal_data() -> None:
         )
     )
     for model, kind in (
-        ("contacts.PossibleDuplicate", "possible duplicates"),
-        ("contacts.NotDuplicate", "not duplicates"),
+        ("contacts.PossibleDuplicate", gettext_noop("possible duplicates")),
+        ("contacts.NotDuplicate", gettext_noop("not duplicates")),
     ):
         personal_data.register(
             PersonalModel(

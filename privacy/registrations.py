@@ -2,6 +2,7 @@
 which hold a customer's person's data and which do not (docs/privacy.md)."""
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_noop
 
 from core.privacy import (
     ERASE,
@@ -29,7 +30,7 @@ def register_personal_data() -> None:
     personal_data.register(
         PersonalModel(
             model="admin.LogEntry",
-            kind="admin log entries",
+            kind=gettext_noop("admin log entries"),
             rows=_admin_entries,
             fields=(
                 PersonalField("object_repr", ERASE, replacement=ERASED_NAME),

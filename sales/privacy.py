@@ -5,7 +5,7 @@ erasing its contact is refused until it is sent or given another contact."""
 
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from core.privacy import (
     EXPORT_ONLY,
@@ -16,6 +16,13 @@ from core.privacy import (
     personal_data,
 )
 from sales.models import DOCUMENT_KINDS, SalesDocument
+
+# How the erasure log and the privacy page name each kind's rows.
+KIND_NAMES = {
+    "order": gettext_noop("sales orders"),
+    "invoice": gettext_noop("invoices"),
+    "shipment": gettext_noop("shipments"),
+}
 
 
 def _documents(rows: QuerySet, person: Person) -> QuerySet:
@@ -55,7 +62,7 @@ def register_personal_data() -> None:
         personal_data.register(
             PersonalModel(
                 model=kind._meta.label,
-                kind=f"{kind.KIND}s",
+                kind=KIND_NAMES[kind.KIND],
                 rows=_documents,
                 retained=_issued,
                 retained_from="date",

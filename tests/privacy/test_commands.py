@@ -29,7 +29,9 @@ def test_the_export_holds_every_link_history_documents_and_deliveries(
         c.pk for c in arranged.contacts
     }
     # Earlier values are in the history.
-    assert EARLIER_LAST_NAME in {row["last_name"] for row in data["contacts"]["history"]}
+    assert EARLIER_LAST_NAME in {
+        row["last_name"] for row in data["contacts"]["history"]
+    }
     assert [row["number"] for row in data["invoices"]["rows"]] == [
         arranged.invoice.number
     ]

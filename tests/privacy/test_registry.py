@@ -21,6 +21,9 @@ def test_a_text_field_added_later_and_not_listed_fails_the_check():
         class Meta:
             app_label = "privacy"
 
+        def __str__(self) -> str:
+            return self.nickname
+
     assert unclassified_fields([Pet]) == ["privacy.Pet.nickname", "privacy.Pet.notes"]
 
 

@@ -41,9 +41,7 @@ def test_the_job_erases_the_copy_and_its_history_once_the_period_is_over(erased)
             document.contact_email,
             document.contact_phone,
         ) == ("", "", "")
-        assert set(
-            document.history.values_list("contact_email", flat=True)
-        ) == {""}
+        assert set(document.history.values_list("contact_email", flat=True)) == {""}
     assert not RetainedCopy.objects.exists()
 
 

@@ -25,4 +25,6 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         Path(options["output"]).write_bytes(archive)
-        self.stdout.write(f"Wrote the data of {person.identifier} to {options['output']}.")
+        self.stdout.write(
+            f"Wrote the data of {person.identifier} to {options['output']}."
+        )
