@@ -376,8 +376,9 @@ class ContactMergeForm(forms.Form):
 
     KEEP, MERGE_AWAY = "keep", "merge_away"
 
-    keep_version = forms.CharField(widget=forms.HiddenInput)
-    merge_away_version = forms.CharField(widget=forms.HiddenInput)
+    # Not required: a preview posted without them is refused as stale by the merge.
+    keep_version = forms.CharField(required=False, widget=forms.HiddenInput)
+    merge_away_version = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, keep: Contact, merge_away: Contact, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,7 +6,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import ContactDetail
-from core.phones import format_phone_number
+from core.templatetags.formatting import email_link, phone_link
 from customers.list_columns import ListColumn, register_customer_list_column
 
 VIEW_DETAILS = "contacts.view_contactdetail"
@@ -31,7 +31,7 @@ def register_customer_list_columns() -> None:
             key="primary_email",
             label=_("Email"),
             annotation=lambda: _primary(ContactDetail.Kind.EMAIL),
-            link=lambda value: f"mailto:{value}",
+            display=email_link,
             permission=VIEW_DETAILS,
         )
     )
@@ -44,8 +44,7 @@ def register_customer_list_columns() -> None:
                 _primary(ContactDetail.Kind.TELEPHONE),
                 _primary(ContactDetail.Kind.MOBILE),
             ),
-            display=format_phone_number,
-            link=lambda value: f"tel:{value}",
+            display=phone_link,
             permission=VIEW_DETAILS,
         )
     )

@@ -38,7 +38,7 @@ class VersionedAdminForm(forms.ModelForm):
         if self.instance.pk and not self.errors:
             try:
                 lock_unchanged(
-                    self.instance, version=self.cleaned_data.get("version") or None
+                    self.instance, version=self.cleaned_data.get("version") or ""
                 )
             except EditConflict as conflict:
                 self.add_error(

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -40,3 +41,10 @@ class CoreConfig(AppConfig):
             function=prune_finished_task_results,
             every=timedelta(hours=1),
         )
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """Django's admin, on the site of core.sites."""
+
+    default = False  # "core" is CoreConfig; this one is named in full
+    default_site = "core.sites.AdminSite"

@@ -34,8 +34,11 @@ class ModelForm(forms.ModelForm):
         }
 
     def opened_version(self) -> str | None:
-        """The version the form was opened on; None for a new row."""
-        return self.cleaned_data.get("version") or None
+        """The version the form was opened on; None for a new row. A form of a
+        stored row posted without one gives "", which no row's version is."""
+        if not self.instance.pk:
+            return None
+        return self.cleaned_data.get("version") or ""
 
     def add_error(self, field, error):
         if field is None and (isinstance(error, dict) or hasattr(error, "error_dict")):

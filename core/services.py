@@ -20,20 +20,34 @@ class EditConflict(ValidationError):
     Views based on core.views.ServiceFormMixin show the current values again."""
 
 
+def changed_since(current: str, opened: str | None) -> bool:
+    """Whether what a form was opened on changed since: `opened` is the version the
+    form carried back (None: a writer without a form, not checked). A version that
+    is missing, empty or unreadable is no proof of anything, so it counts as
+    changed: the save is refused like a stale one, never let through unchecked."""
+    return opened is not None and opened != current
+
+
 def lock_unchanged(
     instance: TimeStampedModel, *, version: str | None
 ) -> TimeStampedModel:
-    """Lock the instance's row and return it as stored now.
+    """Lock the instance's row (against other edits only: `no_key`, so rows that
+    point at it can still be added) and return it as stored now.
 
     `version` is the row's `version` when the form was opened (None: not checked,
-    for writers without a form). A row changed since, or gone, raises EditConflict.
+    for writers without a form; `changed_since`). A row changed since, or gone,
+    raises EditConflict.
     """
     model = type(instance)
-    stored = model._default_manager.select_for_update().filter(pk=instance.pk).first()
+    stored = (
+        model._default_manager.select_for_update(no_key=True)
+        .filter(pk=instance.pk)
+        .first()
+    )
     what = {"object": model._meta.verbose_name}
     if stored is None:
         raise EditConflict(GONE_MESSAGE, code=GONE, params=what)
-    if version is not None and stored.version != version:
+    if changed_since(stored.version, version):
         raise EditConflict(STALE_MESSAGE, code=STALE, params=what)
     return stored
 

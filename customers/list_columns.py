@@ -4,13 +4,13 @@
 something to show of each customer in the list registers a ListColumn in its
 `AppConfig.ready()`. A column is an annotation on the list's page query (a subquery,
 so the page stays one query whatever the columns) and a function that turns the
-annotated value into the words of the cell.
+annotated value into the cell (text, escaped; or safe HTML such as a link).
 
     register_customer_list_column(ListColumn(
         key="primary_email",
         label=gettext_lazy("Email"),   # translated when shown
         annotation=lambda: Subquery(...),   # built on first use, models loaded
-        display=str,
+        display=email_link,   # core.templatetags.formatting: a mailto: link
         permission="contacts.view_contactdetail",
     ))
 """
@@ -27,18 +27,14 @@ class ListColumn:
     key: str  # the annotation's name; unique
     label: str  # the column's header; translated when shown: gettext_lazy("…")
     annotation: Callable[[], Expression]  # evaluated for the page's customers only
-    display: Callable[[Any], str] = str  # the cell's text from the annotated value
+    display: Callable[[Any], str] = str  # the cell from the annotated value
     permission: str = ""  # shown only to users with this permission
-    link: Callable[[Any], str] | None = None  # the cell's href, e.g. mailto:
 
-    def cell(self, customer) -> dict[str, str]:
+    def cell(self, customer) -> str:
         value = getattr(customer, self.key)
         if value in (None, ""):
-            return {"text": "", "href": ""}
-        return {
-            "text": self.display(value),
-            "href": self.link(value) if self.link else "",
-        }
+            return ""
+        return self.display(value)
 
 
 LIST_COLUMNS: list[ListColumn] = []

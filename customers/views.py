@@ -58,7 +58,12 @@ class CustomerListView(PermissionRequiredMixin, TemplateView):
             list_cap=selectors.LIST_CAP,
             columns=columns,
             rows=[
-                {"customer": customer, "cells": [c.cell(customer) for c in columns]}
+                {
+                    "customer": customer,
+                    "cells": [
+                        {"label": c.label, "value": c.cell(customer)} for c in columns
+                    ],
+                }
                 for customer in page_obj.object_list
             ],
             page_obj=page_obj,

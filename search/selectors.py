@@ -10,11 +10,16 @@ and the customer list's own). Each kind shows at most RESULT_LIMIT rows and says
 when there are more: one query per kind, whatever the size of the tables.
 """
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import reduce
 from operator import and_
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -32,6 +37,11 @@ from customers.selectors import billing_countries
 
 RESULT_LIMIT = 20
 MIN_TEXT_LENGTH = 2
+# A word shorter than this has no trigram, so no index could find it: in a longer
+# query it is left out (a whole query this short is still searched, by scanning).
+MIN_WORD_LENGTH = 3
+# The words of one query that are searched; the others are left out.
+MAX_WORDS = 5
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,8 @@ class SearchResults:
     query: str
     as_phone: list[str]  # the E.164 readings tried, when read as a number
     sections: list[Section]
+    words: list[str] = field(default_factory=list)  # the words searched as text
+    timed_out: bool = False  # the search took longer than SEARCH_TIMEOUT_MS
 
     @property
     def found(self) -> bool:
@@ -68,21 +80,78 @@ def site_search(*, query: str, user) -> SearchResults:
     (contacts.view_contactdetail)."""
     query = " ".join(query.split())
     numbers = phone_readings(query)
-    results = SearchResults(query=query, as_phone=numbers, sections=[])
-    if not numbers and len(query) < MIN_TEXT_LENGTH:
+    words = search_words(query)
+    results = SearchResults(query=query, as_phone=numbers, sections=[], words=words)
+    if not numbers and (len(query) < MIN_TEXT_LENGTH or not words):
         return results
-    if user.has_perm("customers.view_customer") and not numbers:
-        results.sections.append(_customers(query))
-    if user.has_perm("contacts.view_contact"):
-        results.sections.append(
-            _contacts(
-                query, numbers, may_change=user.has_perm("contacts.change_contact")
-            )
-        )
-    if user.has_perm("contacts.view_contactdetail"):
-        results.sections.append(_details(query, numbers))
+    try:
+        with search_time_limit():
+            if user.has_perm("customers.view_customer") and not numbers:
+                results.sections.append(_customers(words))
+            if user.has_perm("contacts.view_contact"):
+                may_change = user.has_perm("contacts.change_contact")
+                results.sections.append(
+                    _contacts(query, numbers, may_change=may_change)
+                )
+            if user.has_perm("contacts.view_contactdetail"):
+                results.sections.append(_details(query, numbers))
+    except SearchTimedOut:
+        results.sections, results.timed_out = [], True
+        return results
     _mark(results)
     return results
+
+
+def search_words(query: str) -> list[str]:
+    """The words of a query that are searched as text: those an index can serve
+    (MIN_WORD_LENGTH or longer), at most MAX_WORDS of them; a whole query shorter
+    than that is one word. None when nothing usable is left (". . . .")."""
+    query = " ".join(query.split())
+    if len(query) < MIN_WORD_LENGTH:
+        return [query] if query else []
+    words = [word for word in query.split() if len(word) >= MIN_WORD_LENGTH]
+    return list(dict.fromkeys(words))[:MAX_WORDS]
+
+
+class SearchTimedOut(Exception):
+    """A search ran past settings.SEARCH_TIMEOUT_MS and was stopped."""
+
+
+@contextmanager
+def search_time_limit() -> Iterator[None]:
+    """Stop the queries inside after settings.SEARCH_TIMEOUT_MS, raising
+    SearchTimedOut: a careless query must not hold a database connection (and make
+    everyone else's search wait). PostgreSQL cancels the statement
+    (`statement_timeout`, for this transaction only); SQLite is interrupted by a
+    progress handler."""
+    limit = settings.SEARCH_TIMEOUT_MS
+    try:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL statement_timeout = %s", [limit])
+                yield
+            elif connection.vendor == "sqlite":
+                connection.ensure_connection()
+                deadline = time.monotonic() + limit / 1000
+                raw = connection.connection
+                raw.set_progress_handler(lambda: time.monotonic() > deadline, 1000)
+                try:
+                    yield
+                finally:
+                    raw.set_progress_handler(None, 0)
+            else:
+                yield
+    except DatabaseError as error:
+        if _is_timeout(error):
+            raise SearchTimedOut from error
+        raise
+
+
+def _is_timeout(error: DatabaseError) -> bool:
+    cause = error.__cause__
+    # psycopg's QueryCanceled (SQLSTATE 57014); sqlite3's "interrupted".
+    return getattr(cause, "sqlstate", None) == "57014" or "interrupted" in str(error)
 
 
 def _mark(results: SearchResults) -> None:
@@ -110,26 +179,34 @@ def phone_readings(query: str) -> list[str]:
 
 def contacts_matching(query: str, numbers: list[str]) -> Q:
     """Contact persons with one of the numbers, else whose name or email holds
-    each word of the query."""
+    each searched word of the query (`search_words`; none: nobody)."""
     if numbers:
         return Q(phone__in=numbers)
+    words = search_words(query)
+    if not words:
+        return Q(pk__in=[])
     return reduce(
         and_,
         [
             Q(first_name__icontains=word)
             | Q(last_name__icontains=word)
             | Q(email__icontains=word)
-            for word in query.split()
+            for word in words
         ],
     )
 
 
 def details_matching(query: str, numbers: list[str]) -> Q:
     """Contact-card details with one of the numbers, else an email or website
-    holding the query."""
+    holding each searched word of the query."""
     if numbers:
         return Q(kind__in=ContactDetail.PHONE_KINDS, value__in=numbers)
-    return Q(value__icontains=query) & ~Q(kind__in=ContactDetail.PHONE_KINDS)
+    words = search_words(query)
+    if not words:
+        return Q(pk__in=[])
+    return reduce(and_, [Q(value__icontains=word) for word in words]) & ~Q(
+        kind__in=ContactDetail.PHONE_KINDS
+    )
 
 
 def email_lookup(email: str) -> str:
@@ -156,9 +233,10 @@ def _limited(section: Section, rows, hit) -> Section:
     return section
 
 
-def _customers(query: str) -> Section:
+def _customers(words: list[str]) -> Section:
     customers = Customer.objects.filter(
-        Q(name__icontains=query) | Q(number__iexact=query)
+        reduce(and_, [Q(name__icontains=word) for word in words])
+        | Q(number__iexact=" ".join(words))
     ).order_by("name", "number")
     return _limited(
         Section(gettext("Customers")),

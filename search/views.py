@@ -1,7 +1,12 @@
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.views.generic import TemplateView
 
-from search.selectors import MIN_TEXT_LENGTH, RESULT_LIMIT, site_search
+from search.selectors import (
+    MIN_TEXT_LENGTH,
+    MIN_WORD_LENGTH,
+    RESULT_LIMIT,
+    site_search,
+)
 
 
 class SearchView(PermissionRequiredMixin, TemplateView):
@@ -19,5 +24,6 @@ class SearchView(PermissionRequiredMixin, TemplateView):
             results=site_search(query=query, user=self.request.user),
             result_limit=RESULT_LIMIT,
             min_length=MIN_TEXT_LENGTH,
+            min_word_length=MIN_WORD_LENGTH,
         )
         return super().get_context_data(**kwargs)

@@ -67,7 +67,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 DJANGO_APPS = [
-    "django.contrib.admin",
+    "core.apps.AdminConfig",  # django.contrib.admin on core.sites.AdminSite
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -440,6 +440,10 @@ SPECTACULAR_SETTINGS = {
 # History is read-only: the admin shows past versions but offers no Revert (and
 # core.admin.HistoryAdmin refuses a revert that is posted anyway).
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# How long the header search may run before it is stopped with a message
+# (search.selectors.search_time_limit), in milliseconds.
+SEARCH_TIMEOUT_MS = env_int("SEARCH_TIMEOUT_MS", 2000)
 
 PHONENUMBER_DB_FORMAT = "E164"
 PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"

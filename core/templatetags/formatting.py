@@ -3,7 +3,7 @@
 import re
 
 from django import template
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from core.phones import format_phone_number
@@ -30,3 +30,23 @@ def wrappable(value: str) -> str:
         return ""
     parts = _BREAK_POINTS.split(str(value))
     return mark_safe("<wbr>".join(escape(part) for part in parts if part))
+
+
+@register.filter
+def phone_link(value: str) -> str:
+    """A stored E.164 number as a tel: link in international format, kept on one
+    line (.phone): every phone number the pages show goes through here."""
+    if not value:
+        return ""
+    return format_html(
+        '<a class="phone" href="tel:{}">{}</a>', value, format_phone_number(value)
+    )
+
+
+@register.filter
+def email_link(value: str) -> str:
+    """An email address as a mailto: link that wraps at its natural points: every
+    email address the pages show goes through here."""
+    if not value:
+        return ""
+    return format_html('<a href="mailto:{}">{}</a>', value, wrappable(value))

@@ -137,4 +137,18 @@
         window.location.href = link.href;
       });
   });
+  // The header's menu (a <details>) closes on a click elsewhere and on Escape,
+  // as a menu does; without JavaScript its summary opens and closes it.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details[data-header-menu][open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.open = false;
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var menu = document.querySelector("details[data-header-menu][open]");
+    if (!menu) return;
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  });
 })();

@@ -20,7 +20,12 @@ def test_the_customer_form_records_the_signed_in_user(client_for, manager):
     customer = CustomerFactory(name="Fjord")
     response = client_for(manager).post(
         reverse("customers:update", kwargs={"pk": customer.pk}),
-        {"name": "Fjord Foods", "is_active": "on", "notes": ""},
+        {
+            "name": "Fjord Foods",
+            "is_active": "on",
+            "notes": "",
+            "version": customer.version,
+        },
     )
     assert response.status_code == 302
     entry = entries(customer)[0]
@@ -49,6 +54,7 @@ def test_the_admin_records_the_admin_user_for_the_customer_and_its_inlines(
         "name": "Fjord Foods",
         "is_active": "on",
         "notes": "",
+        "version": customer.version,
         "addresses-TOTAL_FORMS": "1",
         "addresses-INITIAL_FORMS": "1",
         "addresses-MIN_NUM_FORMS": "0",

@@ -86,7 +86,9 @@ def test_the_admin_history_records_role_changes_with_the_user(admin_client, admi
     contact = ContactFactory(customer=customer, roles=["primary"])
     admin_client.post(
         reverse("admin:contacts_contact_change", args=[contact.pk]),
-        contact_form(customer, roles=[str(role("shipment").pk)]),
+        contact_form(
+            customer, roles=[str(role("shipment").pk)], version=contact.version
+        ),
     )
     latest = contact.history.latest()
     assert latest.history_user == admin_user
@@ -209,6 +211,7 @@ def test_the_customer_page_adds_a_contact_inline_with_the_same_rules(admin_clien
         "name": customer.name,
         "is_active": "on",
         "notes": "",
+        "version": customer.version,
         "addresses-TOTAL_FORMS": "1",
         "addresses-INITIAL_FORMS": "1",
         "addresses-MIN_NUM_FORMS": "0",
@@ -345,7 +348,12 @@ def test_the_admin_shows_stored_numbers_formatted_and_keeps_them_on_save(
 
     response = admin_client.post(
         url,
-        contact_form(customer, first_name=contact.first_name, phone="+31 6 12345678"),
+        contact_form(
+            customer,
+            first_name=contact.first_name,
+            phone="+31 6 12345678",
+            version=Contact.objects.get(pk=contact.pk).version,
+        ),
     )
     assert response.status_code == 302
     contact.refresh_from_db()
@@ -373,7 +381,9 @@ def test_the_admin_keeps_the_possible_duplicates_current(admin_client):
         True,
     )
 
-    data = contact_form(customer, first_name="Piet", email="other@x.example")
+    data = contact_form(
+        customer, first_name="Piet", email="other@x.example", version=added.version
+    )
     response = admin_client.post(
         reverse("admin:contacts_contact_change", args=[added.pk]), data
     )

@@ -42,8 +42,8 @@ def test_the_card_shows_the_primary_details_as_links(client_for, viewer, custome
         '<a href="mailto:info@fjord.example">info<wbr>@fjord<wbr>.example</a>'
         in content
     )
-    assert '<a href="tel:+31201234567">+31 20 123 4567</a>' in content
-    assert '<a href="tel:+31612345678">+31 6 12345678</a>' in content
+    assert '<a class="phone" href="tel:+31201234567">+31 20 123 4567</a>' in content
+    assert '<a class="phone" href="tel:+31612345678">+31 6 12345678</a>' in content
     assert (
         '<a href="https://fjord.example" target="_blank" rel="noopener">'
         "https:/<wbr>/<wbr>fjord<wbr>.example</a>"

@@ -25,6 +25,7 @@ def customer_change_data(customer, rows, initial=0):
         "name": customer.name,
         "is_active": "on",
         "notes": "",
+        "version": type(customer).objects.get(pk=customer.pk).version,
         "addresses-TOTAL_FORMS": "0",
         "addresses-INITIAL_FORMS": "0",
         "contacts-TOTAL_FORMS": "0",
@@ -38,6 +39,9 @@ def customer_change_data(customer, rows, initial=0):
         for name, value in row.items():
             data[f"{INLINE}-{index}-{name}"] = value
         data[f"{INLINE}-{index}-customer"] = customer.pk
+        if "id" in row:
+            stored_row = ContactDetail.objects.get(pk=row["id"])
+            data[f"{INLINE}-{index}-version"] = stored_row.version
     return data
 
 
@@ -116,7 +120,9 @@ def test_the_list_changes_the_kind_of_a_primary_without_a_500(admin_client):
         customer=customer, kind="telephone", value="+31612345670"
     )
     url = reverse("admin:contacts_contactdetail_change", args=[phone.pk])
-    response = admin_client.post(url, {"kind": "mobile", "value": phone.value})
+    response = admin_client.post(
+        url, {"kind": "mobile", "value": phone.value, "version": phone.version}
+    )
     assert response.status_code == 302
     assert stored(customer) == [
         ("mobile", "+31612345678", True),

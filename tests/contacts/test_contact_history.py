@@ -24,7 +24,7 @@ def test_the_history_records_a_role_change_with_the_user(client_for, editor):
     )
     response = client_for(editor).post(
         reverse("contacts:update", args=[customer.pk, contact.pk]),
-        {"first_name": "Anna", "roles": [order, invoice]},
+        {"first_name": "Anna", "roles": [order, invoice], "version": contact.version},
     )
     assert response.status_code == 302
     latest = contact.history.latest()

@@ -303,7 +303,7 @@ def test_changing_a_hidden_field_keeps_its_stored_value(client_for, editor, cust
     ContactFieldSettings.objects.create(show_department=False)
     client_for(editor).post(
         reverse("contacts:update", args=[customer.pk, contact.pk]),
-        {"first_name": "Anne"},
+        {"first_name": "Anne", "version": contact.version},
     )
     contact.refresh_from_db()
     assert contact.first_name == "Anne"
@@ -359,7 +359,12 @@ def test_changing_a_contact_applies_at_once_and_says_so(client_for, editor, cust
     contact = ContactFactory(customer=customer, first_name="Anna", roles=["primary"])
     response = client_for(editor).post(
         reverse("contacts:update", args=[customer.pk, contact.pk]),
-        {**NEW_CONTACT, "first_name": "Anne", "roles": role_pks("order", "shipment")},
+        {
+            **NEW_CONTACT,
+            "first_name": "Anne",
+            "roles": role_pks("order", "shipment"),
+            "version": contact.version,
+        },
     )
     assert response.status_code == 302
     contact.refresh_from_db()
@@ -373,7 +378,8 @@ def test_changing_a_contact_applies_at_once_and_says_so(client_for, editor, cust
 def test_unticking_every_role_removes_them(client_for, editor, customer):
     contact = ContactFactory(customer=customer, roles=["primary", "order"])
     client_for(editor).post(
-        reverse("contacts:update", args=[customer.pk, contact.pk]), NEW_CONTACT
+        reverse("contacts:update", args=[customer.pk, contact.pk]),
+        {**NEW_CONTACT, "version": contact.version},
     )
     assert not contact.roles.exists()
 
@@ -430,7 +436,7 @@ def test_an_error_about_a_hidden_field_shows_above_the_form(
     ContactFieldSettings.objects.create(show_phone=False)
     response = client_for(editor).post(
         reverse("contacts:update", args=[customer.pk, contact.pk]),
-        {"first_name": "Anne"},
+        {"first_name": "Anne", "version": contact.version},
     )
     assert response.status_code == 200
     assert (

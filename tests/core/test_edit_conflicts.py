@@ -7,12 +7,15 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from contacts.models import Contact
+from contacts.services import contact_update
 from core.services import EditConflict
 from customers.models import Address, Customer
 from customers.services import address_update, customer_update
 from sales.models import Invoice
 from sales.services import document_update
 from tests.concurrency import RACE_TEST, at_the_same_time
+from tests.contacts.factories import ContactFactory
 from tests.customers.factories import AddressFactory, CustomerFactory
 from tests.sales.factories import make_invoice
 
@@ -36,17 +39,25 @@ def _invoice():
     )
 
 
+def _contact():
+    contact = ContactFactory(first_name="Anna")
+    return contact, reverse("contacts:update", args=[contact.customer_id, contact.pk])
+
+
 # what, how the form is opened, a field and the two values two people type, how
 # someone else changes it through the service
 CASES = {
     "customer": (_customer, "name", "Theirs", "Mine"),
     "address": (_address, "city", "Theirs", "Mine"),
     "invoice": (_invoice, "reference", "Theirs", "Mine"),
+    "contact": (_contact, "first_name", "Theirs", "Mine"),
 }
 
 
 def _someone_else_saves(obj, field, value):
-    if isinstance(obj, Customer):
+    if isinstance(obj, Contact):
+        contact_update(contact=obj, data={field: value})
+    elif isinstance(obj, Customer):
         customer_update(customer=obj, data={field: value})
     elif isinstance(obj, Address):
         address_update(address=obj, data={field: value})
@@ -89,6 +100,41 @@ def test_a_save_based_on_a_changed_row_is_refused_and_shows_the_current_values(
     assert client.post(url, data).status_code == 302
     obj.refresh_from_db()
     assert getattr(obj, field) == mine
+
+
+# What a tampered or broken form carries instead of the version it was opened on.
+UNREADABLE_VERSIONS = {
+    "removed": None,
+    "empty": "",
+    "blank": "   ",
+    "garbage": "not a version",
+}
+
+
+def _with_version(data: dict, version: str) -> dict:
+    data = {key: value for key, value in data.items() if key != "version"}
+    if UNREADABLE_VERSIONS[version] is not None:
+        data["version"] = UNREADABLE_VERSIONS[version]
+    return data
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("version", UNREADABLE_VERSIONS)
+@pytest.mark.parametrize("what", CASES)
+def test_a_save_without_a_readable_version_is_refused_like_a_stale_one(
+    client_for, manager, what, version
+):
+    make, field, theirs, mine = CASES[what]
+    obj, url = make()
+    client = client_for(manager)
+    data = _opened_form(client, url)
+    _someone_else_saves(type(obj).objects.get(pk=obj.pk), field, theirs)
+    data = _with_version({**data, field: mine}, version)
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "since you opened it, so nothing was saved" in response.content.decode()
+    obj.refresh_from_db()
+    assert getattr(obj, field) == theirs
 
 
 @pytest.mark.django_db
@@ -191,6 +237,28 @@ def test_the_admin_refuses_to_save_over_a_customer_changed_since_it_opened(
     assert admin_client.post(url, data).status_code == 302
     customer.refresh_from_db()
     assert customer.name == "Mine"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("version", UNREADABLE_VERSIONS)
+def test_the_admin_refuses_a_contact_posted_without_a_readable_version(
+    admin_client, version
+):
+    contact = ContactFactory(first_name="Anna", last_name="Berg", roles=[])
+    url = reverse("admin:contacts_contact_change", args=[contact.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {
+        name: form[name].value()
+        for name in form.fields
+        if form[name].value() not in (None, [])
+    }
+    contact_update(contact=contact, data={"first_name": "Theirs"})
+    data = _with_version({**data, "first_name": "Mine"}, version)
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "since you opened it, so nothing was saved" in response.content.decode()
+    contact.refresh_from_db()
+    assert contact.first_name == "Theirs"
 
 
 def _empty_inlines(response) -> dict:

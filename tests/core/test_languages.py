@@ -2,6 +2,7 @@
 numbers and amounts written the language's way; permissions named in it."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -110,8 +111,17 @@ def test_choosing_a_language_needs_a_post_and_a_sign_in(client, client_for, view
 def test_the_header_offers_each_language_in_its_own_name(client_for, viewer):
     page = client_for(viewer).get(reverse("customers:list")).content.decode()
 
-    assert '<option value="en" lang="en" selected>English</option>' in page
-    assert '<option value="nl" lang="nl">Nederlands</option>' in page
+    # A button per language, the current one pressed.
+    assert re.search(
+        r'<button type="submit" name="language" value="en" lang="en"[^>]*'
+        r'aria-pressed="true">English</button>',
+        page,
+    )
+    assert re.search(
+        r'<button type="submit" name="language" value="nl" lang="nl"[^>]*'
+        r'aria-pressed="false">Nederlands</button>',
+        page,
+    )
 
 
 def test_dates_numbers_and_amounts_are_written_the_languages_way():

@@ -106,7 +106,9 @@ def test_a_billing_address_may_be_changed_without_tripping_the_rule(
     client_for, manager, customer
 ):
     address = AddressFactory(customer=customer, kind="billing")
-    response = client_for(manager).post(urls(customer, address)["update"], ADDRESS)
+    response = client_for(manager).post(
+        urls(customer, address)["update"], {**ADDRESS, "version": address.version}
+    )
     address.refresh_from_db()
     assert response.status_code == 302
     assert address.city == "München"

@@ -91,7 +91,9 @@ def test_update_access_by_persona(request, client_for, persona, status):
 def test_a_manager_changes_a_customer(client_for, manager):
     customer = CustomerFactory(name="Old name")
     url = reverse("customers:update", args=[customer.pk])
-    response = client_for(manager).post(url, {"name": "New name", "notes": "VIP"})
+    response = client_for(manager).post(
+        url, {"name": "New name", "notes": "VIP", "version": customer.version}
+    )
     customer.refresh_from_db()
     assert response.status_code == 302
     assert (customer.name, customer.notes, customer.is_active) == (
@@ -104,7 +106,9 @@ def test_a_manager_changes_a_customer(client_for, manager):
 def test_changes_are_recorded_with_the_user(client_for, manager):
     customer = CustomerFactory(name="Old name")
     url = reverse("customers:update", args=[customer.pk])
-    client_for(manager).post(url, {"name": "New name", "is_active": "on"})
+    client_for(manager).post(
+        url, {"name": "New name", "is_active": "on", "version": customer.version}
+    )
     latest = customer.history.first()
     assert latest.history_user == manager
     assert latest.name == "New name"

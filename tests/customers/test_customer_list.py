@@ -202,10 +202,13 @@ def test_it_shows_the_primary_email_and_phone_from_the_contact_card(client_for, 
         customer=customer, kind="mobile", value="+31612345678", is_primary=True
     )
     content = client_for(viewer).get(URL).content.decode()
-    assert '<a href="mailto:info@fjord.example">info@fjord.example</a>' in content
+    assert (
+        '<a href="mailto:info@fjord.example">info<wbr>@fjord<wbr>.example</a>'
+        in content
+    )
     assert "old@example.com" not in content
-    # No telephone: the mobile phone, in international format.
-    assert '<a href="tel:+31612345678">+31 6 12345678</a>' in content
+    # No telephone: the mobile phone, in international format, on one line.
+    assert '<a class="phone" href="tel:+31612345678">+31 6 12345678</a>' in content
 
 
 def test_the_contact_columns_need_the_permission_to_view_details(client_for, viewer):

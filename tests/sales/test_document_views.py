@@ -222,6 +222,7 @@ def test_an_editor_changes_a_shipment(client_for, editor, customer):
             "tracking_code": "3S123",
             "status": "cancelled",
             "contact": "",
+            "version": shipment.version,
         },
     )
     assert response.status_code == 302
@@ -336,7 +337,10 @@ def test_the_document_shows_the_snapshot_phone_in_international_format(
     ana = ContactFactory(customer=customer, first_name="Ana", phone="+31612345678")
     invoice = make_invoice(customer, contact=ana)
     content = client_for(viewer).get(invoice.get_absolute_url()).content.decode()
-    assert "<dd>+31 6 12345678</dd>" in content
+    assert (
+        '<dd><a class="phone" href="tel:+31612345678">+31 6 12345678</a></dd>'
+        in content
+    )
 
 
 def test_a_new_invoice_is_in_the_currency_chosen_and_shows_it(
