@@ -103,3 +103,18 @@ def test_a_draft_is_named_and_the_erasure_refused(client_for, manager, zeb):
     assert response.status_code == 200
     assert f"Invoice {draft.number} is a draft" in response.content.decode()
     assert Contact.objects.get(pk=zeb.pk).email == EMAIL
+
+
+def test_each_linked_customers_activity_log_tells_the_erasure_without_data(
+    client_for, manager, zeb
+):
+    elsewhere = ContactFactory(first_name="Zebulon", last_name="Quixote", email=EMAIL)
+    client_for(manager).post(url(zeb), {"erase": "1", "confirm": "on"})
+
+    for contact in (zeb, elsewhere):
+        page = client_for(manager).get(
+            reverse("activity:list", kwargs={"customer_pk": contact.customer_id})
+        )
+        text = page.content.decode()
+        assert text.count("A person&#x27;s data was erased.") == 1
+        assert "Quixote" not in text and EMAIL not in text
