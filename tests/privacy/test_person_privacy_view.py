@@ -6,6 +6,8 @@ import json
 import zipfile
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from contacts.models import Contact
@@ -118,3 +120,18 @@ def test_each_linked_customers_activity_log_tells_the_erasure_without_data(
         text = page.content.decode()
         assert text.count("A person&#x27;s data was erased.") == 1
         assert "Quixote" not in text and EMAIL not in text
+
+
+def test_the_pages_queries_do_not_grow_with_what_is_held(client_for, manager, zeb):
+    # Two queries per registered model (its rows, their history), whatever
+    # their number.
+    client = client_for(manager)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url(zeb))
+    for _ in range(5):
+        ContactFactory(first_name="Zebulon", last_name="Quixote", email=EMAIL)
+        make_invoice(zeb.customer, zeb, status="sent")
+    with CaptureQueriesContext(connection) as many:
+        client.get(url(zeb))
+
+    assert len(many.captured_queries) == len(few.captured_queries)
