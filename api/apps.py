@@ -11,3 +11,8 @@ class ApiConfig(AppConfig):
 
     def ready(self):
         from api import schema  # noqa: F401  (registers the token's security scheme)
+        from core.privacy import personal_data
+
+        personal_data.declare_not_personal(
+            "api.ApiToken", why="a token of a user (staff), not of a customer's person"
+        )

@@ -35,12 +35,14 @@ class CommunicationsConfig(AppConfig):
             suppression_marks,
         )
         from communications.outbox import outbox_sweep
+        from communications.privacy import register_personal_data
         from communications.webhooks import record_tracking_event
         from contacts.marks import email_marks
         from core.health import register_readiness_check
         from core.worker import register_periodic_job
 
         register_tracked_models()
+        register_personal_data()
         email_marks.register_marker(suppression_marks)
         email_marks.register_check(
             "Suppressed email addresses in use", suppressed_addresses_in_use

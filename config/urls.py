@@ -38,5 +38,6 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("preferences/", include("core.urls")),
     path("api/", include("api.urls")),
+    path("", include("privacy.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -37,6 +37,7 @@ class ContactsConfig(AppConfig):
         from contacts.demo import seed_demo_contacts
         from contacts.list_columns import register_customer_list_columns
         from contacts.models import create_standard_roles
+        from contacts.privacy import register_personal_data
         from contacts.views import contact_card_panel, contact_persons_panel
         from core.demo import DemoSeeder, register_demo_seeder
         from customers.pages import CustomerPanel, CustomerTab, customer_pages
@@ -74,3 +75,4 @@ class ContactsConfig(AppConfig):
         )
         register_customer_list_columns()
         register_tracked_models()
+        register_personal_data()

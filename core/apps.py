@@ -17,9 +17,21 @@ class CoreConfig(AppConfig):
         )
         from core.health import register_core_checks
         from core.permissions import create_default_groups
+        from core.privacy import personal_data
         from core.worker import prune_finished_task_results, register_periodic_job
 
         register_core_checks()
+        personal_data.declare_not_personal(
+            "core.UserPreferences", why="a user's (staff's) own settings"
+        )
+        for model in (
+            "core.NumberSequence",
+            "core.WorkerHeartbeat",
+            "core.PeriodicJobRun",
+        ):
+            personal_data.declare_not_personal(
+                model, why="the application's bookkeeping"
+            )
 
         # Connected after contrib.auth's create_permissions (auth is installed
         # before core), so every app's permissions exist when they are granted.

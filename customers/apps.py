@@ -25,9 +25,11 @@ class CustomersConfig(AppConfig):
         from customers.activity_log import register_tracked_models
         from customers.demo import seed_demo_customers
         from customers.pages import CustomerTab, customer_pages
+        from customers.privacy import register_personal_data
 
         register_demo_seeder(DemoSeeder("customers", seed_demo_customers, 10))
         register_tracked_models()
+        register_personal_data()
 
         customer_pages.register_tab(
             CustomerTab(

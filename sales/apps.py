@@ -27,10 +27,12 @@ class SalesConfig(AppConfig):
         from customers.pages import CustomerPanel, customer_pages
         from sales.activity_log import register_tracked_models
         from sales.demo import seed_demo_documents
+        from sales.privacy import register_personal_data
         from sales.views import documents_panel, who_receives_what_panel
 
         register_demo_seeder(DemoSeeder("sales", seed_demo_documents, 30))
         register_tracked_models()
+        register_personal_data()
 
         customer_pages.register_panel(
             CustomerPanel(

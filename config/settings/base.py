@@ -101,6 +101,7 @@ LOCAL_APPS = [
     "activity",
     "search",
     "api",
+    "privacy",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -145,6 +146,9 @@ ROOT_URLCONF = "config.urls"
 # `python manage.py worker` (core.worker); where the tasks queue: TASKS, below.
 # Finished tasks' results are kept this many days, then the worker removes them.
 TASK_RESULTS_KEPT_DAYS = env_int("TASK_RESULTS_KEPT_DAYS", 7)
+# An erased person's copy on an issued document is kept this many years from the
+# document's date (the fiscal retention period), then erased (docs/privacy.md).
+PRIVACY_RETENTION_YEARS = env_int("PRIVACY_RETENTION_YEARS", 7)
 # /readyz (core.health) answers 503 when no worker has said it is alive for this
 # many seconds (it does every 15), or when the oldest due task has waited this long.
 # 0 turns that check off.

@@ -88,6 +88,7 @@ PAGES = {
     "contacts:create": customer_page("contacts:create"),
     "contacts:update": of_customer("contacts:update", "contact"),
     "contacts:delete": of_customer("contacts:delete", "contact"),
+    "privacy:person": of_customer("privacy:person", "contact"),
     "contacts:contact_details_edit": customer_page("contacts:contact_details_edit"),
     "contacts:merge": lambda d: reverse(
         "contacts:merge",

@@ -89,6 +89,9 @@ ACCESS = {
     "contacts:create": Access(EDITORS, FORM, post=200),
     "contacts:update": Access(EDITORS, FORM, post=200),
     "contacts:delete": Access(EDITORS, FORM, post=302),
+    # A person's export and erasure: the privacy permission (managers). An empty
+    # form neither exports nor confirms the erasure.
+    "privacy:person": Access(MANAGERS, FORM, post=200),
     "contacts:contact_details_edit": Access(EDITORS, FORM, post=200),
     # The matrix seeds one contact, which is both `pk` and `other_pk` here: a
     # contact merged into itself is not found (the merge itself is tested in

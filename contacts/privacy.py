@@ -1,0 +1,119 @@
+"""What contacts holds of a person (core.privacy): the contacts themselves, the
+card details that are the person's own address or number, and the pairs that say
+whether two contacts are one person."""
+
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_noop
+
+from core.privacy import (
+    ERASE,
+    ERASED_NAME,
+    EXPORT_ONLY,
+    Person,
+    PersonalField,
+    PersonalModel,
+    personal_data,
+    replace_fields,
+)
+
+
+def _contacts(rows: QuerySet, person: Person) -> QuerySet:
+    return rows.filter(id__in=person.contact_ids)
+
+
+CONTACT_FIELDS = (
+    PersonalField("first_name", ERASE, replacement=ERASED_NAME),
+    PersonalField("last_name", ERASE),
+    PersonalField("email", ERASE),
+    PersonalField("phone", ERASE),
+    PersonalField("job_title", ERASE),
+    PersonalField("department", ERASE),
+    PersonalField("language", EXPORT_ONLY),
+    PersonalField("no_notification_emails", EXPORT_ONLY),
+)
+
+
+def _erase_contacts(rows: QuerySet, person: Person) -> int:
+    from contacts.models import Contact
+
+    # The link stays (documents and emails point at it), nameless and without
+    # roles, so no document is ever routed to it again.
+    Contact.roles.through.objects.filter(contact__in=rows).delete()
+    return replace_fields(rows, CONTACT_FIELDS)
+
+
+def _details(rows: QuerySet, person: Person) -> QuerySet:
+    # A card detail that is the person's own address or number is theirs; the
+    # customer's general addresses (info@…) are not.
+    return rows.annotate(_value=Lower("value")).filter(
+        _value__in=[*person.emails, *person.phones]
+    )
+
+
+def _erase_details(rows: QuerySet, person: Person) -> int:
+    from contacts.services.card import contact_detail_delete
+
+    details = list(rows)
+    for detail in details:
+        # Through the card service: an erased primary hands over to the oldest.
+        contact_detail_delete(detail=detail)
+    return len(details)
+
+
+def _pairs(rows: QuerySet, person: Person) -> QuerySet:
+    return rows.filter(
+        Q(contact_a_id__in=person.contact_ids) | Q(contact_b_id__in=person.contact_ids)
+    )
+
+
+def _delete(rows: QuerySet, person: Person) -> int:
+    # A pair names two contacts, one of them erased: it says nothing any more.
+    return rows.delete()[0]
+
+
+def register_personal_data() -> None:
+    personal_data.register(
+        PersonalModel(
+            model="contacts.Contact",
+            kind=gettext_noop("contacts"),
+            rows=_contacts,
+            erase=_erase_contacts,
+            fields=CONTACT_FIELDS,
+        )
+    )
+    personal_data.register(
+        PersonalModel(
+            model="contacts.ContactDetail",
+            kind=gettext_noop("contact details"),
+            rows=_details,
+            erase=_erase_details,
+            fields=(
+                PersonalField("value", ERASE),
+                PersonalField("description", ERASE),
+                PersonalField("kind", EXPORT_ONLY),
+            ),
+        )
+    )
+    for model, kind in (
+        ("contacts.PossibleDuplicate", gettext_noop("possible duplicates")),
+        ("contacts.NotDuplicate", gettext_noop("not duplicates")),
+    ):
+        personal_data.register(
+            PersonalModel(
+                model=model,
+                kind=kind,
+                rows=_pairs,
+                erase=_delete,
+                fields=(
+                    PersonalField("contact_a", EXPORT_ONLY),
+                    PersonalField("contact_b", EXPORT_ONLY),
+                ),
+            )
+        )
+    personal_data.declare_not_personal(
+        "contacts.ContactRole", why="the organisation's roles, not a person's"
+    )
+    personal_data.declare_not_personal(
+        "contacts.ContactFieldSettings", why="the organisation's settings"
+    )

@@ -1,0 +1,95 @@
+"""privacy_export and privacy_erase, by email and by id."""
+
+import json
+import zipfile
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from contacts.models import Contact
+from privacy.models import ErasureLog, ExportLog
+from tests.contacts.factories import ContactFactory
+from tests.privacy.helpers import EARLIER_LAST_NAME, EMAIL, arrange_person
+from tests.sales.factories import make_invoice
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_export_holds_every_link_history_documents_and_deliveries(
+    manager, tmp_path
+):
+    arranged = arrange_person(manager)
+    output = tmp_path / "zeb.zip"
+
+    call_command("privacy_export", "--email", EMAIL, "--output", str(output))
+
+    archive = zipfile.ZipFile(output)
+    data = json.loads(archive.read("person.json"))["data"]
+    assert {row["id"] for row in data["contacts"]["rows"]} == {
+        c.pk for c in arranged.contacts
+    }
+    # Earlier values are in the history.
+    assert EARLIER_LAST_NAME in {
+        row["last_name"] for row in data["contacts"]["history"]
+    }
+    assert [row["number"] for row in data["invoices"]["rows"]] == [
+        arranged.invoice.number
+    ]
+    assert [row["number"] for row in data["shipments"]["rows"]] == [
+        arranged.shipment.number
+    ]
+    assert sorted(row["status"] for row in data["emails"]["rows"]) == ["sent", "sent"]
+    assert any("Zebulon" in row["text"] for row in data["emails"]["rows"])
+    assert data["delivery events"]["rows"][0]["event_type"] == "bounced"
+    assert "contacts.csv" in archive.namelist()
+    assert "contacts-history.csv" in archive.namelist()
+    assert EARLIER_LAST_NAME in archive.read("contacts-history.csv").decode()
+    # Recorded, with no copy of the data.
+    log = ExportLog.objects.get()
+    assert (log.identifier, log.requested_by) == ("z***@example.nl", None)
+
+
+def test_the_export_by_id_holds_that_contact(tmp_path):
+    zeb = ContactFactory(email=EMAIL)
+    output = tmp_path / "zeb.zip"
+
+    call_command("privacy_export", "--person", str(zeb.pk), "--output", str(output))
+
+    data = json.loads(zipfile.ZipFile(output).read("person.json"))["data"]
+    assert [row["id"] for row in data["contacts"]["rows"]] == [zeb.pk]
+
+
+def test_erase_needs_yes(db):
+    zeb = ContactFactory(email=EMAIL)
+
+    with pytest.raises(CommandError, match="add --yes"):
+        call_command("privacy_erase", "--email", EMAIL)
+
+    assert Contact.objects.get(pk=zeb.pk).email == EMAIL
+
+
+def test_erase_by_id_erases_and_prints_the_counts(capsys):
+    zeb = ContactFactory(email=EMAIL)
+
+    call_command("privacy_erase", "--person", str(zeb.pk), "--yes")
+
+    assert Contact.objects.get(pk=zeb.pk).email == ""
+    assert "contacts: 1" in capsys.readouterr().out
+    assert ErasureLog.objects.get().identifier == f"contact {zeb.pk}"
+
+
+def test_erase_refused_names_the_draft(db):
+    zeb = ContactFactory(email=EMAIL)
+    draft = make_invoice(zeb.customer, zeb)
+
+    with pytest.raises(CommandError, match=f"Invoice {draft.number} is a draft"):
+        call_command("privacy_erase", "--email", EMAIL, "--yes")
+
+
+def test_an_unknown_person_is_a_clear_error(db, tmp_path):
+    with pytest.raises(CommandError, match="Nothing is held about nobody@x.nl"):
+        call_command(
+            "privacy_export", "--email", "nobody@x.nl", "--output", str(tmp_path / "z")
+        )
+    with pytest.raises(CommandError, match="There is no contact 999"):
+        call_command("privacy_erase", "--person", "999", "--yes")
