@@ -14,6 +14,7 @@ class CoreConfig(AppConfig):
         from core import (
             checks,  # noqa: F401  (registers the system checks)
             languages,  # noqa: F401  (remembers the language at sign-in)
+            sign_in,  # noqa: F401  (a sign-in's fixed lifetime)
         )
         from core.health import register_core_checks
         from core.permissions import create_default_groups

@@ -1,8 +1,12 @@
 """How django-axes sees a sign-in: the client's address, and the page a locked-out
 user gets. The counting and locking are axes's own (settings: AXES_*)."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -61,3 +65,13 @@ def locked_out_response(
         },
         status=429,
     )
+
+
+@receiver(user_logged_in, dispatch_uid="core.sign_in.session_lifetime")
+def _session_ends_a_fixed_time_after_sign_in(sender, request, user, **kwargs):
+    """A sign-in lasts SESSION_COOKIE_AGE from the sign-in itself. Django counts the
+    age from the session's last change, so choosing a language would start it again."""
+    if request is not None and hasattr(request, "session"):
+        request.session.set_expiry(
+            timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE)
+        )

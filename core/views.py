@@ -10,10 +10,9 @@ from django.db import models
 from django.http import (
     HttpRequest,
     HttpResponse,
-    HttpResponseBadRequest,
     HttpResponseRedirect,
 )
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -118,7 +117,12 @@ def language_choose(request: HttpRequest) -> HttpResponse:
     they chose it on."""
     form = LanguageForm(request.POST)
     if not form.is_valid():
-        return HttpResponseBadRequest(_("Choose one of the languages offered."))
+        return render(
+            request,
+            "400.html",
+            {"reason": _("Choose one of the languages offered.")},
+            status=400,
+        )
     language = form.cleaned_data["language"]
     user_language_set(request=request, language=language)
     next_url = form.cleaned_data["next"]

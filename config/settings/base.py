@@ -113,6 +113,9 @@ MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     "core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Above every middleware that may answer by itself (the 400 page for unusable
+    # characters), so that every answer refuses to be framed.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # Static files are answered here, before the middleware below.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -133,7 +136,6 @@ MIDDLEWARE = [
     # A control character in the address (a NUL byte in a search) is answered with
     # a page saying so, before a view can send it to the database.
     "core.middleware.UnusableCharactersMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the signed-in user on every history row written during the request.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.

@@ -7,9 +7,11 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import formats, translation
+from freezegun import freeze_time
 
 from core.admin import permission_label
 from core.checks import check_organisation_language
@@ -99,6 +101,9 @@ def test_a_language_that_is_not_offered_is_refused_without_a_change(client_for, 
     response = client_for(viewer).post(reverse("core:language"), {"language": "xx"})
 
     assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert "Choose one of the languages offered." in response.content.decode()
+    assert "<main" in response.content.decode()  # the product's page, not bare text
     assert not UserPreferences.objects.filter(user=viewer).exists()
 
 
@@ -190,3 +195,23 @@ def test_the_admin_names_the_products_models_and_fields_in_dutch():
         "Customer Contacts administration",
     ]:
         assert english not in page
+
+
+def test_choosing_a_language_does_not_lengthen_the_sign_in(viewer):
+    """A sign-in lasts SESSION_COOKIE_AGE from the sign-in, whatever changes the
+    session later (docs/security.md)."""
+    client = Client()
+    with freeze_time("2026-03-09 08:00:00+00:00") as clock:
+        assert (
+            client.post(
+                reverse("login"),
+                {"username": viewer.username, "password": "secret-password"},
+            ).status_code
+            == 302
+        )
+        signed_in_until = Session.objects.get().expire_date
+        clock.tick(datetime.timedelta(hours=4))
+        client.post(reverse("core:language"), {"language": "nl"})
+
+    assert Session.objects.get().expire_date == signed_in_until
+    assert signed_in_until == datetime.datetime(2026, 3, 9, 17, 0, tzinfo=datetime.UTC)

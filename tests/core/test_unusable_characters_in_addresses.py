@@ -39,6 +39,13 @@ def test_a_search_with_a_control_character_says_it_cannot_be_searched(
     assert f'href="{path}"' in page  # back to the list, unsearched
 
 
+def test_the_page_refuses_to_be_framed_like_every_page(admin_client, customer):
+    response = admin_client.get("/customers/?q=Fjord%00")
+
+    assert response.status_code == 400
+    assert response["X-Frame-Options"] == "DENY"
+
+
 def test_the_page_names_the_character(admin_client, customer):
     page = admin_client.get("/customers/?q=Fjord%00").content.decode()
     assert "a NUL byte" in page
