@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from tests.customers.factories import AddressFactory, CustomerFactory
@@ -32,6 +33,30 @@ def test_the_overview_shows_name_number_tabs_and_billing_address(client_for, vie
     assert ">Overview</a>" in content
     assert ">Addresses</a>" in content
     assert "Coolsingel 1" in content
+
+
+def test_the_billing_address_shows_only_to_those_who_may_view_addresses(
+    client_for, outsider
+):
+    """As the Addresses tab: a user who may view customers but not addresses sees
+    the Overview without the billing address."""
+    customer = CustomerFactory(name="Harbor Systems")
+    AddressFactory(customer=customer, street_line_1="Coolsingel 1", city="Rotterdam")
+    outsider.user_permissions.add(
+        Permission.objects.get(
+            codename="view_customer", content_type__app_label="customers"
+        )
+    )
+    client = client_for(outsider)
+
+    content = client.get(customer.get_absolute_url()).content.decode()
+
+    assert "Harbor Systems" in content
+    assert "Coolsingel 1" not in content
+    assert (
+        client.get(reverse("customers:addresses", args=[customer.pk])).status_code
+        == 403
+    )
 
 
 def test_the_change_button_shows_only_to_those_who_may_change(
