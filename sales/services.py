@@ -66,7 +66,11 @@ def document_contact_lock(*, contact: Contact | None) -> Contact | None:
     """
     if contact is None:
         return None
-    locked = Contact.objects.select_for_update().filter(pk=contact.pk).first()
+    # Against edits and the deletion (which waits for any lock on the row); other
+    # documents may point at the contact meanwhile.
+    locked = (
+        Contact.objects.select_for_update(no_key=True).filter(pk=contact.pk).first()
+    )
     if locked is None:
         raise ValidationError(
             {
@@ -213,7 +217,7 @@ def document_send(
     # until the deliveries are recorded.
     current = (
         type(document)
-        .objects.select_for_update(of=("self",))
+        .objects.select_for_update(no_key=True, of=("self",))
         .select_related("customer", "contact")
         .filter(pk=document.pk)
         .first()
@@ -291,7 +295,7 @@ def _lock_contacts(ids: set[int]) -> set[int]:
     """Lock these contacts, in the order of their keys; the keys of those that
     still exist."""
     return set(
-        Contact.objects.select_for_update()
+        Contact.objects.select_for_update(no_key=True)
         .filter(pk__in=ids)
         .order_by("pk")
         .values_list("pk", flat=True)

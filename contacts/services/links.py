@@ -68,13 +68,16 @@ GONE_CONTACT_MESSAGE = _(
 )
 
 
-def lock_contacts(contacts: Collection[Contact]) -> dict[int, Contact]:
+def lock_contacts(
+    contacts: Collection[Contact], *, to_delete: bool = False
+) -> dict[int, Contact]:
     """Lock the contacts' rows (after their customer's: the order every writer
     takes) in key order, and return them as stored; a contact that is gone
-    (deleted, merged away) is refused."""
+    (deleted, merged away) is refused. Against other edits only (`no_key`: a row
+    that points at a contact can still be added), unless one is to be deleted."""
     stored = {
         contact.pk: contact
-        for contact in Contact.objects.select_for_update()
+        for contact in Contact.objects.select_for_update(no_key=not to_delete)
         .filter(pk__in=[contact.pk for contact in contacts])
         .order_by("pk")
     }

@@ -90,7 +90,7 @@ def contacts_merge(
             _("Only contacts of one customer can be merged."), code="other_customer"
         )
     lock_customers([keep.customer_id])
-    stored = lock_contacts([keep, merge_away])
+    stored = lock_contacts([keep, merge_away], to_delete=True)
     keep, merge_away = stored[keep.pk], stored[merge_away.pk]
     if keep.customer_id != merge_away.customer_id:
         raise ContactChanged(STALE_MERGE_MESSAGE, code="stale_merge")
