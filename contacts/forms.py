@@ -142,7 +142,9 @@ class ContactCardPrimaryForm(forms.Form):
     applied by `contacts.services.card.contact_details_update`.
     """
 
-    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    # The card's version when the window opened (contact_card_version); any text:
+    # one missing or unreadable is refused by the service like a stale one.
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -239,7 +241,7 @@ class ContactCardWindow:
     rows to the service (`inputs`) and puts the service's errors back at the fields
     they are about (`add_service_errors`)."""
 
-    def __init__(self, *, card=None, version: int = 0, data=None):
+    def __init__(self, *, card=None, version: str = "0", data=None):
         if data is not None and "add_row" in data:
             # Without JavaScript, Add comes here: the same window, one row more.
             data = data.copy()
@@ -259,7 +261,7 @@ class ContactCardWindow:
         )
 
     @staticmethod
-    def _initial(card, version: int) -> dict:
+    def _initial(card, version: str) -> dict:
         initial = {"version": version}
         for row in card.primaries if card else ():
             if row.detail is not None:
@@ -316,7 +318,7 @@ class ContactCardWindow:
         target.field.widget.attrs["autofocus"] = True
 
     @property
-    def version(self) -> int:
+    def version(self) -> str:
         return self.form.cleaned_data["version"]
 
     def _rows(self) -> list[AdditionalDetailForm]:

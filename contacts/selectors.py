@@ -30,14 +30,15 @@ def customer_primary_details(*, customer: Customer) -> dict[str, ContactDetail |
     return primaries
 
 
-def contact_card_version(*, customer: Customer) -> int:
-    """The card's version: raised by every write of the customer's details. The
-    editing window carries it, so a save based on a card that changed since the window
-    opened is refused (contacts.services.card.contact_details_update)."""
+def contact_card_version(*, customer: Customer) -> str:
+    """The card's version, as the editing window carries it: the counter every write
+    of the customer's details raises, in words, like every form's version, so a save
+    based on a card that changed since the window opened is refused
+    (contacts.services.card.contact_details_update, core.services.changed_since)."""
     version = ContactCardVersion.objects.filter(customer_id=customer.pk).values_list(
         "version", flat=True
     )
-    return version.first() or 0
+    return str(version.first() or 0)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from contacts.models import (
     ContactDetail,
 )
 from contacts.selectors import contact_card_version
+from core.services import changed_since
 from customers.models import Customer
 from customers.services import lock_customers
 
@@ -255,7 +256,7 @@ def contact_details_update(
     customer: Customer,
     primaries: Mapping[str, DetailInput],
     additional: Sequence[DetailInput],
-    card_version: int,
+    card_version: str | None,
 ) -> list[ContactDetail]:
     """Save the whole contact card from the editing window at once, all or nothing.
 
@@ -268,15 +269,16 @@ def contact_details_update(
     - `additional` are the other details: rows with a `pk` change that detail, rows
       without add one, and every existing additional detail not listed is removed.
     - `card_version` is `contact_card_version` of the card the window showed. If the
-      card changed since, the save is refused with `ContactCardChanged`, so nobody
-      overwrites values they have not seen.
+      card changed since, or the version is missing or unreadable
+      (`core.services.changed_since`), the save is refused with
+      `ContactCardChanged`, so nobody overwrites values they have not seen.
 
     Refused input raises one ValidationError keyed by row (see `_RowErrors`); nothing
     is saved then. Returns the details it wrote (changed or added), so the window can
     warn about what was just typed (`ContactDetail.type_warning`).
     """
     card = _card_of(customer.pk)
-    if contact_card_version(customer=card.customer) != card_version:
+    if changed_since(contact_card_version(customer=card.customer), card_version):
         raise ContactCardChanged(STALE_CARD_MESSAGE, code="stale_card")
     others = {detail.pk: detail for detail in card.details if not detail.is_primary}
     errors = _RowErrors()

@@ -14,7 +14,7 @@ from contacts.models import (
     ContactRole,
 )
 from contacts.services.duplicates import possible_duplicates_refresh
-from core.services import GONE, STALE, EditConflict
+from core.services import GONE, STALE, EditConflict, changed_since
 from customers.models import Customer
 from customers.services import lock_customers
 
@@ -103,7 +103,7 @@ def contact_update(
     """
     lock_customers([contact.customer_id])
     stored = lock_contacts([contact])[contact.pk]
-    if version is not None and stored.version != version:
+    if changed_since(stored.version, version):
         raise ContactChanged(STALE_CONTACT_MESSAGE, code=STALE)
     # The change is applied to the row as stored now, not to the caller's copy: a
     # field the caller did not change keeps what another writer stored meanwhile.

@@ -18,6 +18,7 @@ from contacts.selectors import outliving_relations
 from contacts.services.duplicates import possible_duplicates_refresh
 from contacts.services.links import ContactChanged, lock_contacts
 from core.history import step_reason
+from core.services import changed_since
 from customers.services import lock_customers
 
 STALE_MERGE_MESSAGE = _(
@@ -95,7 +96,7 @@ def contacts_merge(
     if keep.customer_id != merge_away.customer_id:
         raise ContactChanged(STALE_MERGE_MESSAGE, code="stale_merge")
     for contact, version in ((keep, keep_version), (merge_away, merge_away_version)):
-        if version is not None and contact.version != version:
+        if changed_since(contact.version, version):
             raise ContactChanged(STALE_MERGE_MESSAGE, code="stale_merge")
     chosen, dropped = _merge_choices(keep=keep, merge_away=merge_away, values=values)
     _merge_write(

@@ -253,6 +253,29 @@ def test_a_save_based_on_a_changed_card_is_refused_asking_to_review(
     assert detail.value == "a@example.com"
 
 
+@pytest.mark.parametrize("version", [None, "", " ", "abc", "1.5", "-1", "99"])
+def test_a_save_without_a_readable_version_is_refused_like_a_stale_one(
+    client_for, editor, customer, version
+):
+    """A version removed, emptied or forged is no proof the window saw the card as
+    it is: the save is refused with the same message, never let through."""
+    contact_detail_create(customer=customer, kind="email", value="a@example.com")
+    data = form_data(customer, {"email": "mine@example.com"})
+    if version is None:
+        del data["version"]
+    else:
+        data["version"] = version
+    response = client_for(editor).post(edit_url(customer), data)
+    assert response.status_code == 200
+    assert "Someone else changed this contact card since you opened it" in (
+        response.content.decode()
+    )
+    assert response.context["form"]["version"].value() == contact_card_version(
+        customer=customer
+    )
+    assert stored(customer) == [("email", "a@example.com", "", True)]
+
+
 def test_state_never_changes_on_get(client_for, editor, customer):
     client_for(editor).get(
         edit_url(customer), form_data(customer, {"email": "info@example.com"})
