@@ -2,7 +2,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import SET_NULL, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    SET_NULL,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
 from contacts.duplicates import Finding, Person, find_pairs
@@ -241,6 +252,34 @@ def outliving_relations():
     ]
 
 
+def rows_pointing_at(*, contact_ids: Iterable[int]) -> dict[int, int]:
+    """How many rows that would outlive each contact (`outliving_relations`: its
+    documents and emails) point at it: one query, whatever the number of kinds."""
+    relations = outliving_relations()
+    counts = {
+        f"pointing_{index}": Coalesce(
+            Subquery(
+                relation.related_model._default_manager.filter(
+                    **{relation.field.name: OuterRef("pk")}
+                )
+                .order_by()
+                .values(relation.field.attname)
+                .annotate(count=Count("pk"))
+                .values("count"),
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        )
+        for index, relation in enumerate(relations)
+    }
+    return {
+        pk: sum(row)
+        for pk, *row in Contact.objects.filter(pk__in=list(contact_ids))
+        .annotate(**counts)
+        .values_list("pk", *counts)
+    }
+
+
 @dataclass(frozen=True)
 class MergeRow:
     name: str
@@ -260,7 +299,7 @@ class MergePreview:
 
 def merge_preview(*, keep: Contact, merge_away: Contact) -> MergePreview:
     """What the merge preview shows side by side. The roles come prefetched; one
-    query per kind of document for both contacts' counts."""
+    query for both contacts' counts of documents and emails."""
     rows = []
     for name in CONTACT_PERSON_FIELDS:
         label = str(Contact._meta.get_field(name).verbose_name).capitalize()
@@ -278,17 +317,7 @@ def merge_preview(*, keep: Contact, merge_away: Contact) -> MergePreview:
         )
     roles = {role.pk: role for role in [*keep.roles.all(), *merge_away.roles.all()]}
     documents = dict.fromkeys((keep.pk, merge_away.pk), 0)
-    for relation in outliving_relations():
-        counts = (
-            relation.related_model._default_manager.filter(
-                **{f"{relation.field.name}__in": [keep.pk, merge_away.pk]}
-            )
-            .order_by()
-            .values_list(relation.field.attname)
-            .annotate(count=Count("pk"))
-        )
-        for contact_id, count in counts:
-            documents[contact_id] += count
+    documents.update(rows_pointing_at(contact_ids=documents))
     return MergePreview(
         rows=rows,
         roles=sorted(roles.values(), key=lambda role: (role.position, role.name)),

@@ -14,7 +14,7 @@ from contacts.models import (
     CONTACT_PERSON_FIELDS,
     Contact,
 )
-from contacts.selectors import outliving_relations
+from contacts.selectors import outliving_relations, rows_pointing_at
 from contacts.services.duplicates import possible_duplicates_refresh
 from contacts.services.links import ContactChanged, lock_contacts
 from core.history import step_reason
@@ -32,23 +32,15 @@ def merge_defaults(*, keep: Contact, merge_away: Contact) -> dict[str, str]:
     one, and of two, the value of the contact in use longer — the one more rows
     point at (documents, emails: `outliving_relations`), then the older — so a
     newly typed "Davi Smith" does not rename the established "David Smith"."""
+    pointing = rows_pointing_at(contact_ids=[keep.pk, merge_away.pk])
     established, other = sorted(
         (keep, merge_away),
-        key=lambda contact: (-_rows_pointing_at(contact), contact.created_at),
+        key=lambda contact: (-pointing.get(contact.pk, 0), contact.created_at),
     )
     return {
         name: getattr(established, name) or getattr(other, name)
         for name in CONTACT_PERSON_FIELDS
     }
-
-
-def _rows_pointing_at(contact: Contact) -> int:
-    return sum(
-        relation.related_model._default_manager.filter(
-            **{relation.field.name: contact}
-        ).count()
-        for relation in outliving_relations()
-    )
 
 
 def merge_summary(*, keep: Contact, merge_away: Contact) -> str:
