@@ -4,6 +4,7 @@ phone rules (a phone number in E.164, read with the billing country) and the
 possible duplicates hold; what the contact form would warn about comes back as
 warnings."""
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -45,7 +46,7 @@ class ContactSerializer(serializers.ModelSerializer):
     first_name = serializers.CharField(max_length=100)
     last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     language = serializers.ChoiceField(
-        choices=Contact._meta.get_field("language").choices,
+        choices=settings.LANGUAGES,
         required=False,
         allow_blank=True,
         help_text=_(
