@@ -23,9 +23,9 @@ from contacts.services.card import (
 )
 from contacts.services.duplicates import not_duplicate_unmark
 from contacts.services.links import contact_delete, contact_save
-from core.admin import HistoryAdmin, LabelledTabularInline, VersionedAdminForm
+from core.admin import HistoryAdmin, LabelledTabularInline
 from core.phones import format_phone_number
-from customers.admin import register_customer_inline
+from customers.admin import CustomerRowAdminForm, register_customer_inline
 
 
 def _roles_display(contact: Contact) -> str:
@@ -33,7 +33,7 @@ def _roles_display(contact: Contact) -> str:
     return ", ".join(role.label for role in contact.roles.all())
 
 
-class PhoneShownFormattedForm(VersionedAdminForm):
+class PhoneShownFormattedForm(CustomerRowAdminForm):
     """Shows a stored number as people read it (`+31 6 12345678`), not in E.164;
     a save reads it back through the model's rules, and an unchanged number is not
     a change."""

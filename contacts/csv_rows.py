@@ -17,6 +17,7 @@ file is the truth), and their change is in the contact's history.
 """
 
 import copy
+from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import groupby
@@ -40,7 +41,8 @@ from contacts.services.bulk import (
     contacts_bulk_create,
     contacts_bulk_update,
 )
-from core.csvio import WriteOutcome, error_messages
+from contacts.services.duplicates import possible_duplicates_refresh_after_import
+from core.csvio import ADDED, UNCHANGED, UPDATED, WriteOutcome, error_messages
 from customers.models import Customer
 from customers.selectors import customers_with_phone_region
 from customers.services import lock_customers
@@ -76,10 +78,14 @@ class Matches:
         self.claimed: dict[int, int] = {}  # pk → line of the row that took it
         self.index: dict[Key, list[Model]] = {}
         self.pending: dict[int, tuple[Model, int]] = {}  # id → (new object, line)
+        # A preview's new objects, never saved, by their keys: later batches find
+        # them as a written import would find them stored.
+        self.unsaved: dict[Key, list[Unsaved]] = {}
+        self.pending_keys: dict[int, list[Key]] = {}
 
     def start_batch(self, stored: Iterable[Model], keys_of: Callable) -> None:
         self.index = {}
-        self.pending = {}
+        self.pending, self.pending_keys = {}, {}
         for obj in stored:
             self._index(obj, keys_of(obj))
 
@@ -89,7 +95,9 @@ class Matches:
             if obj not in hits:
                 hits.append(obj)
 
-    def _line_of(self, obj: Model) -> int | None:
+    def _line_of(self, obj: "Model | Unsaved") -> int | None:
+        if isinstance(obj, Unsaved):
+            return obj.line
         if obj.pk is None:
             return self.pending[id(obj)][1]
         return self.claimed.get(obj.pk)
@@ -100,7 +108,7 @@ class Matches:
         found: list[Model] = []
         every_key_fits = True
         for key in keys:
-            hits = self.index.get(key)
+            hits = self.index.get(key, []) + self.unsaved.get(key, [])
             narrowed = [obj for obj in found if obj in hits] if found and hits else []
             if not hits:
                 every_key_fits = False
@@ -132,15 +140,37 @@ class Matches:
         """The row at `line` stands for `obj` (new, when its pk is None)."""
         if obj.pk is None:
             self.pending[id(obj)] = (obj, line)
+            keys = list(keys)
+            self.pending_keys.setdefault(id(obj), []).extend(keys)
         else:
             self.claimed[obj.pk] = line
         self._index(obj, keys)
+
+    def keep_unsaved(self) -> None:
+        """A preview's batch is done: its new objects stay findable, as the keys
+        and the line of each (not the objects)."""
+        for obj, line in self.pending.values():
+            unsaved = Unsaved(line=line, label=str(obj))
+            for key in self.pending_keys.get(id(obj), ()):
+                self.unsaved.setdefault(key, []).append(unsaved)
+        self.pending, self.pending_keys = {}, {}
 
     def written(self) -> None:
         """The batch's new objects were saved: remember them by their keys."""
         for obj, line in self.pending.values():
             self.claimed[obj.pk] = line
-        self.pending = {}
+        self.pending, self.pending_keys = {}, {}
+
+
+@dataclass(frozen=True)
+class Unsaved:
+    """What a preview remembers of an object a row would add."""
+
+    line: int
+    label: str
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class CustomerRows:
@@ -185,14 +215,21 @@ class CustomerRows:
             )
         return customer
 
-    def write(self, rows: Sequence[tuple[int, Any]]) -> WriteOutcome:
+    def write(
+        self, rows: Sequence[tuple[int, Any]], *, preview: bool = False
+    ) -> WriteOutcome:
+        if not preview:
+            # The batch's customers, in key order (the product's lock order), for
+            # the batch's transaction only: another user's save of one of them
+            # waits for this batch, not for the file.
+            lock_customers({self.customer_id(row) for _, row in rows})
         if not self.update:
-            self.add([row for _, row in rows])
-            return WriteOutcome(added=len(rows))
-        # Held to the end of the import: a second import of the same customers
-        # waits, then matches what this one wrote.
-        lock_customers({self.customer_id(row) for _, row in rows})
-        self.matches.start_batch(self.stored([row for _, row in rows]), self.keys)
+            if not preview:
+                self.add([row for _, row in rows])
+            return WriteOutcome(lines=dict.fromkeys((line for line, _ in rows), ADDED))
+        self.matches.start_batch(
+            self.stored([row for _, row in rows], lock=not preview), self.keys
+        )
         outcome = WriteOutcome()
         additions, changes = [], []
         for line, row in rows:
@@ -207,21 +244,28 @@ class CustomerRows:
                 continue
             if target is None:
                 additions.append(row)
+                outcome.lines[line] = ADDED
                 self.matches.take(new, line=line, keys=self.row_keys(row))
             elif change is None:
-                outcome.unchanged += 1
+                outcome.lines[line] = UNCHANGED
                 self.matches.take(target, line=line, keys=[])
             else:
                 changes.append(change)
+                outcome.lines[line] = UPDATED
                 # Found by its new email or phone too, by the rest of the batch.
                 self.matches.take(target, line=line, keys=self.keys(change))
+        if preview:
+            self.matches.keep_unsaved()
+            return outcome
         if additions:
             self.add(additions)
             self.matches.written()
         if changes:
             self.save_changes(changes)
-        outcome.added, outcome.updated = len(additions), len(changes)
         return outcome
+
+    def finish(self) -> None:
+        """Nothing is derived from the rows of this kind."""
 
     # What each kind says: the update path.
 
@@ -231,8 +275,9 @@ class CustomerRows:
     def add(self, rows: Sequence[Any]) -> None:
         raise NotImplementedError
 
-    def stored(self, rows: Sequence[Any]) -> list[Model]:
-        """The stored objects the batch's rows could match, oldest first."""
+    def stored(self, rows: Sequence[Any], *, lock: bool) -> list[Model]:
+        """The stored objects the batch's rows could match, oldest first; locked
+        when `lock` (a written batch), after their customers."""
         raise NotImplementedError
 
     def keys(self, obj: Model) -> list[Key]:
@@ -284,6 +329,9 @@ class ContactRows(CustomerRows):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        # customer id → the contacts written: their possible duplicates are
+        # refreshed once, after the last batch (a number per contact).
+        self.written_contacts: dict[int, list[int]] = defaultdict(list)
         # Read once for the whole file, not once per row.
         self.field_settings = ContactFieldSettings.load()
         self.roles: dict[str, ContactRole] = {}
@@ -339,21 +387,31 @@ class ContactRows(CustomerRows):
         return roles, unknown
 
     def add(self, rows: Sequence[ContactRow]) -> None:
-        contacts_bulk_create(
+        created = contacts_bulk_create(
             contacts=[(row.contact, row.roles or []) for row in rows],
             batch_size=self.batch_size,
+            refresh_duplicates=False,
         )
+        self._written(created)
+
+    def _written(self, contacts: Iterable[Contact]) -> None:
+        for contact in contacts:
+            self.written_contacts[contact.customer_id].append(contact.pk)
+
+    def finish(self) -> None:
+        # Once for the import, not once per batch.
+        possible_duplicates_refresh_after_import(self.written_contacts)
 
     def customer_id(self, row: ContactRow) -> int:
         return row.contact.customer_id
 
-    def stored(self, rows: Sequence[ContactRow]) -> list[Contact]:
+    def stored(self, rows: Sequence[ContactRow], *, lock: bool) -> list[Contact]:
         contacts = [row.contact for row in rows]
         # Locked (after their customers, the order of every writer), so none is
         # deleted or merged away between its match and its update.
+        stored = Contact.objects.select_for_update() if lock else Contact.objects
         candidates = list(
-            Contact.objects.select_for_update()
-            .filter(customer_id__in={c.customer_id for c in contacts})
+            stored.filter(customer_id__in={c.customer_id for c in contacts})
             .annotate(email_key=Lower("email"))
             .filter(
                 Q(email_key__in={c.email.lower() for c in contacts if c.email})
@@ -413,7 +471,9 @@ class ContactRows(CustomerRows):
         contacts_bulk_update(
             contacts=[(contact, contact.new_roles) for contact in changes],
             batch_size=self.batch_size,
+            refresh_duplicates=False,
         )
+        self._written(changes)
 
     @staticmethod
     def export_rows(customer_numbers: Iterable[str] | None = None) -> Iterator[tuple]:
@@ -485,7 +545,11 @@ class ContactDetailRows(CustomerRows):
     def customer_id(self, row: ContactDetail) -> int:
         return row.customer_id
 
-    def stored(self, rows: Sequence[ContactDetail]) -> list[ContactDetail]:
+    def stored(
+        self, rows: Sequence[ContactDetail], *, lock: bool
+    ) -> list[ContactDetail]:
+        # Not locked: every writer of details locks their customers (as the write
+        # does), and the update then finds each detail again in its card.
         return list(
             ContactDetail.objects.filter(customer_id__in={d.customer_id for d in rows})
             .annotate(value_key=Lower("value"))

@@ -24,12 +24,15 @@ change costs one pass over that customer's contacts, not over the table.
 """
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process, utils
 
 NAME_THRESHOLD = 90
+# At most this many possible duplicates proposed per contact (see find_pairs).
+PAIRS_PER_CONTACT = 20
 _NUMBERS = re.compile(r"\d+")
 
 
@@ -60,10 +63,20 @@ class Finding:
 
 
 def find_pairs(
-    people: Iterable[Person], *, changed: Iterable[int] | None = None
+    people: Iterable[Person],
+    *,
+    changed: Iterable[int] | None = None,
+    limit: int = PAIRS_PER_CONTACT,
 ) -> Iterator[Finding]:
     """The possible duplicates among one customer's contacts; with `changed`, only
-    the pairs that involve one of those contacts (what a write can have changed)."""
+    the pairs that involve one of those contacts (what a write can have changed).
+
+    Each contact looked at proposes at most `limit` others, the strongest first (the
+    same email or phone, then the closest names): fifty contacts sharing one phone
+    number are fifty contacts to clean up, not 1,225 pairs. Candidates come from an
+    index by email, by phone and by the numbers in the name, so the cost grows with
+    the contacts looked at, not with every two of them (the names of one number group
+    are still compared by rapidfuzz in C)."""
     people = list(people)
     if len(people) < 2:
         return
@@ -71,37 +84,78 @@ def find_pairs(
     wanted = sorted(index_of if changed is None else set(changed) & index_of.keys())
     wanted_set = set(wanted)
     names = [utils.default_process(person.full_name) for person in people]
-    numbers = [sorted(_NUMBERS.findall(name)) for name in names]
+    numbers = [tuple(sorted(_NUMBERS.findall(name))) for name in names]
     emails = [person.email.lower() for person in people]
+    by_email: dict[str, list[int]] = defaultdict(list)
+    by_phone: dict[str, list[int]] = defaultdict(list)
+    by_numbers: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for index, person in enumerate(people):
+        if emails[index]:
+            by_email[emails[index]].append(index)
+        if person.phone:
+            by_phone[person.phone].append(index)
+        by_numbers[numbers[index]].append(index)
+    # The names a name is compared with: all, for a name without numbers; those
+    # with the same numbers or none, for a numbered one ("Store 12" is never
+    # compared with "Store 15"). Built once per group.
+    pools: dict[tuple[str, ...], dict[int, str]] = {}
+
+    def pool(key: tuple[str, ...]) -> dict[int, str]:
+        if key not in pools:
+            indexes = (
+                range(len(people))
+                if not key
+                else by_numbers[key] + by_numbers.get((), [])
+            )
+            pools[key] = {other: names[other] for other in indexes if names[other]}
+        return pools[key]
+
+    both_wanted_seen: set[tuple[int, int]] = set()
     for pk in wanted:
         index = index_of[pk]
         person, email = people[index], emails[index]
-        similar = (
-            {
-                other: round(score)
-                for _, score, other in process.extract(
-                    names[index],
-                    names,
-                    scorer=fuzz.token_sort_ratio,
-                    score_cutoff=NAME_THRESHOLD,
-                    limit=None,
-                )
-            }
-            if names[index]
-            else {}
-        )
-        for other_index, other in enumerate(people):
-            # A pair of two wanted contacts is found once, from its lower key.
-            if other.pk == pk or (other.pk < pk and other.pk in wanted_set):
-                continue
+        candidates = set(by_email.get(email, ())[: limit + 1]) if email else set()
+        if person.phone:
+            candidates.update(by_phone[person.phone][: limit + 1])
+        similar: dict[int, int] = {}
+        if names[index]:
+            for _, score, other in process.extract(
+                names[index],
+                pool(numbers[index]),
+                scorer=fuzz.token_sort_ratio,
+                score_cutoff=NAME_THRESHOLD,
+                limit=limit + 1,
+            ):
+                similar[other] = round(score)
+        candidates.update(similar)
+        candidates.discard(index)
+        findings = []
+        for other_index in candidates:
+            other = people[other_index]
             same_email = bool(email) and email == emails[other_index]
             same_phone = bool(person.phone) and person.phone == other.phone
             name_similarity = similar.get(other_index)
-            if _numbered_apart(numbers[index], numbers[other_index]):
-                name_similarity = None
-            if same_email or same_phone or name_similarity is not None:
-                a, b = (pk, other.pk) if pk < other.pk else (other.pk, pk)
-                yield Finding(a, b, same_email, same_phone, name_similarity)
+            if name_similarity is None and not _numbered_apart(
+                numbers[index], numbers[other_index]
+            ):
+                score = fuzz.token_sort_ratio(
+                    names[index], names[other_index], score_cutoff=NAME_THRESHOLD
+                )
+                name_similarity = round(score) if score else None
+            findings.append(
+                (other_index, other.pk, same_email, same_phone, name_similarity)
+            )
+        # The strongest `limit`, yielded in the contacts' order.
+        findings.sort(key=lambda f: (not (f[2] or f[3]), -(f[4] or 0), f[0]))
+        kept = sorted(findings[:limit])
+        for _, other_pk, same_email, same_phone, name_similarity in kept:
+            a, b = (pk, other_pk) if pk < other_pk else (other_pk, pk)
+            if other_pk in wanted_set:
+                # Found from both sides: yielded once.
+                if (a, b) in both_wanted_seen:
+                    continue
+                both_wanted_seen.add((a, b))
+            yield Finding(a, b, same_email, same_phone, name_similarity)
 
 
 def _numbered_apart(numbers: list[str], others: list[str]) -> bool:

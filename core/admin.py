@@ -23,7 +23,9 @@ class VersionedAdminForm(forms.ModelForm):
 
     The check locks the row and runs last, after the form's own checks (which may
     lock a related row first: a document's contact), inside the transaction in
-    which the admin saves, so the row stays as checked until it is saved.
+    which the admin saves, so the row stays as checked until it is saved. Rows that
+    come earlier in the product's lock order (docs/architecture.md) are locked
+    before the form's checks lock anything, by `lock_first`.
     """
 
     version = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -32,6 +34,19 @@ class VersionedAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = getattr(self.instance, "version", "")
+
+    def lock_first(self) -> None:
+        """Lock what comes before this row in the product's lock order; called
+        once the fields are read, before the form's own checks. A form of a
+        customer's row locks the customer (customers.admin.CustomerRowAdminForm)."""
+
+    def _clean_form(self):
+        try:
+            self.lock_first()
+        except ValidationError as refused:
+            self.add_error(None, refused)
+            return
+        super()._clean_form()
 
     def _post_clean(self):
         super()._post_clean()

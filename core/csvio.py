@@ -8,15 +8,16 @@ The files are UTF-8 (with or without a byte order mark), comma- or
 semicolon-separated (the header line decides), with a header row naming the columns;
 headings are read as people write them (`First name`, `first-name`, `first_name`).
 
-How "a file with a refused row writes nothing" goes with streaming: the file is read
-once, in batches, inside one transaction. Valid batches are written as they come, so
-memory holds one batch whatever the length of the file; at the end the transaction
-is rolled back if a row was refused (`skip_invalid` commits the valid rows instead),
-and always for a dry run. Reading the file twice (check, then write) would parse and
-validate every row twice; this way a clean file, the usual case, costs one pass. A
-dry run and a file with refused rows are written too, then rolled back, because what
-a row does can depend on the rows before it (the primary of a kind, a row that
-updates the contact an earlier row added): only writing them tells exactly.
+How "a file with a refused row writes nothing" goes with streaming and with an
+office at work: an import reads the file twice. First a preview (`RowImport` with
+`preview=True`) builds and checks every row and matches it against what is stored,
+writing nothing and locking nothing; a dry run stops there, and so does a file with
+refused rows (unless the valid rows are to be written anyway). Then the written pass
+reads it again and writes it in batches, each batch in a transaction of its own that
+locks only what that batch writes: another user's save waits for one batch, not for
+the file. Memory holds one batch and one byte per line of the report, whatever the
+length of the file. A row identical to an earlier row of the file is imported once,
+from the earlier row, and reported as repeating it.
 
 Cells a spreadsheet would run as formulas. A cell that starts with `=`, `+`, `-`,
 `@`, a tab or a carriage return is a formula to Excel, LibreOffice and Google Sheets
@@ -38,18 +39,20 @@ text, `core.validators`) and a row with more or fewer values than the header ref
 that row, at its line and column.
 """
 
+import codecs
 import csv
-import io
 import itertools
 import os
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TextIO
+from typing import Any, BinaryIO, Protocol, TextIO
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
+from django.db import DatabaseError, transaction
+from django.utils.translation import gettext as _
 
 from core.validators import validate_lines, validate_single_line
 
@@ -91,9 +94,17 @@ class RowAdapter(Protocol):
         """A validated, unsaved object for the row; `ValidationError` if refused,
         keyed by column name."""
 
-    def write(self, rows: Sequence[tuple[int, Any]]) -> "WriteOutcome":
-        """Write a batch of (line, object `build` returned); say what became of
-        them. A row may still be refused here, where it meets what is stored."""
+    def write(
+        self, rows: Sequence[tuple[int, Any]], *, preview: bool
+    ) -> "WriteOutcome":
+        """Write a batch of (line, object `build` returned), inside the batch's
+        transaction; say what became of each row. A row may still be refused here,
+        where it meets what is stored. With `preview`, write nothing and say what
+        writing would do (later batches see the earlier ones' rows as if written)."""
+
+    def finish(self) -> None:
+        """After the last batch of a written import: what is done once per import
+        (derived data of every row written), in transactions of its own."""
 
 
 def column_name(heading: str) -> str:
@@ -107,27 +118,82 @@ def sniff_delimiter(header_line: str) -> str:
 
 @dataclass
 class WriteOutcome:
-    """What became of a batch of valid rows."""
+    """What became of a batch of valid rows: line → ADDED, UPDATED or UNCHANGED."""
 
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
+    lines: dict[int, int] = field(default_factory=dict)
     # (line, [(column, message)]) of the rows refused against what is stored.
     refused: list[tuple[int, list[tuple[str, str]]]] = field(default_factory=list)
 
 
+# What became of a line, as the report keeps it (one byte per line).
+ADDED, UPDATED, UNCHANGED, REFUSED, REPEATED, NOT_WRITTEN = range(1, 7)
+OUTCOME_NAMES = {
+    ADDED: "added",
+    UPDATED: "updated",
+    UNCHANGED: "unchanged",
+    REFUSED: "refused",
+    REPEATED: "repeated",
+    NOT_WRITTEN: "not written",
+}
+
+
 @dataclass
-class ImportResult:
+class ImportReport:
+    """What an import did (or, as a preview, would do) with each line of the file.
+
+    Every line's outcome is one byte (`outcomes[line]`), so a report of 100,000
+    lines is 100 kB; the reasons are kept for the lines that have one (refused,
+    repeated, not written)."""
+
     read: int = 0
     added: int = 0
     updated: int = 0
     unchanged: int = 0
     refused: int = 0
+    # Rows identical to an earlier row of the file: imported once, from that row.
+    repeated: int = 0
+    not_written: int = 0
     seconds: float = 0.0
-    dry_run: bool = False
-    # Nothing the run wrote was kept: a dry run, or refused rows without
-    # skip_invalid.
-    rolled_back: bool = False
+    # Nothing was written: a preview (a dry run, or a check that found refused rows).
+    preview: bool = True
+    # Why a written import stopped before its end (a batch that failed): the
+    # batches before it are written, the rest is not.
+    failure: str = ""
+    # The last line of the last batch written (0: none).
+    written_through: int = 0
+    outcomes: bytearray = field(default_factory=bytearray)
+    reasons: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+
+    def note(self, line: int, outcome: int, reasons=None) -> None:
+        if line >= len(self.outcomes):
+            self.outcomes.extend(bytes(line + 1 - len(self.outcomes)))
+        previous = self.outcomes[line]
+        if previous:
+            name = OUTCOME_NAMES[previous].replace(" ", "_")
+            setattr(self, name, getattr(self, name) - 1)
+        self.outcomes[line] = outcome
+        name = OUTCOME_NAMES[outcome].replace(" ", "_")
+        setattr(self, name, getattr(self, name) + 1)
+        if reasons:
+            self.reasons[line] = reasons
+
+    def problems(self) -> Iterator[tuple[int, int, list[tuple[str, str]]]]:
+        """(line, outcome, reasons) of every line with reasons, in file order."""
+        for line in sorted(self.reasons):
+            yield line, self.outcomes[line], self.reasons[line]
+
+    def lines(self) -> Iterator[tuple[int, str, str]]:
+        """(line, outcome, reason) of every row read, in file order."""
+        for line, outcome in enumerate(self.outcomes):
+            if outcome:
+                yield line, OUTCOME_NAMES[outcome], describe(self.reasons.get(line))
+
+
+def describe(reasons: list[tuple[str, str]] | None) -> str:
+    return "; ".join(
+        f"{column}: {message}" if column else message
+        for column, message in reasons or []
+    )
 
 
 class Progress:
@@ -165,105 +231,159 @@ class Progress:
             self._write("")
 
 
-class CsvImport:
-    """Reads a file in batches, has the adapter build and write the valid rows, and
-    reports the refused ones (stderr and the errors file)."""
+@dataclass
+class Table:
+    """A file's rows as text: the header, then (line, values) read one at a time."""
+
+    header: list[str]
+    rows: Iterator[tuple[int, list[str]]]
+    # The delimiter an errors file of this table is written with.
+    delimiter: str = ","
+    # The file's size and how far it has been read, in bytes (for progress).
+    size: int = 0
+    position: Callable[[], int] = lambda: 0
+
+
+@contextmanager
+def open_csv(source: "str | os.PathLike | BinaryIO") -> Iterator[Table]:
+    """The CSV file at a path, or an open binary file, as a `Table`."""
+    if isinstance(source, str | os.PathLike):
+        try:
+            raw = open(source, "rb")  # noqa: SIM115 (closed below)
+        except OSError as error:
+            raise ImportFileError(f"Cannot open {source}: {error.strerror}.") from error
+    else:
+        raw = source
+        raw.seek(0)
+    try:
+        yield csv_table(raw)
+    finally:
+        if raw is not source:
+            raw.close()
+
+
+def csv_table(raw: BinaryIO) -> Table:
+    read = [0]
+    lines = _decoded_lines(raw, read)
+    header_line = next(lines, "")
+    if not header_line.strip():
+        raise ImportFileError("The file is empty: it needs a header row.")
+    delimiter = sniff_delimiter(header_line)
+    # Strict: a quote left open or followed by more than a delimiter is an error,
+    # not a value that runs on into the next lines.
+    reader = csv.reader(
+        itertools.chain([header_line], lines), delimiter=delimiter, strict=True
+    )
+    try:
+        header = next(reader)
+    except csv.Error as error:
+        raise ImportFileError(_csv_error_message(error, line=1)) from error
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        next_line = reader.line_num + 1
+        while True:
+            try:
+                values = next(reader, None)
+            except csv.Error as error:
+                raise ImportFileError(
+                    _csv_error_message(error, line=next_line)
+                ) from error
+            if values is None:
+                return
+            line, next_line = next_line, reader.line_num + 1
+            yield line, values
+
+    size = os.fstat(raw.fileno()).st_size if hasattr(raw, "fileno") else 0
+    return Table(
+        header=header,
+        rows=rows(),
+        delimiter=delimiter,
+        size=size,
+        position=lambda: read[0],
+    )
+
+
+def _decoded_lines(raw: BinaryIO, read: list[int]) -> Iterator[str]:
+    """The file's lines as text, each decoded alone, so a byte that is not UTF-8 is
+    reported at its own line (a decoder reading ahead in blocks would stop at the
+    block's first line). UTF-8 never has a newline byte inside a character."""
+    for number, line in enumerate(raw, start=1):
+        read[0] += len(line)
+        if number == 1:
+            line = line.removeprefix(codecs.BOM_UTF8)
+        try:
+            yield line.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ImportFileError(
+                f"Line {number:,} is not UTF-8 text: byte 0x{line[error.start]:02x} "
+                f"at character {error.start + 1}. Save the file as UTF-8 (CSV UTF-8 "
+                "in a spreadsheet). Nothing was written."
+            ) from error
+
+
+class RowImport:
+    """Reads a table in batches, has the adapter build and write the valid rows, and
+    reports what became of every line (the report, and the errors file).
+
+    A preview writes nothing; otherwise each batch is written in a transaction of
+    its own, so what another user writes waits for one batch at most. A batch that
+    fails (a database error) stops the import: the batches before it stay written
+    and the report says which lines are."""
 
     def __init__(
         self,
         *,
         adapter: RowAdapter,
-        path: str,
-        stderr,
-        dry_run: bool = False,
-        skip_invalid: bool = False,
-        errors_path: str | None = None,
-        progress_tty: bool = False,
+        table: Table,
+        preview: bool,
         batch_size: int = BATCH_SIZE,
+        errors_path: str | None = None,
+        progress: "Progress | None" = None,
     ):
         self.adapter = adapter
-        self.path = path
-        self.stderr = stderr
-        self.dry_run = dry_run
-        self.skip_invalid = skip_invalid
-        self.errors_path = errors_path
-        self.progress_tty = progress_tty
+        self.table = table
+        self.preview = preview
         self.batch_size = batch_size
-        self.result = ImportResult(dry_run=dry_run)
+        self.errors_path = errors_path
+        self.progress = progress
+        self.report = ImportReport(preview=preview)
+        # hash of a row's values → its line: a row seen before is not imported
+        # again (8 bytes a row, not the row).
+        self._seen: dict[int, int] = {}
 
-    def run(self) -> ImportResult:
+    def run(self) -> ImportReport:
         started = time.monotonic()
-        with transaction.atomic():
-            self._read_file()
-            if self.dry_run or (self.result.refused and not self.skip_invalid):
-                transaction.set_rollback(True)
-                self.result.rolled_back = True
-        self.result.seconds = time.monotonic() - started
-        return self.result
-
-    def _read_file(self) -> None:
-        try:
-            raw = open(self.path, "rb")  # noqa: SIM115 (closed below)
-        except OSError as error:
-            raise ImportFileError(
-                f"Cannot open {self.path}: {error.strerror}."
-            ) from error
-        with raw:
-            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-            progress = Progress(
-                self.stderr,
-                tty=self.progress_tty,
-                total_bytes=os.fstat(raw.fileno()).st_size,
-            )
+        self._read_header(self.table.header)
+        with self._open_errors_file(self.table.header) as self._errors:
             try:
-                self._read_rows(text, progress, raw)
-            except UnicodeDecodeError as error:
-                raise ImportFileError(
-                    f"The file is not UTF-8 text (after row {self.result.read})."
-                ) from error
-            except csv.Error as error:
-                raise ImportFileError(f"The file is not valid CSV: {error}.") from error
+                self._read_rows()
             finally:
-                progress.finish()
+                if self.progress:
+                    self.progress.finish()
+            if not self.preview:
+                self.adapter.finish()
+        self.report.seconds = time.monotonic() - started
+        return self.report
 
-    def _read_rows(self, text: TextIO, progress: Progress, raw) -> None:
-        header_line = text.readline()
-        if not header_line.strip():
-            raise ImportFileError("The file is empty: it needs a header row.")
-        self.delimiter = sniff_delimiter(header_line)
-        # Strict: a quote left open or followed by more than a delimiter is an
-        # error, not a value that runs on into the next lines.
-        reader = csv.reader(
-            itertools.chain([header_line], text),
-            delimiter=self.delimiter,
-            strict=True,
-        )
-        header = next(reader)
-        self._read_header(header)
-        with self._open_errors_file(header) as self._errors:
-            batch: list[tuple[int, list[str]]] = []
-            next_line = reader.line_num + 1
-            while True:
-                try:
-                    values = next(reader, None)
-                except csv.Error as error:
-                    raise ImportFileError(
-                        _csv_error_message(error, line=next_line)
-                    ) from error
-                if values is None:
-                    break
-                line, next_line = next_line, reader.line_num + 1
-                if not any(value.strip() for value in values):
-                    continue
-                self.result.read += 1
-                batch.append((line, values))
-                if len(batch) >= self.batch_size:
-                    self._process(batch)
-                    batch = []
-                    progress.update(rows=self.result.read, position=raw.tell())
-            if batch:
-                self._process(batch)
-            progress.update(rows=self.result.read, position=raw.tell())
+    def _read_rows(self) -> None:
+        batch: list[tuple[int, list[str]]] = []
+        for line, values in self.table.rows:
+            if not any(value.strip() for value in values):
+                continue
+            self.report.read += 1
+            batch.append((line, values))
+            if len(batch) >= self.batch_size:
+                if not self._process(batch):
+                    return
+                batch = []
+                self._progress()
+        if batch:
+            self._process(batch)
+        self._progress()
+
+    def _progress(self) -> None:
+        if self.progress:
+            self.progress.update(rows=self.report.read, position=self.table.position())
 
     def _read_header(self, header: list[str]) -> None:
         columns = self.adapter.columns
@@ -299,7 +419,7 @@ class CsvImport:
             self.errors_path,
             header=header,
             error_index=self._error_index,
-            delimiter=self.delimiter,
+            delimiter=self.table.delimiter,
         )
 
     def _record(self, values: list[str]) -> dict[str, str]:
@@ -332,34 +452,76 @@ class CsvImport:
                 errors.append((name, error.messages[0]))
         return errors
 
-    def _process(self, batch: list[tuple[int, list[str]]]) -> None:
+    def _process(self, batch: list[tuple[int, list[str]]]) -> bool:
+        """Build and write one batch; False when it failed and the import stops."""
+        report = self.report
         checked = [(line, values, self._shape_errors(values)) for line, values in batch]
-        records = {
-            line: self._record(values) for line, values, errors in checked if not errors
-        }
-        self.adapter.begin_batch(list(records.values()))
-        valid, refused = [], []
-        for line, _, errors in checked:
-            if not errors:
-                try:
-                    valid.append((line, self.adapter.build(records[line])))
-                except ValidationError as error:
-                    errors = error_messages(error)
+        records: dict[int, dict[str, str]] = {}
+        refused: list[tuple[int, list[tuple[str, str]]]] = []
+        for line, values, errors in checked:
             if errors:
                 refused.append((line, errors))
-        outcome = self.adapter.write(valid) if valid else WriteOutcome()
-        self.result.added += outcome.added
-        self.result.updated += outcome.updated
-        self.result.unchanged += outcome.unchanged
+                continue
+            record = self._record(values)
+            first = self._seen.setdefault(hash(tuple(record.values())), line)
+            if first != line:
+                report.note(line, REPEATED, [("", repeated_message(first))])
+            else:
+                records[line] = record
+        self.adapter.begin_batch(list(records.values()))
+        valid = []
+        for line, record in records.items():
+            try:
+                valid.append((line, self.adapter.build(record)))
+            except ValidationError as error:
+                refused.append((line, error_messages(error)))
+        written = True
+        if not valid:
+            outcome = WriteOutcome()
+        elif self.preview:
+            outcome = self.adapter.write(valid, preview=True)
+        else:
+            try:
+                with transaction.atomic():
+                    outcome = self.adapter.write(valid, preview=False)
+            except (DatabaseError, ObjectDoesNotExist) as error:
+                outcome, written = WriteOutcome(), False
+                reason = [("", batch_failed_message(error))]
+                for line, _ in valid:
+                    report.note(line, NOT_WRITTEN, reason)
+                report.failure = stopped_message(
+                    first=batch[0][0], last=batch[-1][0], error=error
+                )
+        for line, code in outcome.lines.items():
+            report.note(line, code)
         values_at = {line: values for line, values, _ in checked}
         for line, errors in sorted(refused + outcome.refused):
             self._refuse(line, values_at[line], errors)
+        if written and not self.preview:
+            report.written_through = batch[-1][0]
+        return written
 
     def _refuse(self, line: int, values: list[str], errors: list[tuple[str, str]]):
-        self.result.refused += 1
-        for column, message in errors:
-            self.stderr.write(f"Line {line}, column {column or '-'}: {message}")
+        self.report.note(line, REFUSED, errors)
         self._errors.add(line, values, errors)
+
+
+def repeated_message(first: int) -> str:
+    return _("The same as line %(line)s: imported once, from that line.") % {
+        "line": first
+    }
+
+
+def batch_failed_message(error: Exception) -> str:
+    return _("Not written: its batch failed (%(error)s).") % {"error": error}
+
+
+def stopped_message(*, first: int, last: int, error: Exception) -> str:
+    return _(
+        "The batch of lines %(first)s to %(last)s could not be written (%(error)s). "
+        "The lines before it were written; the lines from %(first)s on were not: "
+        "import them again once the cause is fixed."
+    ) % {"first": first, "last": last, "error": error}
 
 
 def _csv_error_message(error: csv.Error, *, line: int) -> str:

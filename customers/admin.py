@@ -7,9 +7,37 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import HistoryAdmin
+from core.admin import HistoryAdmin, VersionedAdminForm
+from core.services import GONE, GONE_MESSAGE
 from customers.models import ONE_BILLING_ADDRESS_CODE, Address, Customer
-from customers.services import customer_number_next
+from customers.services import customer_number_next, lock_customers
+
+
+class CustomerRowAdminForm(VersionedAdminForm):
+    """The admin form of a row that belongs to a customer (a contact, a detail, a
+    document): its customer is locked first, the one it belongs to and the one
+    chosen, as the services lock it, so the admin takes the product's lock order
+    (the customer, then its contacts and other rows) and cannot deadlock with a
+    merge, a Send or the card window. A customer deleted meanwhile is refused."""
+
+    def lock_first(self) -> None:
+        keys = set()
+        if self.instance.pk is not None:
+            keys.update(
+                type(self.instance)
+                ._default_manager.filter(pk=self.instance.pk)
+                .values_list("customer_id", flat=True)
+            )
+        chosen = self.cleaned_data.get("customer")
+        keys.add(chosen.pk if chosen is not None else self.instance.customer_id)
+        keys.discard(None)
+        try:
+            lock_customers(keys)
+        except Customer.DoesNotExist as gone:
+            raise ValidationError(
+                str(GONE_MESSAGE) % {"object": Customer._meta.verbose_name},
+                code=GONE,
+            ) from gone
 
 
 class AddressInlineFormSet(BaseInlineFormSet):

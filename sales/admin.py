@@ -4,17 +4,19 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from communications.admin import DeliveryInline
-from core.admin import HistoryAdmin, VersionedAdminForm
+from core.admin import HistoryAdmin
 from core.money import currency_choices, default_currency
 from core.phones import format_phone_number
+from customers.admin import CustomerRowAdminForm
 from sales import services
 from sales.models import Invoice, SalesOrder, Shipment
 
 SNAPSHOT = ["contact_name", "contact_email", "contact_phone_number"]
 
 
-class DocumentAdminForm(VersionedAdminForm):
-    """Locks the chosen contact while the form is checked (`document_contact_lock`).
+class DocumentAdminForm(CustomerRowAdminForm):
+    """Locks the customer, then the chosen contact while the form is checked
+    (`document_contact_lock`).
 
     The admin checks the form and saves it in one transaction, so the lock holds
     until the document is saved: a contact deleted meanwhile is refused here, at

@@ -190,9 +190,12 @@ def document_send(
     # The customer first (document_customer_lock: the product's lock order), then
     # each contact a delivery will point at, in the order of their keys, as
     # deleting a contact and assigning one lock it: contact, then document
-    # (document_contact_lock). A contact deleted
-    # meanwhile is gone when its lock is granted, and the routing below (read again
-    # under the document's lock) no longer names it.
+    # (document_contact_lock). The recipients are planned under the customer's
+    # lock, so a merge or an edit of its contacts that came first is seen (a merged
+    # document goes to the contact kept). A contact deleted meanwhile is gone when
+    # its lock is granted, and the routing below (read again under the document's
+    # lock) no longer names it.
+    document_customer_lock(customer_id=document.customer_id)
     planned = (
         type(document)
         .objects.select_related("customer", "contact")
@@ -200,7 +203,6 @@ def document_send(
         .first()
         or document
     )
-    document_customer_lock(customer_id=planned.customer_id)
     locked = _lock_contacts(
         {planned.contact_id}
         | {r.contact_id for r in _routing_contacts(planned)} - {None}

@@ -60,11 +60,16 @@ def backend_waits_for_a_lock(pid: int) -> bool:
     return row is not None and row[0] == "Lock"
 
 
-def one_after_the_other(first, second):
+def one_after_the_other(first, second, *, then=None):
     """Run `first` in a transaction on its own connection and keep that transaction
     open until `second`, on another connection, waits for one of its locks; then
     commit it. Return what each returned or raised: the order is fixed, not left to
-    chance."""
+    chance.
+
+    `then`, when given, runs in the first's transaction once the second waits, and
+    its outcome is the first's: what the first goes on to do while the second
+    holds what it locked before it queued (a deadlock, if the two took their locks
+    in different orders)."""
     outcomes = [None, None]
     first_done, commit = threading.Event(), threading.Event()
     second_pid = []
@@ -75,6 +80,8 @@ def one_after_the_other(first, second):
                 outcomes[0] = first()
                 first_done.set()
                 commit.wait(timeout=QUEUE_TIMEOUT * 2)
+                if then is not None:
+                    outcomes[0] = then()
         except Exception as error:  # noqa: BLE001 - the outcome is what we assert
             outcomes[0] = error
         finally:

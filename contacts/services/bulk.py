@@ -29,6 +29,7 @@ def contacts_bulk_create(
     *,
     contacts: Sequence[tuple[Contact, Collection[ContactRole]]],
     batch_size: int = 1000,
+    refresh_duplicates: bool = True,
 ) -> list[Contact]:
     """Create many contact persons, each with its roles, in a few queries: the write
     path of imports.
@@ -37,6 +38,9 @@ def contacts_bulk_create(
     row, to report a refused row at its line). Every contact gets its "created"
     history record with no user ("system"), and that record lists the roles the
     contact was created with, as the history of `contact_create` does.
+
+    An import passes `refresh_duplicates=False` and refreshes the possible
+    duplicates once, after its last batch (`possible_duplicates_refresh_after_import`).
     """
     if not contacts:
         return []
@@ -56,6 +60,8 @@ def contacts_bulk_create(
     for link in links:
         roles_of[link.contact_id][link.contactrole_id] = link.pk
     record_roles_in_history(roles_of, history_type="+", batch_size=batch_size)
+    if not refresh_duplicates:
+        return created
     customer_ids = {contact.customer_id for contact in created}
     lock_customers(customer_ids)  # the order of the writers of one customer
     possible_duplicates_refresh(
@@ -92,6 +98,7 @@ def contacts_bulk_update(
     *,
     contacts: Sequence[tuple[Contact, Collection[ContactRole] | None]],
     batch_size: int = 1000,
+    refresh_duplicates: bool = True,
 ) -> None:
     """Save changed contact persons, and the roles given (None: roles left as they
     are), in a few queries: the write path of `import_contacts --update`.
@@ -126,7 +133,10 @@ def contacts_bulk_update(
     }
     roles_after = replace_roles(objects, wanted=wanted, batch_size=batch_size)
     record_roles_in_history(roles_after, history_type="~", batch_size=batch_size)
-    possible_duplicates_refresh(customer_ids=customer_ids, changed=list(roles_after))
+    if refresh_duplicates:
+        possible_duplicates_refresh(
+            customer_ids=customer_ids, changed=list(roles_after)
+        )
 
 
 @transaction.atomic

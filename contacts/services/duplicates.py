@@ -28,8 +28,10 @@ def possible_duplicates_refresh(
     A pair still found keeps when it was first found; a pair marked "Not a
     duplicate" is left out. Three to five queries, whatever the number of pairs."""
     people: dict[int, list[Person]] = defaultdict(list)
-    rows = Contact.objects.filter(customer_id__in=customer_ids).values_list(
-        "customer_id", "pk", "first_name", "last_name", "email", "phone"
+    rows = (
+        Contact.objects.filter(customer_id__in=customer_ids)
+        .order_by("pk")
+        .values_list("customer_id", "pk", "first_name", "last_name", "email", "phone")
     )
     for customer_id, *fields in rows:
         people[customer_id].append(Person(*fields))
@@ -76,6 +78,35 @@ def possible_duplicates_refresh(
         PossibleDuplicate.objects.bulk_update(
             changed_pairs, ["same_email", "same_phone", "name_similarity"]
         )
+
+
+# Contacts refreshed per transaction after an import: past it a chunk's customers
+# are refreshed whole (a list of changed keys that long costs more than it saves).
+REFRESH_CHUNK = 1000
+
+
+def possible_duplicates_refresh_after_import(changed: dict[int, list[int]]) -> int:
+    """Refresh the possible duplicates of the contacts an import wrote (customer id →
+    contact keys), once for the whole import rather than once per batch: customers
+    in chunks of about `REFRESH_CHUNK` contacts, each chunk its own transaction
+    under its customers' lock, so a web write waits for one chunk at most. Returns
+    the number of chunks."""
+    chunks: list[list[int]] = []
+    size = REFRESH_CHUNK
+    for customer_id in sorted(changed):
+        if size + len(changed[customer_id]) > REFRESH_CHUNK and size:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(customer_id)
+        size += len(changed[customer_id])
+    for chunk in chunks:
+        keys = [pk for customer_id in chunk for pk in changed[customer_id]]
+        with transaction.atomic():
+            lock_customers(chunk)
+            possible_duplicates_refresh(
+                customer_ids=chunk, changed=keys if len(keys) <= REFRESH_CHUNK else None
+            )
+    return len(chunks)
 
 
 PAIR_GONE_MESSAGE = _(

@@ -146,17 +146,41 @@ def contact_save(*, contact: Contact) -> Contact:
 def contact_delete(*, contact: Contact) -> None:
     """Delete a contact person; documents assigned it keep their copy of it.
 
-    The contact's row is locked first. A writer assigning this contact (a sales
-    document being created or changed) takes the same lock before it writes, so the
-    two queue up: a deletion that comes second unassigns the document just saved,
-    one that comes first makes the assignment refuse. Without the lock the deletion
-    would not see a document being saved at that moment, and PostgreSQL's foreign
-    key check would fail one of the two when it commits. Deleting a contact that is
-    already gone (a second click) does nothing.
+    The contact's customer is locked first, then the contact's row: the order every
+    writer takes (docs/architecture.md). A save of another contact of the customer
+    refreshes the possible duplicates under the customer's lock, so it either comes
+    first (its pair with this contact goes with it) or reads the contacts once this
+    one is gone, never pairing a contact deleted meanwhile. A writer assigning this
+    contact to a document locks the customer and the contact too: a deletion that
+    comes second unassigns the document just saved, one that comes first makes the
+    assignment refuse. Deleting a contact that is already gone (a second click)
+    does nothing.
     """
+    if _lock_customer_of(contact) is None:
+        return
     if Contact.objects.select_for_update().filter(pk=contact.pk).exists():
         # Its possible duplicates and "Not a duplicate" marks go with it (CASCADE).
         contact.delete()
+
+
+def _lock_customer_of(contact: Contact) -> int | None:
+    """Lock the customer the contact belongs to now, and return its key; None when
+    the contact (or its customer) is gone. A contact moves to another customer only
+    under both customers' locks, so once its customer is locked it stays there."""
+    locked: set[int] = set()
+    while True:
+        customer_id = (
+            Contact.objects.filter(pk=contact.pk)
+            .values_list("customer_id", flat=True)
+            .first()
+        )
+        if customer_id is None or customer_id in locked:
+            return customer_id
+        try:
+            lock_customers([customer_id])
+        except Customer.DoesNotExist:
+            return None
+        locked.add(customer_id)
 
 
 def replace_roles(

@@ -132,8 +132,9 @@ def test_a_clean_dry_run_writes_nothing_and_succeeds(tmp_path, dutch):
 
 def test_one_invalid_row_refuses_the_whole_file(tmp_path, dutch):
     rows = "".join(f"C00001,Person {n},,,,,,\n" for n in range(5))
+    others = "".join(f"C00001,Other {n},,,,,,\n" for n in range(5))
     path = write_csv(
-        tmp_path / "contacts.csv", HEADER + rows + "C00001,Bad,,,12,,,\n" + rows
+        tmp_path / "contacts.csv", HEADER + rows + "C00001,Bad,,,12,,,\n" + others
     )
 
     error, out, err = run_failing("import_contacts", str(path), batch_size=2)
@@ -265,12 +266,14 @@ def test_its_query_count_does_not_grow_with_the_number_of_rows(
     small, large = file_of(3, "Q"), file_of(60, "P")
     ContactFieldSettings.load()
     for path in (small, large):
-        # The field settings; the roles; the transaction's savepoint; the customers
-        # of the batch; the service's savepoint; the contacts; their history; the
-        # role links; the history ids; the role history; the customers locked, their
-        # contacts, stored possible duplicates and "Not a duplicate" marks (4: the
-        # possible duplicates refreshed, none found); two savepoint releases.
-        with django_assert_num_queries(16):
+        # The preview: the field settings; the roles; the customers of the batch.
+        # The written pass: the same three; the batch's savepoint; its customers
+        # locked; the service's savepoint; the contacts; their history; the role
+        # links; the history ids; the role history; two savepoint releases. The
+        # possible duplicates refreshed once: a savepoint, the customers locked,
+        # their contacts, "Not a duplicate" marks and stored pairs (none found), the
+        # release.
+        with django_assert_num_queries(22):
             run("import_contacts", str(path))
     assert Contact.objects.count() == 63
 
@@ -667,9 +670,11 @@ def test_a_contact_stored_twice_re_imports_from_its_export_unchanged(
     exported = tmp_path / "contacts.csv"
     run("export_contacts", output=str(exported))
 
-    out, _ = run("import_contacts", str(exported), update=True)
+    out, err = run("import_contacts", str(exported), update=True)
 
-    assert "0 added, 0 updated, 2 unchanged, 0 refused" in out
+    # The export's two identical rows: the second repeats the first.
+    assert "0 added, 0 updated, 1 unchanged, 0 refused, 1 repeated" in out
+    assert "1 row(s) repeat an earlier row exactly" in err
     assert Contact.objects.count() == 2
 
 
@@ -748,18 +753,21 @@ def test_with_update_its_query_count_does_not_grow_with_the_number_of_rows(
     for count in (3, 60):
         run("import_contacts", str(file_of(count, "Buyer", "primary|order")))
         changed = file_of(count, "Owner", "invoice")
-        # The field settings; the roles; the transaction's savepoint; the customers
-        # of the batch; their lock; the stored contacts that could match, locked;
-        # their roles; the service's savepoint; the customers' and the contacts'
-        # locks again; the contacts; their history; their role links; the links
-        # removed; the links added; the history ids; the role history; the
-        # possible duplicates refreshed (the contacts, the "Not a duplicate" marks,
-        # the stored pairs; none found); two savepoint releases.
-        with django_assert_num_queries(22):
+        # The preview: the field settings; the roles; the customers of the batch;
+        # the stored contacts that could match; their roles. The written pass: the
+        # same five with the batch's savepoint and its customers' lock (the stored
+        # contacts locked); the service's savepoint; the customers' and the
+        # contacts' locks again; the contacts; their history; their role links;
+        # the links removed; the links added; the history ids; the role history;
+        # two savepoint releases. The possible duplicates refreshed once: a
+        # savepoint, the customers locked, their contacts, "Not a duplicate" marks
+        # and stored pairs (none found), the release.
+        with django_assert_num_queries(30):
             run("import_contacts", str(changed), update=True)
-        # The same without the writes: settings, roles, savepoint, customers, lock,
-        # stored contacts, their roles, release.
-        with django_assert_num_queries(8):
+        # The same without the writes and without the refresh: the preview's five,
+        # and the written pass's five with its savepoint, lock and release (nothing
+        # written, nothing refreshed).
+        with django_assert_num_queries(13):
             run("import_contacts", str(changed), update=True)
     assert Contact.objects.filter(job_title="Owner").count() == 63
     assert set(
