@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 from api import views
 from api.resources.base import api_view
 from api.resources.contact_details import ContactDetailResource
+from api.resources.contacts import ContactResource
 from api.resources.customers import CustomerResource
 from api.resources.documents import DOCUMENT_RESOURCES, SEGMENTS
 
@@ -15,6 +16,7 @@ app_name = "api"
 router = SimpleRouter(trailing_slash=True)
 router.register("customers", CustomerResource, basename="customer")
 router.register("contact-details", ContactDetailResource, basename="contactdetail")
+router.register("contacts", ContactResource, basename="contact")
 for kind, resource in DOCUMENT_RESOURCES.items():
     router.register(SEGMENTS[kind], resource, basename=kind._meta.model_name)
 

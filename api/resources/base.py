@@ -62,6 +62,16 @@ def key_field(**kwargs):
     return IntegerField(required=False, min_value=1, max_value=MAX_KEY, **kwargs)
 
 
+def keep_customer(instance, data: dict, message) -> None:
+    """Take `customer` out of a change's data, refusing a move to another: what
+    belongs to one customer stays with it."""
+    customer = data.pop("customer", None)
+    if customer is not None and customer.pk != instance.customer_id:
+        raise ValidationError(
+            {"customer": ValidationError(message, code="customer_fixed")}
+        )
+
+
 READ_ACTIONS = frozenset({None, "list", "retrieve", "metadata"})
 
 

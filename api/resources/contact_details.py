@@ -4,7 +4,6 @@ pages read them (phone numbers in E.164 with the billing country) and the primar
 rule holds: the first detail of a kind is its primary, the oldest takes over when
 the primary goes; a client never chooses a primary."""
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -15,6 +14,7 @@ from api.resources.base import (
     DestroyMixin,
     Resource,
     UpdateMixin,
+    keep_customer,
     key_field,
 )
 from api.serializers import PhoneField
@@ -166,16 +166,9 @@ class ContactDetailResource(CreateMixin, UpdateMixin, DestroyMixin, Resource):
         return detail, {"warnings": self._warnings(detail, shared)}
 
     def update_object(self, detail, data):
-        customer = data.pop("customer", detail.customer)
-        if customer.pk != detail.customer_id:
-            raise ValidationError(
-                {
-                    "customer": ValidationError(
-                        gettext("A contact detail cannot move to another customer."),
-                        code="customer_fixed",
-                    )
-                }
-            )
+        keep_customer(
+            detail, data, gettext("A contact detail cannot move to another customer.")
+        )
         shared = self._shared(
             detail.customer,
             {"kind": data.get("kind", detail.kind), **data},

@@ -55,3 +55,30 @@ def test_a_contact_detail_and_a_billing_address_written_by_the_api_are_logged(
         manager.get_full_name(),
         ["City: Utrecht → Delft"],
     )
+
+
+def test_a_contact_added_changed_and_deleted_by_the_api_is_logged_under_the_token(
+    api_for, editor
+):
+    customer = CustomerFactory()
+    api = api_for(editor)
+
+    added = api.post(
+        "/api/v1/contacts/",
+        {"customer": customer.pk, "first_name": "Jan", "roles": ["order"]},
+    )
+    url = f"/api/v1/contacts/{added.json()['id']}/"
+    changed = api.patch(
+        url, {"job_title": "Buyer", "roles": ["invoice"]}, if_match=added["ETag"]
+    )
+    api.delete(url, if_match=changed["ETag"])
+
+    logged = entries(customer, kind="contact")
+    assert {entry.who for entry in logged} == {editor.get_full_name()}
+    assert (logged[-1].action, logged[0].action) == ("Created", "Deleted")
+    assert {
+        "Roles: added Order",
+        "Job title: (empty) → Buyer",
+        "Roles: removed Order",
+        "Roles: added Invoice",
+    } <= {line for entry in logged for line in lines(entry)}

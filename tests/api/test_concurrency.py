@@ -6,10 +6,13 @@ import pytest
 from django.contrib.auth.models import Group
 
 from api.services import api_token_create
+from contacts.models import Contact
 from contacts.services.card import contact_detail_create, contact_detail_delete
+from contacts.services.links import contact_update
 from customers.models import Customer
 from tests.api.conftest import Api, codes
 from tests.concurrency import RACE_TEST, one_after_the_other
+from tests.contacts.factories import ContactFactory
 from tests.customers.factories import CustomerFactory, billing_address
 from tests.factories import UserFactory
 
@@ -131,7 +134,6 @@ def test_two_sends_of_one_version_queue_the_email_once():
     the first under Send's locks, then finds the document sent (412)."""
     from communications.models import Delivery
     from sales.models import Invoice
-    from tests.contacts.factories import ContactFactory
     from tests.sales.factories import make_document
 
     editor = UserFactory(username="race-editor")
@@ -150,3 +152,26 @@ def test_two_sends_of_one_version_queue_the_email_once():
 
     assert [response.status_code for response in outcomes] == [202, 412]
     assert Delivery.objects.count() == 1
+
+
+@RACE_TEST[0]
+@RACE_TEST[1]
+def test_a_program_writing_a_contact_a_person_is_saving_waits_and_is_refused():
+    """A person saves the contact's form while a program writes the version it
+    read: the program waits for the form's locks (the customer, then the contact),
+    then finds the ETag stale."""
+    editor = UserFactory(username="race-contact-editor")
+    editor.groups.add(Group.objects.get(name="Sales staff"))
+    contact = ContactFactory(first_name="Before", job_title="Buyer")
+    program = Api(api_token_create(user=editor).secret)
+    contact_url = f"/api/v1/contacts/{contact.pk}/"
+    etag = program.get(contact_url)["ETag"]
+
+    outcomes = one_after_the_other(
+        lambda: contact_update(contact=contact, data={"first_name": "By a person"}),
+        lambda: program.patch(contact_url, {"job_title": "Owner"}, if_match=etag),
+    )
+
+    assert outcomes[1].status_code == 412
+    stored = Contact.objects.get()
+    assert (stored.first_name, stored.job_title) == ("By a person", "Buyer")

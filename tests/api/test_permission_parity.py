@@ -68,6 +68,12 @@ PARITY = {
             and detail.display_value in response.content.decode()
         ),
     ),
+    # A contact is shown on its customer's Contacts tab.
+    "contacts": Parity(
+        objects=lambda seeded: seeded["contacts"],
+        page=lambda contact: reverse("contacts:list", args=[contact.customer_id]),
+        shown=lambda response, contact: shows(response, contact.email),
+    ),
     "orders": document_parity(DOCUMENT_KINDS[0]),
     "invoices": document_parity(DOCUMENT_KINDS[1]),
     "shipments": document_parity(DOCUMENT_KINDS[2]),
@@ -118,6 +124,7 @@ def seeded():
         ),
     ]
     contact = ContactFactory(customer=customers[0], roles=["invoice"])
+    other = ContactFactory(customer=customers[1], roles=["primary"])
     documents = {
         kind: [
             make_document(kind, customer, contact if customer == customers[0] else None)
@@ -125,7 +132,12 @@ def seeded():
         ]
         for kind in DOCUMENT_KINDS
     }
-    return {"customers": customers, "details": details, "documents": documents}
+    return {
+        "customers": customers,
+        "details": details,
+        "contacts": [contact, other],
+        "documents": documents,
+    }
 
 
 def test_every_resource_is_compared():

@@ -82,3 +82,41 @@ def _connection_kept_between_requests():
 )
 def test_every_operation_answers_as_its_document_says(case, token):
     case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
+
+
+def test_a_contact_written_with_a_warning_answers_as_its_document_says(token):
+    """Generated bodies rarely make a valid contact with a current ETag: the
+    answers of a successful create and change, warnings included, are checked
+    here."""
+    customer = CustomerFactory()
+    ContactFactory(customer=customer, email="shared@example.com")
+    headers = {"Authorization": f"Bearer {token}"}
+    create = schema["/api/v1/contacts/"]["POST"]
+    detail = schema["/api/v1/contacts/{id}/"]
+
+    created = create.Case(
+        body={
+            "customer": customer.pk,
+            "first_name": "Anna",
+            "email": "shared@example.com",
+            "roles": ["invoice"],
+        },
+        media_type="application/json",
+    ).call(headers=headers)
+    assert created.status_code == 201, created.text
+    assert created.json()["warnings"]
+    create.validate_response(created)
+    path = {"id": created.json()["id"]}
+    read = detail["GET"].Case(path_parameters=path).call(headers=headers)
+    detail["GET"].validate_response(read)
+    changed = (
+        detail["PATCH"]
+        .Case(
+            path_parameters=path,
+            body={"phone": "+31612345678", "roles": []},
+            media_type="application/json",
+        )
+        .call(headers={**headers, "If-Match": read.headers["etag"][0]})
+    )
+    assert changed.status_code == 200, changed.text
+    detail["PATCH"].validate_response(changed)

@@ -133,7 +133,7 @@ NOT_PAGES = {
     "api:not_found": "the API's JSON 404",
     **{
         f"api:{resource}-{view}": "a JSON API operation"
-        for resource in ("customer", "contactdetail", *DOCUMENTS)
+        for resource in ("customer", "contactdetail", "contact", *DOCUMENTS)
         for view in ("list", "detail", *(("send",) if resource in DOCUMENTS else ()))
     },
 }

@@ -1,0 +1,330 @@
+"""Contact persons through the API: written as the contact form writes them (the
+field settings, emails and phone numbers as stored, the billing country, roles by
+code, possible duplicates), found as Find anyone finds them, and what the form
+would warn about comes back as warnings."""
+
+import pytest
+
+from contacts.models import Contact, ContactFieldSettings, PossibleDuplicate
+from tests.api.conftest import codes
+from tests.contacts.factories import ContactFactory
+from tests.customers.factories import CustomerFactory, billing_address
+
+pytestmark = pytest.mark.django_db
+
+CONTACTS = "/api/v1/contacts/"
+
+
+def url(contact) -> str:
+    return f"{CONTACTS}{contact.pk}/"
+
+
+@pytest.fixture
+def dutch():
+    customer = CustomerFactory(name="Fjord Foods")
+    billing_address(customer, country="NL")
+    return customer
+
+
+def ids(response) -> list[int]:
+    assert response.status_code == 200, response.json()
+    return [row["id"] for row in response.json()["results"]]
+
+
+def test_a_contact_is_added_with_its_roles_and_its_number_read_in_the_billing_country(
+    api_for, editor, dutch
+):
+    response = api_for(editor).post(
+        CONTACTS,
+        {
+            "customer": dutch.pk,
+            "first_name": "Anna",
+            "last_name": "Berg",
+            "email": " Anna.Berg@Fjord.example.com ",
+            "phone": "06 12345678",
+            "job_title": "Buyer",
+            "roles": ["invoice", "order"],
+        },
+    )
+
+    assert response.status_code == 201, response.json()
+    data = response.json()
+    contact = Contact.objects.get()
+    assert response["Location"].endswith(url(contact))
+    assert (data["email"], data["phone"]) == (
+        "Anna.Berg@fjord.example.com",
+        "+31612345678",
+    )
+    assert (contact.email, contact.phone) == (data["email"], data["phone"])
+    assert sorted(data["roles"]) == ["invoice", "order"]
+    assert sorted(contact.roles.values_list("code", flat=True)) == ["invoice", "order"]
+    assert data["warnings"] == []
+
+
+def test_without_a_billing_address_a_national_number_is_refused_at_its_field(
+    api_for, editor
+):
+    customer = CustomerFactory()
+
+    response = api_for(editor).post(
+        CONTACTS,
+        {"customer": customer.pk, "first_name": "Anna", "phone": "020 1234567"},
+    )
+
+    assert response.status_code == 400
+    [(field, _code)] = codes(response)
+    assert field == "phone"
+    assert not Contact.objects.exists()
+
+
+def test_an_unknown_role_and_a_bad_email_are_refused_at_their_fields(
+    api_for, editor, dutch
+):
+    response = api_for(editor).post(
+        CONTACTS,
+        {
+            "customer": dutch.pk,
+            "first_name": "Anna",
+            "email": "anna@",
+            "roles": ["primary", "cook"],
+        },
+    )
+
+    assert response.status_code == 400
+    assert {field for field, _code in codes(response)} == {"roles"}
+    response = api_for(editor).post(
+        CONTACTS, {"customer": dutch.pk, "first_name": "Anna", "email": "anna@"}
+    )
+    assert response.status_code == 400
+    assert [field for field, _code in codes(response)] == ["email"]
+    assert not Contact.objects.exists()
+
+
+def test_the_organisations_required_fields_hold(api_for, editor, dutch):
+    ContactFieldSettings.objects.create(require_job_title=True)
+
+    response = api_for(editor).post(
+        CONTACTS, {"customer": dutch.pk, "first_name": "Anna"}
+    )
+
+    assert response.status_code == 400
+    assert codes(response) == [("job_title", "required")]
+
+
+def test_a_contact_with_anothers_email_is_saved_with_a_warning_in_the_users_language(
+    api_for, editor, dutch
+):
+    other = ContactFactory(
+        customer=CustomerFactory(name="Aurora"),
+        first_name="Anna",
+        last_name="Berg",
+        email="anna@example.com",
+    )
+
+    response = api_for(editor, language="nl").post(
+        CONTACTS,
+        {"customer": dutch.pk, "first_name": "Anne", "email": "ANNA@example.com"},
+    )
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["warnings"] == [
+        {
+            "code": "shared_contact",
+            "contact": other.pk,
+            "message": "Anna Berg bij Aurora heeft hetzelfde e-mailadres: "
+            "controleer of dit niet dezelfde persoon is.",
+        }
+    ]
+
+
+def test_a_change_warns_only_of_a_value_it_gave(api_for, editor, dutch):
+    ContactFactory(customer=dutch, email="shared@example.com", phone="+31612345678")
+    contact = ContactFactory(customer=dutch, email="shared@example.com")
+    api = api_for(editor)
+
+    renamed = api.patch(
+        url(contact), {"first_name": "Eva"}, if_match=api.get(url(contact))["ETag"]
+    )
+    numbered = api.patch(
+        url(contact), {"phone": "06 12345678"}, if_match=renamed["ETag"]
+    )
+
+    assert renamed.status_code == 200, renamed.json()
+    assert renamed.json()["warnings"] == []
+    assert numbered.status_code == 200, numbered.json()
+    [warning] = numbered.json()["warnings"]
+    # The email was the contact's already: only the number is asked about.
+    assert warning["message"].endswith(
+        "has the same phone number: check that this is not the same person."
+    )
+
+
+def test_a_new_contact_that_may_be_the_same_person_is_a_possible_duplicate(
+    api_for, editor, dutch
+):
+    existing = ContactFactory(customer=dutch, first_name="Anna", last_name="Berg")
+
+    created = api_for(editor).post(
+        CONTACTS, {"customer": dutch.pk, "first_name": "Ana", "last_name": "Berg"}
+    )
+
+    pair = PossibleDuplicate.objects.get()
+    assert {pair.contact_a_id, pair.contact_b_id} == {existing.pk, created.json()["id"]}
+
+
+def test_a_change_replaces_the_roles_given_and_keeps_the_fields_not_given(
+    api_for, editor, dutch
+):
+    contact = ContactFactory(
+        customer=dutch, first_name="Anna", job_title="Buyer", roles=["invoice"]
+    )
+    api = api_for(editor)
+
+    response = api.patch(
+        url(contact),
+        {"last_name": "Berg", "roles": ["shipment"]},
+        if_match=api.get(url(contact))["ETag"],
+    )
+
+    assert response.status_code == 200, response.json()
+    contact.refresh_from_db()
+    assert (contact.first_name, contact.last_name, contact.job_title) == (
+        "Anna",
+        "Berg",
+        "Buyer",
+    )
+    assert list(contact.roles.values_list("code", flat=True)) == ["shipment"]
+    assert response["ETag"] == api.get(url(contact))["ETag"]
+
+
+def test_a_contact_cannot_move_to_another_customer(api_for, editor, dutch):
+    contact = ContactFactory(customer=dutch)
+    api = api_for(editor)
+
+    response = api.patch(
+        url(contact),
+        {"customer": CustomerFactory().pk},
+        if_match=api.get(url(contact))["ETag"],
+    )
+
+    assert response.status_code == 400
+    assert codes(response) == [("customer", "customer_fixed")]
+    contact.refresh_from_db()
+    assert contact.customer == dutch
+
+
+def test_writes_of_an_existing_contact_need_its_current_etag(api_for, editor, dutch):
+    contact = ContactFactory(customer=dutch, first_name="Anna")
+    api = api_for(editor)
+    etag = api.get(url(contact))["ETag"]
+
+    without = api.patch(url(contact), {"first_name": "Eva"})
+    changed = api.patch(url(contact), {"first_name": "Eva"}, if_match=etag)
+    stale = api.delete(url(contact), if_match=etag)
+    stale_patch = api.patch(url(contact), {"first_name": "Ida"}, if_match=etag)
+
+    assert without.status_code == 428
+    assert changed.status_code == 200
+    assert (stale.status_code, stale_patch.status_code) == (412, 412)
+    contact.refresh_from_db()
+    assert contact.first_name == "Eva"
+
+
+def test_a_contact_is_deleted_with_its_current_etag(api_for, editor, dutch):
+    contact = ContactFactory(customer=dutch)
+    api = api_for(editor)
+
+    response = api.delete(url(contact), if_match=api.get(url(contact))["ETag"])
+
+    assert response.status_code == 204
+    assert not Contact.objects.exists()
+    assert api.get(url(contact)).status_code == 404
+
+
+def test_contacts_are_found_by_customer_email_phone_in_any_format_and_role(
+    api_for, viewer, dutch
+):
+    anna = ContactFactory(
+        customer=dutch,
+        email="anna@fjord.example.com",
+        phone="+31612345678",
+        roles=["invoice", "order"],
+    )
+    eva = ContactFactory(customer=dutch, phone="+31201234567", roles=["primary"])
+    other = ContactFactory(roles=["invoice"])
+    api = api_for(viewer)
+
+    assert ids(api.get(CONTACTS)) == [anna.pk, eva.pk, other.pk]
+    assert ids(api.get(CONTACTS, {"customer": dutch.pk})) == [anna.pk, eva.pk]
+    assert ids(api.get(CONTACTS, {"email": "ANNA@fjord.example.com"})) == [anna.pk]
+    for typed in ("06 1234 5678", "+31 6 12345678", "0031612345678"):
+        assert ids(api.get(CONTACTS, {"phone": typed})) == [anna.pk], typed
+    assert ids(api.get(CONTACTS, {"role": "invoice"})) == [anna.pk, other.pk]
+    assert ids(api.get(CONTACTS, {"role": "invoice", "customer": dutch.pk})) == [
+        anna.pk
+    ]
+    assert ids(api.get(CONTACTS, {"role": "nobody"})) == []
+
+
+def test_a_phone_filter_that_is_no_number_is_refused(api_for, viewer):
+    response = api_for(viewer).get(CONTACTS, {"phone": "anna"})
+
+    assert response.status_code == 400
+    assert codes(response) == [("phone", "not_a_phone_number")]
+
+
+@pytest.mark.parametrize(
+    ("persona", "method", "expected"),
+    [
+        ("viewer", "post", 403),
+        ("viewer", "patch", 403),
+        ("viewer", "delete", 403),
+        ("outsider", "get", 403),
+    ],
+)
+def test_who_may_not_is_refused(request, api_for, dutch, persona, method, expected):
+    contact = ContactFactory(customer=dutch, first_name="Anna")
+    api = api_for(request.getfixturevalue(persona))
+    etag = api_for(request.getfixturevalue("manager")).get(url(contact))["ETag"]
+
+    if method == "post":
+        response = api.post(CONTACTS, {"customer": dutch.pk, "first_name": "Eva"})
+    elif method == "get":
+        response = api.get(url(contact))
+    else:
+        response = api.request(
+            method.upper(), url(contact), {"first_name": "Eva"}, if_match=etag
+        )
+
+    assert response.status_code == expected
+    assert list(Contact.objects.values_list("first_name", flat=True)) == ["Anna"]
+
+
+def test_a_read_only_token_cannot_add_a_contact(api_for, manager, dutch):
+    response = api_for(manager, read_only=True).post(
+        CONTACTS, {"customer": dutch.pk, "first_name": "Anna"}
+    )
+
+    assert response.status_code == 403
+    assert codes(response) == [(None, "read_only_token")]
+    assert not Contact.objects.exists()
+
+
+def test_the_list_costs_the_same_queries_whatever_the_number_of_contacts(
+    api_for, viewer, dutch, django_assert_num_queries
+):
+    api = api_for(viewer)
+
+    def add_contacts(count):
+        for _ in range(count):
+            ContactFactory(customer=dutch, roles=["invoice", "order"])
+
+    add_contacts(2)
+    api.get(CONTACTS)  # the token's last use written
+    # The token (with its user), the user's own and groups' permissions, the page,
+    # the roles.
+    with django_assert_num_queries(5):
+        assert len(api.get(CONTACTS).json()["results"]) == 2
+    add_contacts(8)
+    with django_assert_num_queries(5):
+        assert len(api.get(CONTACTS).json()["results"]) == 10
