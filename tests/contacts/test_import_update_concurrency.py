@@ -106,9 +106,10 @@ def test_a_web_write_between_two_batches_of_an_import_does_not_wait_for_the_file
     def between_batches(self, records):
         # The second batch starts, the first one written (in the written pass; the
         # preview writes nothing).
-        if records[0]["first_name"] == "P1" and Contact.objects.filter(
-            first_name="P0"
-        ).exists():
+        if (
+            records[0]["first_name"] == "P1"
+            and Contact.objects.filter(first_name="P0").exists()
+        ):
             calls.append(records)
             thread = threading.Thread(target=web_save)
             thread.start()
