@@ -72,3 +72,55 @@ def test_two_detail_imports_at_once_add_each_detail_once(tmp_path, customers):
     ]
     assert ContactDetail.objects.count() == 20
     assert ContactDetail.objects.filter(is_primary=True).count() == 2
+
+
+def test_a_web_write_between_two_batches_of_an_import_does_not_wait_for_the_file(
+    tmp_path, customers, monkeypatch
+):
+    """Each batch is its own transaction: once a batch is written, its customer is
+    free for another user's save (which, with one transaction for the file, would
+    wait for the whole file) and its rows are there for everyone."""
+    import threading
+
+    from contacts.csv_rows import ContactRows
+    from contacts.services.links import contact_create
+    from customers.models import Customer
+
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        "customer_number,first_name\n" + "".join(f"C00001,P{n}\n" for n in range(3)),
+    )
+    customer = Customer.objects.get(number="C00001")
+    begin_batch = ContactRows.begin_batch
+    calls, seen = [], {}
+
+    def web_save():
+        try:
+            contact_create(customer=customer, first_name="Web")
+            seen["contacts"] = Contact.objects.filter(customer=customer).count()
+        except Exception as error:  # noqa: BLE001 - the outcome is what we assert
+            seen["error"] = error
+        finally:
+            connection.close()
+
+    def between_batches(self, records):
+        # The second batch starts, the first one written (in the written pass; the
+        # preview writes nothing).
+        if (
+            records[0]["first_name"] == "P1"
+            and Contact.objects.filter(first_name="P0").exists()
+        ):
+            calls.append(records)
+            thread = threading.Thread(target=web_save)
+            thread.start()
+            thread.join(timeout=10)
+            seen["waited"] = thread.is_alive()
+        return begin_batch(self, records)
+
+    monkeypatch.setattr(ContactRows, "begin_batch", between_batches)
+
+    run("import_contacts", str(path), batch_size=1)
+
+    assert len(calls) == 1
+    assert seen == {"waited": False, "contacts": 2}  # P0 and Web
+    assert Contact.objects.count() == 4
