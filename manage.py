@@ -9,7 +9,12 @@ def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    from core.history_groups import history_group
+
+    # What one command run writes is one entry of the Activity Log (the worker
+    # opens one per task inside it).
+    with history_group():
+        execute_from_command_line(sys.argv)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,15 @@
 """Reading a customer's Activity Log from the history tables of the tracked models.
 
 A page costs a fixed number of queries, whatever the size of the history:
-1. the number of entries (one COUNT over a UNION ALL of the tracked history tables),
-2. the page: (history_date, history_id, source) from the same UNION ALL, ordered and
-   sliced in the database,
-3. per tracked model on the page, one query for its records and, through a subquery,
+1. the number of entries (one COUNT over a UNION of the groups of the tracked history
+   tables: an entry is one save, core.history_groups),
+2. the page's groups, from the same UNION, newest first, sliced in the database,
+3. the page's records: (group, date, id, source) of those groups, one UNION ALL,
+4. per tracked model on the page, one query for its records and, through a subquery,
    the record before each of them (what a change is compared with),
-4. per many-to-many field on the page (a contact's roles), one query for the
+5. per many-to-many field on the page (a contact's roles), one query for the
    related rows of those records,
-5. the users who made changes to this customer (also the user filter's choices).
+6. the users who made changes to this customer (also the user filter's choices).
 Nothing is read per entry or per difference.
 """
 
@@ -62,10 +63,10 @@ class Line:
 
 
 @dataclass
-class Entry:
-    when: datetime
+class Change:
+    """What a save did to one object: "Changed Contact Jan de Vries", with lines."""
+
     action: str  # Created, Changed, Deleted (in the reader's language)
-    who: str
     kind: str  # the tracked model's label, e.g. "Contact"
     object: str  # e.g. "Contact Jan de Vries", as it was then
     lines: list[Line] = field(default_factory=list)
@@ -74,6 +75,16 @@ class Entry:
     reason: list[str] = field(default_factory=list)
     # simple-history's history_type: "+" created, "~" changed, "-" deleted.
     history_type: str = ""
+
+
+@dataclass
+class Entry:
+    """One save (one request, command run or task; core.history_groups): every
+    change it made, in the order they were made."""
+
+    when: datetime  # of its last change
+    who: str
+    changes: list[Change] = field(default_factory=list)
 
 
 def _sources(*, kind: str = "") -> list[tuple[int, TrackedModel]]:
@@ -94,30 +105,45 @@ def _user_filter(user: str) -> Q:
     return Q()
 
 
-def customer_activity_rows(
-    *, customer_id: int, kind: str = "", user: str = ""
-) -> QuerySet:
-    """(history_date, history_id, source) of every history record of the customer,
-    newest first: one UNION ALL over the tracked history tables."""
-    parts = [
-        tracked.history_model.objects.filter(
+def _branches(
+    *fields: str, customer_id: int, kind: str, user: str, groups=None
+) -> list[QuerySet]:
+    """Per tracked model, its records of the customer as `fields` (`source` is the
+    model's position in tracked_models())."""
+    branches = []
+    for index, tracked in _sources(kind=kind):
+        records = tracked.history_model.objects.filter(
             Q(**{tracked.customer_field: customer_id}) & _user_filter(user)
         )
-        # A step of a change another record tells whole (a merge): one entry.
-        .exclude(history_change_reason__startswith=STEP_REASON_PREFIX)
-        .annotate(source=Value(index, output_field=IntegerField()))
-        .values_list("history_date", "history_id", "source")
-        .order_by()
-        for index, tracked in _sources(kind=kind)
-    ]
+        if groups is not None:
+            records = records.filter(history_group__in=groups)
+        branches.append(
+            # A step of a change another record tells whole (a merge): left out.
+            records.exclude(history_change_reason__startswith=STEP_REASON_PREFIX)
+            .annotate(source=Value(index, output_field=IntegerField()))
+            .values_list(*fields)
+            .order_by()
+        )
+    return branches
+
+
+def customer_activity_groups(
+    *, customer_id: int, kind: str = "", user: str = ""
+) -> QuerySet:
+    """The history groups of the customer's records (one per entry), newest first:
+    one UNION (which removes the repeats) over the tracked history tables, each
+    branch read through its (customer, group) index. A group is time-ordered
+    (core.history_groups), so newest group first is newest save first."""
+    parts = _branches("history_group", customer_id=customer_id, kind=kind, user=user)
     if not parts:
         return (
             tracked_models()[0]
             .history_model.objects.none()
-            .values_list("history_date", "history_id")
+            .values_list("history_group")
         )
-    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    return rows.order_by("-history_date", "-history_id")
+    # UNION (not ALL) removes the groups that several tables share.
+    groups = parts[0].distinct() if len(parts) == 1 else parts[0].union(*parts[1:])
+    return groups.order_by("-history_group")
 
 
 def customer_activity_users(*, customer_id: int) -> list:
@@ -164,29 +190,72 @@ def customer_activity_page(
     are read here when not given.
     """
     paginator = Paginator(
-        customer_activity_rows(customer_id=customer_id, kind=kind, user=user),
+        customer_activity_groups(customer_id=customer_id, kind=kind, user=user),
         PAGE_SIZE,
     )
     page_obj = paginator.get_page(page)
-    rows = list(page_obj.object_list)
+    groups = [row[0] for row in page_obj.object_list]
     if users is None:
         users = customer_activity_users(customer_id=customer_id)
-    page_obj.object_list = _entries(rows, {user.pk: user for user in users})
+    page_obj.object_list = _entries(
+        groups,
+        _page_rows(customer_id=customer_id, kind=kind, user=user, groups=groups),
+        {user.pk: user for user in users},
+    )
     return page_obj
 
 
-def _entries(rows: list[tuple], users: dict) -> list[Entry]:
+def _page_rows(*, customer_id: int, kind: str, user: str, groups: list) -> list:
+    """(group, date, id, source) of every record of the page's groups: one UNION
+    ALL, each branch read through its (customer, group) index."""
+    if not groups:
+        return []
+    parts = _branches(
+        "history_group",
+        "history_date",
+        "history_id",
+        "source",
+        customer_id=customer_id,
+        kind=kind,
+        user=user,
+        groups=groups,
+    )
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return list(rows)
+
+
+def _entries(groups: list, rows: list[tuple], users: dict) -> list[Entry]:
     ids_by_source: dict[int, list[int]] = defaultdict(list)
-    for _date, history_id, source in rows:
+    rows_by_group: dict[Any, list[tuple]] = defaultdict(list)
+    for group, history_date, history_id, source in rows:
         ids_by_source[source].append(history_id)
+        rows_by_group[group].append((history_date, history_id, source))
     tracked = tracked_models()
     readers = {
         source: _RecordReader(tracked[source], history_ids)
         for source, history_ids in ids_by_source.items()
     }
-    return [
-        readers[source].entry(history_id, users) for _date, history_id, source in rows
-    ]
+    entries = []
+    for group in groups:
+        # The records of one save in the order they were written; several of one
+        # object (a contact created, then its roles set) make one change.
+        records = sorted(rows_by_group[group])
+        by_object: dict[tuple, list[int]] = {}
+        for _date, history_id, source in records:
+            key = (source, readers[source].object_key(history_id))
+            by_object.setdefault(key, []).append(history_id)
+        last_date, last_id, last_source = records[-1]
+        entries.append(
+            Entry(
+                when=last_date,
+                who=readers[last_source].who(last_id, users),
+                changes=[
+                    readers[source].change(history_ids)
+                    for (source, _key), history_ids in by_object.items()
+                ],
+            )
+        )
+    return entries
 
 
 class _RecordReader:
@@ -195,7 +264,7 @@ class _RecordReader:
     def __init__(self, tracked: TrackedModel, history_ids: list[int]):
         self.tracked = tracked
         history = tracked.history_model
-        pk_name = tracked.live_model._meta.pk.attname
+        pk_name = self.pk_name = tracked.live_model._meta.pk.attname
         earlier = (
             history.objects.filter(**{pk_name: OuterRef(pk_name)})
             .filter(
@@ -235,24 +304,44 @@ class _RecordReader:
         self.fields = _shown_fields(tracked)
         self.m2m = _m2m_values(history, list(self.records))
 
-    def entry(self, history_id: int, users: dict) -> Entry:
-        record = self.records[history_id]
-        previous = self.previous.get(history_id)
-        return Entry(
-            when=record.history_date,
-            action=str(ACTIONS.get(record.history_type, record.history_type)),
-            who=_who(record.history_user_id, users),
+    def who(self, history_id: int, users: dict) -> str:
+        return _who(self.records[history_id].history_user_id, users)
+
+    def object_key(self, history_id: int) -> Any:
+        return getattr(self.records[history_id], self.pk_name)
+
+    def change(self, history_ids: list[int]) -> Change:
+        """What one save's records of one object (oldest first) did to it: created
+        (with its values at the end of the save), changed (from before the save to
+        its end) or deleted."""
+        first = self.records[history_ids[0]]
+        record = self.records[history_ids[-1]]
+        if record.history_type == "-":
+            history_type, previous = "-", self.previous.get(record.history_id)
+        elif first.history_type == "+":
+            history_type, previous = "+", None
+        else:
+            history_type, previous = "~", self.previous.get(first.history_id)
+        reason: list[str] = []
+        for history_id in history_ids:
+            for line in (
+                self.records[history_id].history_change_reason or ""
+            ).splitlines():
+                if line not in reason:
+                    reason.append(line)
+        return Change(
+            action=str(ACTIONS.get(history_type, history_type)),
             kind=str(self.tracked.label),
             object=self.tracked.describe(record),
-            lines=self._lines(record, previous),
-            reason=(record.history_change_reason or "").splitlines(),
-            history_type=record.history_type,
+            lines=self._lines(record, previous, history_type),
+            reason=reason,
+            history_type=history_type,
         )
 
-    def _lines(self, record, previous) -> list[Line]:
+    def _lines(self, record, previous, history_type: str) -> list[Line]:
         lines = []
         phones = self.tracked.phone_fields(record)
-        if record.history_type == "~" and previous is not None:
+        if history_type == "~" and previous is not None:
             phones_before = self.tracked.phone_fields(previous)
             for model_field in self.fields:
                 old = getattr(previous, model_field.attname)
@@ -285,7 +374,7 @@ class _RecordReader:
                 lines.append(Line(_label(model_field), text))
         # A deleted object's related rows are gone before its last record is
         # written: what it had is in the record before.
-        source = previous if record.history_type == "-" and previous else record
+        source = previous if history_type == "-" and previous else record
         for label, values in self.m2m.items():
             if names := sorted(values[source.history_id].values()):
                 lines.append(Line(label, ", ".join(names)))

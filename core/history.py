@@ -9,9 +9,14 @@ user is gone).
 
 And a model whose history belongs to a customer (`customer_field`, the field of the
 record that holds the customer's id) gets the index the customer's Activity Log is read
-by: (customer, newest first). Without it the log finds a customer's rows through the
-customer index and sorts them, or walks the whole date index; with it a page costs what
+by: (customer, newest group first). Without it the log finds a customer's rows through
+the customer index and sorts them, or walks the whole table; with it a page costs what
 the customer's own history costs, whatever the size of the table.
+
+Every record also carries its `history_group`: the records one save wrote (one request,
+one command run, one background task) share it, and the Activity Log shows them as one
+entry. A group is a time-ordered UUID (the layout of a UUIDv7), so ordering by it is
+ordering by when the save began.
 """
 
 from collections.abc import Callable, Collection
@@ -23,6 +28,17 @@ from django.apps import apps
 from django.db import models
 from simple_history.models import HistoricalRecords
 from simple_history.utils import get_history_model_for_model
+
+from core.history_groups import current_history_group
+
+
+class HistoryGroupModel(models.Model):
+    """The base of every historical model (tracked_history())."""
+
+    history_group = models.UUIDField(default=current_history_group, editable=False)
+
+    class Meta:
+        abstract = True
 
 
 def history_user_id_field() -> models.IntegerField:
@@ -39,7 +55,7 @@ class _CustomerHistoricalRecords(HistoricalRecords):
         options["indexes"] = (
             *options.get("indexes", ()),
             models.Index(
-                fields=[self.customer_field, "-history_date", "-history_id"],
+                fields=[self.customer_field, "-history_group"],
                 name=f"{model._meta.model_name[:18]}_h_activity",
             ),
         )
@@ -51,6 +67,7 @@ def tracked_history(*, customer_field: str = "", **options) -> HistoricalRecords
     `customer_field` ("customer", or "id" for the customer itself), also the index
     of the customer's Activity Log."""
     options.setdefault("history_user_id_field", history_user_id_field())
+    options["bases"] = (HistoryGroupModel, *options.get("bases", ()))
     if customer_field:
         return _CustomerHistoricalRecords(customer_field=customer_field, **options)
     return HistoricalRecords(**options)

@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control
 
 from core import health
+from core.history_groups import history_group
 from core.languages import SESSION_KEY, language_codes
 from core.validators import UnusableCharacter, find_unusable_character
 
@@ -134,3 +135,15 @@ class UserLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = language
         return self.get_response(request)
+
+
+class HistoryGroupMiddleware:
+    """What one request writes is one entry of the Activity Log (core.history_groups):
+    a card's Save of five fields, a contact added with its roles."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with history_group():
+            return self.get_response(request)

@@ -33,6 +33,7 @@ from django_tasks_db.management.commands.db_worker import Worker as TaskRunner
 from django_tasks_db.models import DBTaskResult, get_date_max
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+from core.history_groups import history_group
 from core.models import PeriodicJobRun, WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -198,7 +199,8 @@ class Worker:
             run.save(update_fields=["last_started_at"])
         error = ""
         try:
-            job.function()
+            with history_group():
+                job.function()
         except Exception:
             logger.exception("Periodic job %s failed", job.name)
             error = traceback.format_exc()
@@ -208,6 +210,11 @@ class Worker:
         return True
 
     def run_one_task(self) -> bool:
+        # What one task writes is one entry of the Activity Log.
+        with history_group():
+            return self._run_one_task()
+
+    def _run_one_task(self) -> bool:
         if self._rq is not None:
             return self._rq.run_one()
         tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)

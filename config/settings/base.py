@@ -138,6 +138,8 @@ MIDDLEWARE = [
     "core.middleware.UnusableCharactersMiddleware",
     # Records the signed-in user on every history row written during the request.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # ... and groups them: what one request wrote is one entry of the Activity Log.
+    "core.middleware.HistoryGroupMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -18,9 +18,21 @@ def acting_as(user):
         del HistoricalRecords.context.request
 
 
-def entries(customer, **filters):
-    """The first page of the customer's Activity Log, newest first."""
+def log_entries(customer, **filters):
+    """The first page of the customer's Activity Log, newest first: one entry per
+    save, each with its changes."""
     return customer_activity_page(customer_id=customer.pk, **filters).object_list
+
+
+def entries(customer, **filters):
+    """The changes on the first page of the log, newest entry first, each with its
+    entry's who and when. Outside a request (most tests call the services) every
+    record is its own entry, so these are the entries."""
+    return [
+        SimpleNamespace(**vars(change), who=entry.who, when=entry.when)
+        for entry in log_entries(customer, **filters)
+        for change in entry.changes
+    ]
 
 
 def lines(entry) -> list[str]:

@@ -12,6 +12,7 @@ from activity.selectors import PAGE_SIZE
 from contacts.models import ContactDetail
 from contacts.services.card import contact_detail_create, contact_detail_update
 from contacts.services.links import contact_create, contact_update
+from core.history_groups import new_history_group
 from customers import services as customer_services
 from tests.activity.helpers import acting_as, page_text
 from tests.contacts.factories import role
@@ -66,6 +67,7 @@ def old_history(customer, rows):
             updated_at=start,
             history_date=start + timedelta(minutes=n),
             history_type="+~~"[n % 3],
+            history_group=new_history_group(start + timedelta(minutes=n)),
         )
         for n in range(rows)
     )
@@ -137,7 +139,10 @@ def test_fifty_entries_a_page_with_the_filters_kept_across_pages(client_for, vie
     assert "?kind=contact_detail&amp;page=2" in first.content.decode()
     second = client.get(url(customer), {"kind": "contact_detail", "page": 2})
     assert len(second.context["entries"]) == 5
-    assert second.context["entries"][-1].object == "Email Address old0@x.example"
+    assert (
+        second.context["entries"][-1].changes[0].object
+        == "Email Address old0@x.example"
+    )
     # A page past the end shows the last one rather than failing.
     assert client.get(url(customer), {"page": 99}).status_code == 200
 
@@ -149,11 +154,11 @@ def test_filters_by_kind_of_object_and_by_user(client_for, viewer, editor):
     client = client_for(viewer)
 
     by_kind = client.get(url(customer), {"kind": "address"}).context["entries"]
-    assert {entry.kind for entry in by_kind} == {"Address"}
+    assert {change.kind for entry in by_kind for change in entry.changes} == {"Address"}
     assert len(by_kind) == 2
 
     by_system = client.get(url(customer), {"user": "system"}).context["entries"]
-    assert [entry.object for entry in by_system] == [
+    assert [change.object for entry in by_system for change in entry.changes] == [
         "Website https://x.example",
         f"Customer {customer.name}",
     ]
@@ -182,10 +187,10 @@ def test_a_page_costs_the_same_queries_for_ten_rows_as_for_two_thousand(
     for customer in (small, large):
         # 1 session, 2 user, 3-4 the viewer's user and group permissions,
         # 5 customer, 6 the users who changed this customer (the user filter),
-        # 7 count of entries (UNION ALL), 8 the page of (date, id, source),
-        # 9-12 per tracked model on the page: its records and the ones before them,
-        # 13 the contacts' roles in those records.
-        with django_assert_num_queries(13):
+        # 7 count of entries (groups, a UNION), 8 the page's groups, 9 their
+        # records' (group, date, id, source), 10-13 per tracked model on the page:
+        # its records and the ones before them, 14 the contacts' roles in those.
+        with django_assert_num_queries(14):
             response = client.get(url(customer))
         assert len(response.context["entries"]) == (11 if customer is small else 50)
         client.logout()

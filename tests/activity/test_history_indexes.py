@@ -9,7 +9,7 @@ queries must find the customer's rows through the index, never by reading the ta
 import pytest
 from django.db import connection
 
-from activity.selectors import _RecordReader, customer_activity_rows
+from activity.selectors import _page_rows, _RecordReader, customer_activity_groups
 from core.history import tracked_models
 
 pytestmark = pytest.mark.django_db
@@ -25,24 +25,28 @@ def _index_columns(table: str) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("tracked", tracked_models(), ids=lambda t: t.key)
-def test_every_tracked_history_table_has_the_customer_date_index(tracked):
+def test_every_tracked_history_table_has_the_customer_group_index(tracked):
     # On SQLite too: the index is part of the model (core.history).
     columns = _index_columns(tracked.history_model._meta.db_table)
-    assert [tracked.customer_field, "history_date", "history_id"] in columns
+    assert [tracked.customer_field, "history_group"] in columns
 
 
 @pytest.fixture
 def customer_histories():
     """ROWS_EACH history records of the customer itself and of its addresses for
     each of CUSTOMERS customers, in two statements."""
-    common = "history_date, history_type, history_user_id, created_at, updated_at"
+    common = (
+        "history_date, history_type, history_user_id, created_at, updated_at, "
+        "history_group"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             INSERT INTO customers_historicalcustomer
                 (id, number, name, is_active, notes, {common})
             SELECT c, 'C' || c, 'Customer ' || c, true, '',
-                now() - (r || ' days')::interval, '~', NULL, now(), now()
+                now() - (r || ' days')::interval, '~', NULL, now(), now(),
+                gen_random_uuid()
             FROM generate_series(1, %s) AS c, generate_series(1, %s) AS r
             """,
             [CUSTOMERS, ROWS_EACH],
@@ -53,7 +57,8 @@ def customer_histories():
                 (id, customer_id, kind, street_line_1, street_line_2, postal_code,
                  city, region, country, {common})
             SELECT c, c, 'billing', 'Main Street', '', '', 'Leiden', '', 'NL',
-                now() - (r || ' days')::interval, '~', NULL, now(), now()
+                now() - (r || ' days')::interval, '~', NULL, now(), now(),
+                gen_random_uuid()
             FROM generate_series(1, %s) AS c, generate_series(1, %s) AS r
             """,
             [CUSTOMERS, ROWS_EACH],
@@ -69,12 +74,29 @@ def customer_histories():
 def test_a_page_of_the_log_reads_the_customers_rows_through_the_index(
     customer_histories,
 ):
-    rows = customer_activity_rows(customer_id=CUSTOMERS // 2)
-    plan = rows[:50].explain()
+    customer_id = CUSTOMERS // 2
+    groups = customer_activity_groups(customer_id=customer_id)
+    plan = groups[:50].explain()
     for table in ("customer", "address"):
         assert f"{table}_h_activity" in plan, plan
     assert "Seq Scan" not in plan, plan
-    assert len(list(rows)) == 2 * ROWS_EACH
+    page = [row[0] for row in groups[:50]]
+    assert len(page) == 2 * ROWS_EACH
+
+    captured = []
+
+    def capture(execute, sql, params, many, context):
+        captured.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        rows = _page_rows(customer_id=customer_id, kind="", user="", groups=page)
+    assert len(rows) == 2 * ROWS_EACH
+    sql, params = captured[0]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Seq Scan" not in plan, plan
 
 
 @pytest.mark.skipif(

@@ -9,7 +9,7 @@ from contacts.models import ContactDetail
 from contacts.services.card import contact_detail_create
 from contacts.services.links import contact_create, contact_delete, contact_update
 from customers import services as customer_services
-from tests.activity.helpers import acting_as, entries, lines
+from tests.activity.helpers import acting_as, entries, lines, log_entries
 from tests.contacts.factories import ContactFactory
 from tests.customers.factories import AddressFactory, CustomerFactory
 
@@ -76,10 +76,14 @@ def test_the_admin_records_the_admin_user_for_the_customer_and_its_inlines(
         reverse("admin:customers_customer_change", args=[customer.pk]), data
     )
     assert response.status_code == 302
-    address_entry, customer_entry = entries(customer)[:2]
-    assert lines(customer_entry) == ["Name: Fjord → Fjord Foods"]
-    assert lines(address_entry) == ["City: Leiden → Delft"]
-    assert {customer_entry.who, address_entry.who} == {admin_user.get_username()}
+    # One save of the admin's page: one entry, with the customer's change and its
+    # address's.
+    entry = log_entries(customer)[0]
+    assert entry.who == admin_user.get_username()
+    assert [(change.object, lines(change)) for change in entry.changes] == [
+        ("Customer Fjord Foods", ["Name: Fjord → Fjord Foods"]),
+        ("Billing address Delft", ["City: Leiden → Delft"]),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -125,8 +125,8 @@ def test_the_activity_log_has_one_entry_with_who_what_and_the_dropped_values(
 
     page = customer_activity_page(customer_id=customer.pk)
     assert page.paginator.count == before + 1
-    entry = page.object_list[0]
-    assert entry.who == manager.get_full_name()
+    [entry] = page.object_list[0].changes
+    assert page.object_list[0].who == manager.get_full_name()
     assert entry.object == "Contact Anna Berg"
     assert entry.reason[0] == "Merged Ana Berg into Anna Berg."
     dropped = entry.reason[1]
