@@ -7,13 +7,14 @@ own transaction, rolled back after it, as every test's is.
 
 from io import StringIO
 
+import phonenumbers
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
-from contacts.models import Contact, ContactDetail
+from contacts.models import Contact, ContactDetail, PossibleDuplicate
 from core.phones import format_phone_number
 from customers.models import Address, Customer
 from sales.models import Invoice, SalesOrder, Shipment
@@ -118,6 +119,66 @@ def test_seeding_again_adds_contacts_only_to_customers_without_any():
     Contact.objects.filter(customer__in=Customer.objects.all()[:5]).delete()
     seed("--no-users")
     assert Contact.objects.count() == count
+
+
+def test_every_demo_phone_number_is_valid_and_no_two_are_alike():
+    phones = [
+        *Contact.objects.exclude(phone="").values_list("phone", flat=True),
+        *ContactDetail.objects.filter(kind__in=["telephone", "mobile"]).values_list(
+            "value", flat=True
+        ),
+    ]
+    assert len(phones) > 150
+    for phone in phones:
+        assert phonenumbers.is_valid_number(phonenumbers.parse(phone)), phone
+    assert len(set(phones)) == len(phones)
+    # Each country's numbers vary, not one example number per country.
+    dutch = Contact.objects.filter(
+        customer__addresses__kind="billing", customer__addresses__country="NL"
+    ).values_list("phone", flat=True)
+    assert len(set(dutch)) == len(dutch) > 5
+
+
+def test_the_possible_duplicates_are_a_typo_and_a_changed_email():
+    contacts = list(Contact.objects.order_by("pk"))
+
+    def pairs(same):
+        return [
+            (a, b)
+            for a in contacts
+            for b in contacts
+            if a.customer_id == b.customer_id and a.pk < b.pk and same(a, b)
+        ]
+
+    typo = pairs(lambda a, b: a.email == b.email and a.first_name != b.first_name)
+    assert ("David", "Davd") in {(a.first_name, b.first_name) for a, b in typo}
+    changed_email = pairs(
+        lambda a, b: a.full_name == b.full_name and a.email != b.email
+    )
+    assert changed_email
+    # Nothing truncated: every first name is a name of two letters or more.
+    assert all(len(contact.first_name) > 2 for contact in contacts)
+    # The Possible duplicates page proposes both kinds.
+    pairs = {
+        frozenset((pair.contact_a_id, pair.contact_b_id))
+        for pair in PossibleDuplicate.objects.all()
+    }
+    assert {frozenset((a.pk, b.pk)) for a, b in typo + changed_email} <= pairs
+
+
+def test_job_titles_are_in_the_customers_language():
+    def titles(country):
+        return set(
+            Contact.objects.filter(
+                customer__addresses__kind="billing",
+                customer__addresses__country=country,
+            ).values_list("job_title", flat=True)
+        )
+
+    assert "Inkoopmanager" in titles("NL")
+    assert "Einkaufsleiterin" in titles("DE")
+    assert "Responsable des achats" in titles("FR")
+    assert "Purchasing Manager" in titles("GB")
 
 
 # Contact details.
