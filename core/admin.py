@@ -102,7 +102,10 @@ class HistoryAdmin(SimpleHistoryAdmin):
 class LabelledTabularInline(admin.TabularInline):
     """A tabular inline whose fields are named for screen readers too: the
     columns' headings do not label the inputs below them, so each input carries its
-    field's name (`aria-label`), as axe-core asks (WCAG 1.3.1, 4.1.2)."""
+    field's name (`aria-label`), as axe-core asks (WCAG 1.3.1, 4.1.2). The first
+    column's heading, empty in Django's template, gets a name too."""
+
+    template = "admin/edit_inline/tabular_labelled.html"
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)

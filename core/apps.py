@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import axes.apps
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
@@ -49,3 +50,13 @@ class AdminConfig(admin_apps.AdminConfig):
 
     default = False  # "core" is CoreConfig; this one is named in full
     default_site = "core.sites.AdminSite"
+
+
+# axes' class named through its module: a second AppConfig class in this module's
+# names would keep Django from choosing CoreConfig as the app's.
+class AxesConfig(axes.apps.AppConfig):
+    """django-axes (the sign-in lockout) with a name in the reader's language in the
+    admin; its other words are translated through core.third_party_words."""
+
+    default = False  # named in full in INSTALLED_APPS
+    verbose_name = _("Sign-in attempts")

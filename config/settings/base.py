@@ -80,7 +80,8 @@ DJANGO_APPS = [
 ]
 THIRD_PARTY_APPS = [
     "anymail",
-    "axes",
+    # django-axes, named in the reader's language (core.apps.AxesConfig).
+    "core.apps.AxesConfig",
     "csp",
     "django_countries",
     "django_guid",

@@ -3,14 +3,16 @@
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
 
-from contacts.models import Contact, ContactRole
+from contacts.models import Contact, ContactDetail, ContactRole
 from contacts.selectors import contact_card_version
 from contacts.services.card import contact_detail_create
 from core.history_groups import current_history_group, history_group, new_history_group
+from core.worker import Worker
 from customers.models import Customer
 from tests.activity.helpers import lines, log_entries
 from tests.customers.factories import CustomerFactory, billing_address
@@ -109,3 +111,19 @@ def test_adding_a_contact_with_roles_is_one_created_entry_with_its_roles(
     [change] = entry.changes
     assert (change.action, change.object) == ("Created", "Contact Anna de Vries")
     assert "Roles: " + ", ".join(sorted(str(role) for role in roles)) in lines(change)
+
+
+def test_what_one_worker_task_writes_is_one_group():
+    def task():
+        customer = CustomerFactory(name="Fjord")
+        contact_detail_create(customer=customer, kind="email", value="a@x.example")
+        return True
+
+    Worker.run_one_task(SimpleNamespace(_run_one_task=task))
+    Worker.run_one_task(SimpleNamespace(_run_one_task=task))
+    customers = Customer.history.order_by("history_id")
+    details = ContactDetail.history.order_by("history_id")
+    assert [record.history_group for record in customers] == [
+        record.history_group for record in details
+    ]
+    assert customers[0].history_group != customers[1].history_group

@@ -345,3 +345,19 @@ def test_the_card_window_as_a_dialog_with_its_errors(demo, signed_in):
         assert check(page) == []
     finally:
         page.close()
+
+
+def test_the_admins_customer_page_has_no_empty_table_header(demo, signed_in):
+    """axe-core's best-practice rule, beyond WCAG's: Django's tabular inline leaves its
+    first column's heading empty (core.admin.LabelledTabularInline names it)."""
+    page = signed_in.new_page()
+    try:
+        page.goto(PAGES["admin:customers_customer_change"](demo))
+        results = page.evaluate(
+            "options => axe.run(document, options)",
+            {"runOnly": {"type": "rule", "values": ["empty-table-header"]}},
+        )
+        assert results["passes"], "the page has no table headings to check"
+        assert not results["violations"], results["violations"]
+    finally:
+        page.close()
