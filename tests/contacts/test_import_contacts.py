@@ -263,7 +263,8 @@ def test_its_query_count_does_not_grow_with_the_number_of_rows(
         )
         return write_csv(tmp_path / f"{count}.csv", HEADER + rows)
 
-    small, large = file_of(3, "Q"), file_of(60, "P")
+    # 50: within one INSERT of history rows on SQLite too (999 variables a statement).
+    small, large = file_of(3, "Q"), file_of(50, "P")
     ContactFieldSettings.load()
     for path in (small, large):
         # The preview: the field settings; the roles; the customers of the batch.
@@ -275,7 +276,7 @@ def test_its_query_count_does_not_grow_with_the_number_of_rows(
         # release.
         with django_assert_num_queries(22):
             run("import_contacts", str(path))
-    assert Contact.objects.count() == 63
+    assert Contact.objects.count() == 53
 
 
 def test_an_unknown_column_refuses_the_file_before_reading_rows(tmp_path, dutch):
@@ -750,7 +751,8 @@ def test_with_update_its_query_count_does_not_grow_with_the_number_of_rows(
         return write_csv(tmp_path / f"{count}-{job_title}.csv", HEADER + rows)
 
     ContactFieldSettings.load()
-    for count in (3, 60):
+    # 50: within one INSERT of history rows on SQLite too (999 variables a statement).
+    for count in (3, 50):
         run("import_contacts", str(file_of(count, "Buyer", "primary|order")))
         changed = file_of(count, "Owner", "invoice")
         # The preview: the field settings; the roles; the customers of the batch;
@@ -769,7 +771,7 @@ def test_with_update_its_query_count_does_not_grow_with_the_number_of_rows(
         # written, nothing refreshed).
         with django_assert_num_queries(13):
             run("import_contacts", str(changed), update=True)
-    assert Contact.objects.filter(job_title="Owner").count() == 63
+    assert Contact.objects.filter(job_title="Owner").count() == 53
     assert set(
         Contact.roles.through.objects.values_list("contactrole__code", flat=True)
     ) == {"invoice"}
