@@ -35,6 +35,7 @@ urlpatterns = [
     path("customers/", include("activity.urls")),
     path("", include("communications.urls")),
     path("contacts/duplicates/", include("contacts.duplicate_urls")),
+    path("contacts/export/", include("contacts.export_urls")),
     path("search/", include("search.urls")),
     path("preferences/", include("core.urls")),
     path("api/", include("api.urls")),

@@ -19,6 +19,11 @@ from contacts.models import (
 )
 from customers.services import lock_customers
 
+# Pairs written per INSERT or UPDATE: one statement for a crowded customer's tens of
+# thousands of pairs would be built whole in memory (and, for the update, as one CASE
+# per field that PostgreSQL plans slowly).
+PAIR_WRITE_SLICE = 2000
+
 
 def possible_duplicates_refresh(
     *, customer_ids: Collection[int], changed: Collection[int] | None = None
@@ -26,7 +31,8 @@ def possible_duplicates_refresh(
     """Store the possible duplicates of the customers' contacts again, those that
     involve a `changed` contact only when given (contacts.duplicates is the rule).
     A pair still found keeps when it was first found; a pair marked "Not a
-    duplicate" is left out. Three to five queries, whatever the number of pairs."""
+    duplicate" is left out. Three to five queries, and one more per further
+    `PAIR_WRITE_SLICE` pairs added or changed."""
     people: dict[int, list[Person]] = defaultdict(list)
     rows = (
         Contact.objects.filter(customer_id__in=customer_ids)
@@ -73,10 +79,12 @@ def possible_duplicates_refresh(
         pair.same_phone = finding.same_phone
         pair.name_similarity = finding.name_similarity
     if new:
-        PossibleDuplicate.objects.bulk_create(new)
+        PossibleDuplicate.objects.bulk_create(new, batch_size=PAIR_WRITE_SLICE)
     if changed_pairs:
         PossibleDuplicate.objects.bulk_update(
-            changed_pairs, ["same_email", "same_phone", "name_similarity"]
+            changed_pairs,
+            ["same_email", "same_phone", "name_similarity"],
+            batch_size=PAIR_WRITE_SLICE,
         )
 
 

@@ -144,6 +144,27 @@ def test_the_refresh_after_an_import_runs_in_chunks_of_a_fixed_cost(
     assert PossibleDuplicate.objects.count() == 3
 
 
+def test_the_refresh_writes_its_pairs_in_slices(monkeypatch, dutch):
+    # Five "Anna"s: ten pairs, written two by two when the slice is two. One INSERT
+    # for a crowded customer's every pair would be built whole in memory.
+    keys = [
+        Contact.objects.create(customer=dutch, first_name="Anna").pk for _ in "12345"
+    ]
+    PossibleDuplicate.objects.all().delete()
+    monkeypatch.setattr(duplicates, "PAIR_WRITE_SLICE", 2)
+
+    with CaptureQueriesContext(connection) as queries:
+        possible_duplicates_refresh_after_import({dutch.pk: keys})
+
+    inserts = [
+        q
+        for q in queries
+        if q["sql"].startswith('INSERT INTO "contacts_possibleduplicate"')
+    ]
+    assert len(inserts) == 5
+    assert PossibleDuplicate.objects.count() == 10
+
+
 def test_a_failed_batch_keeps_the_batches_before_it_and_says_so(
     tmp_path, dutch, monkeypatch
 ):

@@ -97,6 +97,11 @@ ACCESS = {
     # contact merged into itself is not found (the merge itself is tested in
     # tests/contacts/test_contact_merge.py).
     "contacts:merge": Access(MANAGERS, FORM, get=404, post=404),
+    # The export downloads: for whoever may view contacts (or details).
+    "contacts:export_contacts": Access(READERS, PAGE),
+    "contacts:export_contact-details": Access(READERS, PAGE),
+    "exports:contacts": Access(READERS, PAGE),
+    "exports:contact-details": Access(READERS, PAGE),
     "duplicates:list": Access(MANAGERS, PAGE),
     "duplicates:not_a_duplicate": Access(MANAGERS, "POST", post=302),
     "search:results": Access(READERS, PAGE),
