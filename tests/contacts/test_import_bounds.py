@@ -5,7 +5,9 @@ own transaction, an undecodable byte reported at its own line."""
 import pytest
 from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
+from rapidfuzz import utils
 
+from contacts import duplicates as duplicates_rule
 from contacts.csv_rows import ContactRows
 from contacts.duplicates import PAIRS_PER_CONTACT, Person, find_pairs
 from contacts.models import Contact, PossibleDuplicate
@@ -89,6 +91,35 @@ def test_pairs_are_capped_per_contact():
     assert {(f.a, f.b) for f in find_pairs(people, changed=[30])} == {
         (n, 30) for n in range(1, PAIRS_PER_CONTACT + 1)
     }
+
+
+def test_past_a_pools_size_a_name_is_compared_with_its_neighbours_only(monkeypatch):
+    # Twenty-one names sorted between "Maritamaria" and "Naritamaria": with two
+    # neighbours on either side, the typo at the start is found by the names read
+    # backwards ("airamatiram", "airamatiran"), the one at the end by the names as
+    # they are; a name far from a name in both orders is never compared with it.
+    monkeypatch.setattr(duplicates_rule, "FULL_COMPARISON", 5)
+    monkeypatch.setattr(duplicates_rule, "NEIGHBOURS", 2)
+    names = ["Anna Jansen", "Anna Janssen", "Maritamaria", "Naritamaria"]
+    names += [f"M{letter * 3}" for letter in "cdefghijklmnopqrstuvw"]
+    people = [Person(n, name, "", "", "") for n, name in enumerate(names, start=1)]
+
+    found = {(f.a, f.b) for f in find_pairs(people)}
+    pool = duplicates_rule._Names([utils.default_process(n) for n in names], range(25))
+
+    assert found >= {(1, 2), (3, 4)}
+    assert len(pool.compared_with("maritamaria")) <= 2 * (2 * 2 + 1)
+    assert "mwww" not in pool.compared_with("maritamaria")
+
+
+def test_identical_names_are_compared_once_and_paired_up_to_the_cap():
+    people = [Person(n, "Anna", "Berg", "", "") for n in range(1, 41)]
+
+    found = list(find_pairs(people))
+
+    assert all(f.name_similarity == 100 for f in found)
+    assert {n for f in found for n in (f.a, f.b)} == set(range(1, 41))
+    assert len(found) <= 40 * PAIRS_PER_CONTACT
 
 
 def test_a_numbered_name_is_compared_only_with_the_same_numbers_or_none():
