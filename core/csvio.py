@@ -293,7 +293,10 @@ def csv_table(raw: BinaryIO) -> Table:
             line, next_line = next_line, reader.line_num + 1
             yield line, values
 
-    size = os.fstat(raw.fileno()).st_size if hasattr(raw, "fileno") else 0
+    try:
+        size = os.fstat(raw.fileno()).st_size
+    except (AttributeError, OSError):  # a file in memory (an upload) has no number
+        size = 0
     return Table(
         header=header,
         rows=rows(),
