@@ -1,9 +1,23 @@
 """How fast `import_contacts` reads contact persons, and how much memory it takes.
 
     .venv/bin/python bench/import_contacts.py [--rows 100000] [--customers 1000]
+    .venv/bin/python bench/import_contacts.py --case identical [--rows 2000]
+    .venv/bin/python bench/import_contacts.py --case crowded [--rows 200000]
 
-In one run, on the same generated file (every row with an email and a phone number
-in national format, read with the customer's billing country):
+Three cases, each against the bound: any file of 100,000 rows under 200 MB of
+resident memory and 2 minutes.
+
+- `spread` (the default): 100,000 distinct rows over 1,000 customers, measured in
+  parts as below.
+- `identical`: 2,000 copies of one row, as a dry run (the preview reports each copy
+  "the same as line 2"; nothing written).
+- `crowded`: 200,000 rows over 50 customers (4,000 contacts each), names drawn from
+  a small list without numbers and phone numbers repeating every 500 rows of a
+  customer, so nearly every contact looks like dozens of others: reports the
+  possible-duplicate pairs stored (each contact proposes at most PAIRS_PER_CONTACT).
+
+For `spread`, in one run, on the same generated file (every row with an email and a
+phone number in national format, read with the customer's billing country):
 
 1. validation alone: each row built as a Contact and `full_clean()`-ed, batch by
    batch, timed without the writing;
@@ -28,6 +42,7 @@ import platform
 import resource
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -48,6 +63,53 @@ COUNTRIES = [
     ("US", "New York", lambda n: f"(212) 4{n % 100:02d}-{n % 10_000:04d}"),
 ]
 ROLES = ["primary", "order|invoice", "", "Shipment"]
+# For `crowded`: 20 × 20 names without numbers, so every name is compared by rapidfuzz
+# with every other name of its customer, and many are equal.
+FIRST_NAMES = [
+    "Anna",
+    "Bram",
+    "Carla",
+    "Daan",
+    "Eva",
+    "Finn",
+    "Greta",
+    "Hugo",
+    "Iris",
+    "Jan",
+    "Kim",
+    "Lars",
+    "Mila",
+    "Noah",
+    "Olga",
+    "Piet",
+    "Roos",
+    "Sem",
+    "Tess",
+    "Vera",
+]
+LAST_NAMES = [
+    "Bakker",
+    "Berg",
+    "Boer",
+    "Bos",
+    "Dekker",
+    "Dijk",
+    "Graaf",
+    "Jansen",
+    "Jong",
+    "Kok",
+    "Meer",
+    "Mulder",
+    "Peters",
+    "Smit",
+    "Visser",
+    "Vos",
+    "Vries",
+    "Wit",
+    "Wouters",
+    "Zwart",
+]
+PHONES_PER_CUSTOMER = 500
 
 
 def setup_django(database_url: str | None) -> None:
@@ -95,27 +157,54 @@ def create_customers(count: int) -> None:
     )
 
 
-def write_file(path: Path, rows: int, customers: int) -> None:
+def write_rows(path: Path, rows: Iterable[dict[str, str]]) -> None:
+    """The rows as an import file, by column name (a column not given is empty)."""
     from contacts.csv_rows import ContactRows
 
     with path.open("w", encoding="utf-8", newline="") as file:
-        writer = csv.writer(file)
-        writer.writerow(ContactRows.columns)
-        for n in range(rows):
-            c = n % customers
-            phone = COUNTRIES[c % len(COUNTRIES)][2](n)
-            writer.writerow(
-                [
-                    f"B{c:06d}",
-                    f"First{n}",
-                    f"Last{n}",
-                    f"Person.{n}@Example.com",
-                    phone,
-                    "Buyer",
-                    "Purchasing",
-                    ROLES[n % len(ROLES)],
-                ]
-            )
+        writer = csv.DictWriter(file, ContactRows.columns, restval="")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def spread_rows(rows: int, customers: int) -> Iterator[dict[str, str]]:
+    for n in range(rows):
+        c = n % customers
+        yield {
+            "customer_number": f"B{c:06d}",
+            "first_name": f"First{n}",
+            "last_name": f"Last{n}",
+            "email": f"Person.{n}@Example.com",
+            "phone": COUNTRIES[c % len(COUNTRIES)][2](n),
+            "job_title": "Buyer",
+            "department": "Purchasing",
+            "roles": ROLES[n % len(ROLES)],
+        }
+
+
+def identical_rows(rows: int) -> Iterator[dict[str, str]]:
+    row = {
+        "customer_number": "B000000",
+        "first_name": "Anna",
+        "last_name": "Berg",
+        "email": "anna@example.com",
+        "phone": "06 12345678",
+        "roles": "primary",
+    }
+    return (row for _ in range(rows))
+
+
+def crowded_rows(rows: int, customers: int) -> Iterator[dict[str, str]]:
+    for n in range(rows):
+        c, k = n % customers, n // customers
+        yield {
+            "customer_number": f"B{c:06d}",
+            "first_name": FIRST_NAMES[k % len(FIRST_NAMES)],
+            "last_name": LAST_NAMES[(k // len(FIRST_NAMES)) % len(LAST_NAMES)],
+            "email": f"person.{n}@example.com",
+            "phone": COUNTRIES[c % len(COUNTRIES)][2](k % PHONES_PER_CUSTOMER),
+            "roles": ROLES[n % len(ROLES)],
+        }
 
 
 @transaction.atomic
@@ -147,7 +236,7 @@ def measure_parts(path: Path) -> tuple[float, float, int]:
     return validation, insert, rows
 
 
-def child_import(path: str, trace: bool) -> None:
+def child_import(path: str, trace: bool, dry_run: bool = False) -> None:
     """Runs in the child process: the import alone, reported as JSON on stdout."""
     import tracemalloc
     from io import StringIO
@@ -158,41 +247,84 @@ def child_import(path: str, trace: bool) -> None:
         tracemalloc.start()
     out = StringIO()
     started = time.perf_counter()
-    call_command("import_contacts", path, stdout=out, stderr=StringIO())
+    options = {"dry_run": True} if dry_run else {}
+    call_command("import_contacts", path, stdout=out, stderr=StringIO(), **options)
     seconds = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1] if trace else None
-    maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    maxrss_kb = usage.ru_maxrss
     print(
         json.dumps(
             {
                 "seconds": seconds,
                 "tracemalloc_peak": peak,
                 "maxrss_kb": maxrss_kb,
+                # What the machine's other load does not inflate as it does the
+                # wall time (the database server's own time is not in it).
+                "cpu_seconds": usage.ru_utime + usage.ru_stime,
                 "summary": out.getvalue().strip(),
             }
         )
     )
 
 
-def run_child(path: Path, database_url: str, trace: bool) -> dict:
+def run_child(
+    path: Path, database_url: str, trace: bool, dry_run: bool = False
+) -> dict:
     arguments = ["--child", str(path), "--db", database_url]
-    return run_json_child(__file__, *arguments, *(["--trace"] if trace else []))
+    flags = (["--trace"] if trace else []) + (["--child-dry-run"] if dry_run else [])
+    return run_json_child(__file__, *arguments, *flags)
+
+
+def run_case(case: str, path: Path, database_url: str) -> None:
+    """`identical` and `crowded`: the import alone in a child process, its wall time
+    and peak resident memory, and for `crowded` the pairs it stored."""
+    from django.db import connection
+
+    from contacts.models import Contact, PossibleDuplicate
+
+    connection.close()
+    started = time.perf_counter()
+    timed = run_child(path, database_url, trace=False, dry_run=case == "identical")
+    wall = time.perf_counter() - started
+    print(
+        f"import            {timed['seconds']:8.1f} s  (child wall {wall:.1f} s, "
+        f"CPU {timed['cpu_seconds']:.1f} s)"
+    )
+    rss_mb = timed["maxrss_kb"] / 1024
+    print(f"peak resident memory of the import process: {rss_mb:.0f} MB")
+    print(f"summary: {timed['summary']}")
+    contacts, pairs = Contact.objects.count(), PossibleDuplicate.objects.count()
+    print(f"contacts stored: {contacts:,}; possible-duplicate pairs stored: {pairs:,}")
+    if contacts:
+        print(f"pairs per contact: {pairs / contacts:.1f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--customers", type=int, default=1000)
+    parser.add_argument(
+        "--case", choices=["spread", "identical", "crowded"], default="spread"
+    )
+    parser.add_argument("--rows", type=int)
+    parser.add_argument("--customers", type=int)
     parser.add_argument("--no-tracemalloc", action="store_true")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--child-dry-run", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.child:
         setup_django(args.db)
-        child_import(args.child, args.trace)
+        child_import(args.child, args.trace, args.child_dry_run)
         return
+    rows, customers = {
+        "spread": (100_000, 1000),
+        "identical": (2000, 1),
+        "crowded": (200_000, 50),
+    }[args.case]
+    args.rows = args.rows or rows
+    args.customers = args.customers or customers
 
     OUT.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -208,12 +340,24 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     clear_contacts()
     create_customers(args.customers)
-    path = OUT / f"contacts-{args.rows}.csv"
-    write_file(path, args.rows, args.customers)
-    print(
-        f"{args.rows:,} rows, {args.customers:,} customers, "
-        f"{connection.vendor}, file {path.stat().st_size / 1e6:.1f} MB"
+    path = OUT / f"contacts-{args.case}-{args.rows}.csv"
+    write_rows(
+        path,
+        identical_rows(args.rows)
+        if args.case == "identical"
+        else crowded_rows(args.rows, args.customers)
+        if args.case == "crowded"
+        else spread_rows(args.rows, args.customers),
     )
+    print(
+        f"{args.case}: {args.rows:,} rows, {args.customers:,} customers, "
+        f"{connection.vendor}, file {path.stat().st_size / 1e6:.1f} MB, "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
+    if args.case != "spread":
+        run_case(args.case, path, database_url)
+        print_machine()
+        return
 
     validation, insert, rows = measure_parts(path)
     assert Contact.objects.count() == rows == args.rows
@@ -227,7 +371,10 @@ def main() -> None:
     assert Contact.history.count() == args.rows
     seconds = timed["seconds"]
     ratio = seconds / (validation + insert)
-    print(f"import            {seconds:8.1f} s  ({args.rows / seconds:,.0f} rows/s)")
+    print(
+        f"import            {seconds:8.1f} s  ({args.rows / seconds:,.0f} rows/s, "
+        f"CPU {timed['cpu_seconds']:.1f} s)"
+    )
     print(f"import / (validation + insert) = {ratio:.2f}  (aim <= 1.5)")
     rss_mb = timed["maxrss_kb"] / 1024
     print(f"peak resident memory of the import process: {rss_mb:.0f} MB")
@@ -240,10 +387,14 @@ def main() -> None:
         print(
             f"peak of Python allocations in the import (tracemalloc): {peak_mb:.1f} MB"
         )
+    print_machine()
+
+
+def print_machine() -> None:
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, {platform.platform()}, "
-        f"load average {os.getloadavg()[0]:.1f}"
+        f"load average {os.getloadavg()[0]:.2f}"
     )
 
 

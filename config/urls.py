@@ -35,6 +35,8 @@ urlpatterns = [
     path("customers/", include("activity.urls")),
     path("", include("communications.urls")),
     path("contacts/duplicates/", include("contacts.duplicate_urls")),
+    path("contacts/export/", include("contacts.export_urls")),
+    path("imports/", include("transfers.urls")),
     path("search/", include("search.urls")),
     path("preferences/", include("core.urls")),
     path("api/", include("api.urls")),

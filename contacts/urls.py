@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contacts import views
+from contacts import export_views, views
 
 app_name = "contacts"
 
@@ -14,6 +14,15 @@ urlpatterns = [
         "contacts/<int:pk>/merge/<int:other_pk>/",
         views.ContactMergeView.as_view(),
         name="merge",
+    ),
+    *(
+        path(
+            f"export/{kind}.csv",
+            export_views.CustomerExportView.as_view(),
+            {"kind": kind},
+            name=f"export_{kind}",
+        )
+        for kind in export_views.KINDS
     ),
     path(
         "contact-details/edit/",

@@ -293,7 +293,10 @@ def csv_table(raw: BinaryIO) -> Table:
             line, next_line = next_line, reader.line_num + 1
             yield line, values
 
-    size = os.fstat(raw.fileno()).st_size if hasattr(raw, "fileno") else 0
+    try:
+        size = os.fstat(raw.fileno()).st_size
+    except (AttributeError, OSError):  # a file in memory (an upload) has no number
+        size = 0
     return Table(
         header=header,
         rows=rows(),
@@ -633,6 +636,23 @@ def write_csv(
     command's stdout with `lineterminator="\n"`: each row is one write ending in a
     newline, so the command's output wrapper adds nothing to it.
     """
-    writer = csv.writer(file, lineterminator=lineterminator, quoting=csv.QUOTE_ALL)
-    writer.writerow(columns)
-    writer.writerows([neutralise_cell(value) for value in row] for row in rows)
+    for line in csv_lines(columns=columns, rows=rows, lineterminator=lineterminator):
+        file.write(line)
+
+
+class _Line:
+    """A "file" whose write returns what it is given: csv.writer's row as text."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def csv_lines(
+    *, columns: Sequence[str], rows: Iterable[Sequence[Any]], lineterminator="\r\n"
+) -> Iterator[str]:
+    """The header and the rows as CSV text, one line at a time (a download streams
+    them): what `write_csv` writes."""
+    writer = csv.writer(_Line(), lineterminator=lineterminator, quoting=csv.QUOTE_ALL)
+    yield writer.writerow(columns)
+    for row in rows:
+        yield writer.writerow([neutralise_cell(value) for value in row])

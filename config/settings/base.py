@@ -99,6 +99,7 @@ LOCAL_APPS = [
     "contacts",
     "communications",
     "sales",
+    "transfers",
     "activity",
     "search",
     "api",
@@ -227,6 +228,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# The largest file an import in the browser takes (bytes): 100,000 rows of contacts
+# are about 10 MB.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 20_000_000))
 
 # Where the tasks are queued: in the database (django-tasks-db, the default: nothing
 # more to run), or in Redis with TASKS_BACKEND=rq (django-tasks-rq, at REDIS_URL or

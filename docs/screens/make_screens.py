@@ -77,6 +77,22 @@ def activity_after_a_card_save(page) -> None:
     page.goto(activity)
 
 
+def import_preview(page) -> None:
+    """A file of three lines, two of them refused, checked: the preview."""
+    number = page.context.customer_number  # set by take()
+    path = Path(tempfile.mkdtemp()) / "contacts.csv"
+    path.write_text(
+        "customer_number,first_name,last_name,email,phone\n"
+        f"{number},Sanne,Visser,sanne.visser@example.com,06 11223344\n"
+        f"{number},Joost,Mulder,joost@example,\n"
+        "C99999,Eva,Smit,,\n"
+    )
+    page.get_by_label("What the file holds").select_option("contacts")
+    page.get_by_label("CSV file").set_input_files(path)
+    page.get_by_role("button", name="Check the file").click()
+    page.get_by_role("heading", name="Refused lines").wait_for()
+
+
 SCREENS = [
     Screen("sign-in", "", lambda ids: "/accounts/login/"),
     Screen("customers", "staff", lambda ids: "/customers/"),
@@ -116,6 +132,8 @@ SCREENS = [
     ),
     Screen("search", "staff", lambda ids: "/search/?q=fjord"),
     Screen("duplicates", "manager", lambda ids: "/contacts/duplicates/"),
+    Screen("import", "staff", lambda ids: "/imports/new/"),
+    Screen("import-preview", "staff", lambda ids: "/imports/new/", import_preview),
     Screen("invoices", "staff", lambda ids: "/sales/invoices/"),
     Screen("new-invoice", "staff", lambda ids: "/sales/invoices/new/?q=fjord"),
     Screen(
@@ -160,10 +178,12 @@ def demo_ids(env: dict) -> dict:
     script = (
         "from customers.models import Customer\n"
         "c = Customer.objects.get(name__startswith='Fjord')\n"
-        "print(c.pk, c.invoices.order_by('pk').first().pk)\n"
+        "print(c.pk, c.invoices.order_by('pk').first().pk, c.number)\n"
     )
-    customer, invoice = manage(env, "shell", "--no-imports", "-c", script).split()
-    return {"customer": customer, "invoice": invoice}
+    customer, invoice, number = manage(
+        env, "shell", "--no-imports", "-c", script
+    ).split()
+    return {"customer": customer, "invoice": invoice, "number": number}
 
 
 def wait_for(url: str) -> None:
@@ -191,6 +211,7 @@ def take(screens: list[Screen], base_url: str, ids: dict) -> None:
                     contexts[key] = browser.new_context(
                         base_url=base_url, viewport={"width": width, "height": 800}
                     )
+                    contexts[key].customer_number = ids["number"]
                     if screen.user:
                         sign_in(contexts[key].new_page(), screen.user)
                 page = contexts[key].new_page()

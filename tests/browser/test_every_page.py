@@ -27,6 +27,7 @@ from customers import services as customer_services
 from sales.models import Invoice, SalesOrder, Shipment
 from sales.services import document_create, document_send
 from tests.contacts.factories import role
+from transfers.services import import_job_create
 
 pytestmark = pytest.mark.browser
 
@@ -48,6 +49,7 @@ class Demo:
     invoice: object
     shipment: object
     suppression: object  # of the bounced billing address
+    import_job: object  # a previewed import with a refused line
 
 
 def customer_page(name):
@@ -99,6 +101,8 @@ PAGES = {
         },
     ),
     "duplicates:list": lambda d: reverse("duplicates:list"),
+    "transfers:new": lambda d: reverse("transfers:new"),
+    "transfers:job": lambda d: reverse("transfers:job", args=[d.import_job.pk]),
     "search:results": lambda d: reverse("search:results") + "?q=Vries",
     "activity:list": customer_page("activity:list"),
     "communications:failed": lambda d: reverse("communications:failed"),
@@ -125,6 +129,12 @@ NOT_PAGES = {
     "core:language": "a POST from the header's language choice",
     "duplicates:not_a_duplicate": "a POST from the Possible duplicates page",
     "communications:retry": "a POST from the Failed communications page",
+    "transfers:confirm": "a POST from an import's preview",
+    "transfers:report": "an import's report (CSV)",
+    "contacts:export_contacts": "a CSV download",
+    "contacts:export_contact-details": "a CSV download",
+    "exports:contacts": "a CSV download",
+    "exports:contact-details": "a CSV download",
     **{
         f"communications:anymail:{pattern.name}": "the mail provider's webhook"
         for pattern in tracking_urlpatterns()
@@ -230,7 +240,19 @@ def demo(django_db_setup, django_db_blocker):
             delivery.status = "failed"
             delivery.last_error = "550 5.1.1 The email account does not exist"
             delivery.save()
+        import_job = import_job_create(
+            user=user,
+            kind="contacts",
+            name="contacts.csv",
+            content=(
+                "customer_number,first_name,last_name,email\n"
+                f"{customer.number},Piet,Bakker,piet@fjord-foods.example.com\n"
+                f"{customer.number},Kees,,not an email\n"
+            ).encode(),
+            update=False,
+        )
         yield Demo(
+            import_job=import_job,
             customer=customer,
             address=address,
             contact=contact,

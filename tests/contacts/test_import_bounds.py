@@ -5,7 +5,9 @@ own transaction, an undecodable byte reported at its own line."""
 import pytest
 from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
+from rapidfuzz import utils
 
+from contacts import duplicates as duplicates_rule
 from contacts.csv_rows import ContactRows
 from contacts.duplicates import PAIRS_PER_CONTACT, Person, find_pairs
 from contacts.models import Contact, PossibleDuplicate
@@ -91,6 +93,35 @@ def test_pairs_are_capped_per_contact():
     }
 
 
+def test_past_a_pools_size_a_name_is_compared_with_its_neighbours_only(monkeypatch):
+    # Twenty-one names sorted between "Maritamaria" and "Naritamaria": with two
+    # neighbours on either side, the typo at the start is found by the names read
+    # backwards ("airamatiram", "airamatiran"), the one at the end by the names as
+    # they are; a name far from a name in both orders is never compared with it.
+    monkeypatch.setattr(duplicates_rule, "FULL_COMPARISON", 5)
+    monkeypatch.setattr(duplicates_rule, "NEIGHBOURS", 2)
+    names = ["Anna Jansen", "Anna Janssen", "Maritamaria", "Naritamaria"]
+    names += [f"M{letter * 3}" for letter in "cdefghijklmnopqrstuvw"]
+    people = [Person(n, name, "", "", "") for n, name in enumerate(names, start=1)]
+
+    found = {(f.a, f.b) for f in find_pairs(people)}
+    pool = duplicates_rule._Names([utils.default_process(n) for n in names], range(25))
+
+    assert found >= {(1, 2), (3, 4)}
+    assert len(pool.compared_with("maritamaria")) <= 2 * (2 * 2 + 1)
+    assert "mwww" not in pool.compared_with("maritamaria")
+
+
+def test_identical_names_are_compared_once_and_paired_up_to_the_cap():
+    people = [Person(n, "Anna", "Berg", "", "") for n in range(1, 41)]
+
+    found = list(find_pairs(people))
+
+    assert all(f.name_similarity == 100 for f in found)
+    assert {n for f in found for n in (f.a, f.b)} == set(range(1, 41))
+    assert len(found) <= 40 * PAIRS_PER_CONTACT
+
+
 def test_a_numbered_name_is_compared_only_with_the_same_numbers_or_none():
     people = [
         Person(1, "Store", "12", "", ""),
@@ -142,6 +173,25 @@ def test_the_refresh_after_an_import_runs_in_chunks_of_a_fixed_cost(
 
     assert chunks == 3
     assert PossibleDuplicate.objects.count() == 3
+
+
+def test_the_refresh_writes_its_pairs_in_slices(monkeypatch, dutch):
+    # Five "Anna"s: ten pairs, written two by two when the slice is two. One INSERT
+    # for a crowded customer's every pair would be built whole in memory.
+    keys = [
+        Contact.objects.create(customer=dutch, first_name="Anna").pk for _ in "12345"
+    ]
+    PossibleDuplicate.objects.all().delete()
+    monkeypatch.setattr(duplicates, "PAIR_WRITE_SLICE", 2)
+
+    with CaptureQueriesContext(connection) as queries:
+        possible_duplicates_refresh_after_import({dutch.pk: keys})
+
+    inserts = [
+        q for q in queries if 'INSERT INTO "contacts_possibleduplicate"' in q["sql"]
+    ]
+    assert len(inserts) == 5
+    assert PossibleDuplicate.objects.count() == 10
 
 
 def test_a_failed_batch_keeps_the_batches_before_it_and_says_so(

@@ -29,7 +29,9 @@ from contacts.services.duplicates import possible_duplicates_refresh
 from sales.models import DOCUMENT_KINDS
 from tests.contacts.factories import ContactDetailFactory, ContactFactory
 from tests.customers.factories import AddressFactory, CustomerFactory
+from tests.factories import UserFactory
 from tests.sales.factories import make_document
+from transfers.models import ImportJob
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +99,17 @@ ACCESS = {
     # contact merged into itself is not found (the merge itself is tested in
     # tests/contacts/test_contact_merge.py).
     "contacts:merge": Access(MANAGERS, FORM, get=404, post=404),
+    # The export downloads: for whoever may view contacts (or details).
+    "contacts:export_contacts": Access(READERS, PAGE),
+    "contacts:export_contact-details": Access(READERS, PAGE),
+    "exports:contacts": Access(READERS, PAGE),
+    "exports:contact-details": Access(READERS, PAGE),
+    # Import in the browser: for those who may add contacts. An empty upload is
+    # refused at its field. The seeded import is another user's: not found.
+    "transfers:new": Access(EDITORS, FORM, post=200),
+    "transfers:job": Access(EDITORS, PAGE, get=404),
+    "transfers:confirm": Access(EDITORS, "OPTIONS POST", post=404),
+    "transfers:report": Access(EDITORS, PAGE, get=404),
     "duplicates:list": Access(MANAGERS, PAGE),
     "duplicates:not_a_duplicate": Access(MANAGERS, "POST", post=302),
     "search:results": Access(READERS, PAGE),
@@ -235,6 +248,13 @@ def seeded():
         "possibleduplicate": PossibleDuplicate.objects.get(),
         # The contact's address bounced: a manager may lift its suppression.
         "suppression": suppression_create(email=contact.email, reason="hard_bounce"),
+        "importjob": ImportJob.objects.create(
+            created_by=UserFactory(username="importer"),
+            kind=ImportJob.Kind.CONTACTS,
+            file_name="contacts.csv",
+            content=b"",
+            language="en",
+        ),
     }
     for kind in DOCUMENT_KINDS:
         objects[kind.__name__.lower()] = make_document(kind, customer, contact)

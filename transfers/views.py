@@ -1,0 +1,84 @@
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.views import View
+from django.views.generic import DetailView, FormView
+from django.views.generic.detail import SingleObjectMixin
+
+from transfers.forms import ImportForm
+from transfers.models import ImportJob
+from transfers.services import import_job_confirm, import_job_create
+
+
+class ImportMixin(PermissionRequiredMixin):
+    # The kind's own permissions are checked by the form (transfers.forms).
+    permission_required = "contacts.add_contact"
+    raise_exception = True
+    model = ImportJob
+
+    def get_queryset(self):
+        # A user's own imports only: another's is not found.
+        return ImportJob.objects.filter(created_by=self.request.user).defer("content")
+
+
+class ImportUploadView(ImportMixin, FormView):
+    """Upload a file: it is previewed (nothing written) on the job's page."""
+
+    form_class = ImportForm
+    template_name = "transfers/import_upload.html"
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_initial(self):
+        kind = self.request.GET.get("kind")
+        return {"kind": kind if kind in ImportJob.Kind.values else None}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        try:
+            job = import_job_create(
+                user=self.request.user,
+                kind=form.cleaned_data["kind"],
+                name=upload.name,
+                content=upload.read(),
+                update=form.cleaned_data["update"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        return HttpResponseRedirect(job.get_absolute_url())
+
+
+class ImportJobView(ImportMixin, DetailView):
+    """The preview with its Confirm; then the progress, refreshing itself; then
+    the outcome and its report."""
+
+    template_name = "transfers/import_job.html"
+    context_object_name = "job"
+    http_method_names = ["get", "head", "options"]
+
+
+class ImportConfirmView(ImportMixin, SingleObjectMixin, View):
+    http_method_names = ["post", "options"]
+
+    def post(self, request, *args, **kwargs):
+        job = import_job_confirm(job=self.get_object())
+        return HttpResponseRedirect(job.get_absolute_url())
+
+
+class ImportReportView(ImportMixin, SingleObjectMixin, View):
+    """The report of a finished import: line, outcome, message."""
+
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request, *args, **kwargs):
+        job = self.get_object()
+        if not job.report:
+            raise Http404
+        response = HttpResponse(job.report, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="import-{job.pk}-report.csv"'
+        )
+        return response
