@@ -22,7 +22,12 @@ from contacts.services.card import (
     contact_detail_update,
 )
 from contacts.services.duplicates import not_duplicate_unmark
-from contacts.services.links import contact_delete, contact_save
+from contacts.services.links import (
+    PRIMARY_TAKEN_MESSAGE,
+    contact_delete,
+    contact_save,
+    primary_holder,
+)
 from core.admin import HistoryAdmin, LabelledTabularInline
 from core.phones import format_phone_number
 from customers.admin import CustomerRowAdminForm, register_customer_inline
@@ -52,6 +57,27 @@ class PhoneShownFormattedForm(CustomerRowAdminForm):
         return ["phone"]
 
 
+def _gives_primary(form) -> bool:
+    roles = form.cleaned_data.get("roles") or ()
+    return any(role.code == ContactRole.PRIMARY for role in roles)
+
+
+class ContactAdminForm(PhoneShownFormattedForm):
+    """Refuses Primary at the Roles field while another contact of the customer
+    holds it (the service checks again under the customer's lock)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        customer = cleaned.get("customer")
+        if customer is not None and _gives_primary(self):
+            holder = primary_holder(customer_id=customer.pk, exclude=self.instance.pk)
+            if holder is not None:
+                self.add_error(
+                    "roles", PRIMARY_TAKEN_MESSAGE % {"name": holder.full_name}
+                )
+        return cleaned
+
+
 class RolesAsCheckboxesMixin:
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "roles":
@@ -61,7 +87,7 @@ class RolesAsCheckboxesMixin:
 
 @admin.register(Contact)
 class ContactAdmin(RolesAsCheckboxesMixin, HistoryAdmin):
-    form = PhoneShownFormattedForm
+    form = ContactAdminForm
     list_display = [
         "full_name",
         "customer",
@@ -98,9 +124,14 @@ class ContactAdmin(RolesAsCheckboxesMixin, HistoryAdmin):
         return super().get_queryset(request).prefetch_related("roles")
 
     def save_model(self, request, obj, form, change):
-        # The form has cleaned the contact; the service stores it with its
-        # customer's possible duplicates.
-        contact_save(contact=obj)
+        # The form has cleaned the contact; the service stores it with its roles
+        # and its customer's possible duplicates.
+        contact_save(contact=obj, roles=form.cleaned_data["roles"])
+
+    def save_related(self, request, form, formsets, change):
+        # The roles were stored by save_model; no form.save_m2m() here.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     @admin.display(description=_("name"), ordering="first_name")
     def full_name(self, contact: Contact) -> str:
@@ -151,9 +182,24 @@ class ContactInlineFormSet(BaseInlineFormSet):
         # Through the service, so the customer's possible duplicates stay current.
         contact = form.save(commit=False)
         if commit:
-            contact_save(contact=contact)
-            form.save_m2m()
+            contact_save(contact=contact, roles=form.cleaned_data["roles"])
         return contact
+
+    def clean(self):
+        """At most one Primary among the customer's contacts (the inline shows them
+        all): the second form giving it is refused at its Roles field."""
+        super().clean()
+        holder = None
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+                continue
+            if not _gives_primary(form):
+                continue
+            if holder is None:
+                holder = form.instance
+                continue
+            # The form's instance carries the typed name (model form's clean).
+            form.add_error("roles", PRIMARY_TAKEN_MESSAGE % {"name": holder.full_name})
 
     @property
     def empty_form(self):

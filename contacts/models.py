@@ -227,6 +227,10 @@ class Contact(TimeStampedModel):
     roles = models.ManyToManyField(
         ContactRole, blank=True, related_name="contacts", verbose_name=_("roles")
     )
+    # Whether the contact holds the Primary role: kept by the one writer of roles
+    # (contacts.services.links.contact_roles_set), so the database can allow one
+    # Primary per customer (the constraint below).
+    is_primary = models.BooleanField(_("primary"), default=False, editable=False)
 
     # The change reason holds a merge's summary with the values it dropped
     # (contacts.services.merge): longer than simple-history's 100 characters.
@@ -256,6 +260,16 @@ class Contact(TimeStampedModel):
                 trigram_index(name, name=f"contact_{name}_trgm")
                 for name in ("first_name", "last_name", "email")
             ],
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=Q(is_primary=True),
+                name="contacts_contact_one_primary_per_customer",
+                violation_error_message=_(
+                    "This customer already has a Primary contact."
+                ),
+            )
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,8 @@ def contact_create(
         language=language,
         no_notification_emails=no_notification_emails,
     )
+    roles = list(roles)
+    contact.is_primary = primary_allowed(contact=contact, roles=roles)
     contact.full_clean()
     contact.save()
     contact.roles.set(roles)
@@ -114,6 +117,9 @@ def contact_update(
         stored.customer = contact.customer  # with its billing country, if read
     for field, value in data.items():
         setattr(stored, field, value)
+    if roles is not None:
+        roles = list(roles)
+        stored.is_primary = primary_allowed(contact=stored, roles=roles)
     stored.full_clean()
     stored.save()
     if roles is not None:
@@ -126,11 +132,47 @@ def contact_update(
     return contact
 
 
+PRIMARY_TAKEN_MESSAGE = _(
+    "%(name)s is already the Primary contact of this customer; take the role off "
+    "there first."
+)
+
+
+def primary_holder(*, customer_id: int, exclude: int | None = None) -> Contact | None:
+    """The contact holding the Primary role at the customer, other than `exclude`."""
+    return (
+        Contact.objects.filter(customer_id=customer_id, is_primary=True)
+        .exclude(pk=exclude)
+        .first()
+    )
+
+
+def primary_allowed(*, contact: Contact, roles: Iterable[ContactRole]) -> bool:
+    """Whether `roles` give the contact Primary, refused at the Roles field while
+    another contact of its customer holds it. Every writer of roles calls it under
+    the customer's lock, so of two concurrent attempts the second sees the first's
+    holder; the database's one-primary constraint stands behind it."""
+    if not any(role.code == ContactRole.PRIMARY for role in roles):
+        return False
+    holder = primary_holder(customer_id=contact.customer_id, exclude=contact.pk)
+    if holder is not None:
+        raise ValidationError(
+            {
+                "roles": ValidationError(
+                    PRIMARY_TAKEN_MESSAGE,
+                    code="primary_taken",
+                    params={"name": holder.full_name},
+                )
+            }
+        )
+    return True
+
+
 @transaction.atomic
-def contact_save(*, contact: Contact) -> Contact:
+def contact_save(*, contact: Contact, roles: Iterable[ContactRole]) -> Contact:
     """Store a contact the admin's form has changed and cleaned already (the admin
-    builds and validates the instance itself), keeping the possible duplicates of
-    its customer, and of the customer it left, current."""
+    builds and validates the instance itself), with its roles, keeping
+    the possible duplicates of its customer, and of the customer it left, current."""
     customer_ids = {contact.customer_id}
     if contact.pk is not None:
         before = Contact.objects.filter(pk=contact.pk).values_list(
@@ -140,7 +182,10 @@ def contact_save(*, contact: Contact) -> Contact:
     lock_customers(customer_ids)
     if contact.pk is not None:
         lock_contacts([contact])
+    roles = list(roles)
+    contact.is_primary = primary_allowed(contact=contact, roles=roles)
     contact.save()
+    contact.roles.set(roles)
     possible_duplicates_refresh(customer_ids=customer_ids, changed=[contact.pk])
     return contact
 

@@ -13,6 +13,7 @@ from simple_history.utils import bulk_update_with_history
 from contacts.models import (
     CONTACT_PERSON_FIELDS,
     Contact,
+    ContactRole,
 )
 from contacts.selectors import outliving_relations, rows_pointing_at
 from contacts.services.duplicates import possible_duplicates_refresh
@@ -119,6 +120,8 @@ def _merge_write(
     merge_away.delete()
     for name in CONTACT_PERSON_FIELDS:
         setattr(keep, name, chosen[name])
+    # Both are of one customer, so at most one of them held Primary.
+    keep.is_primary = any(role.code == ContactRole.PRIMARY for role in roles)
     keep.full_clean()
     # The roles are written without a record of their own: the merge's one record,
     # saved next, lists them.

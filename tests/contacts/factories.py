@@ -29,6 +29,11 @@ class ContactFactory(factory.django.DjangoModelFactory):
         """`ContactFactory(roles=["primary", "invoice"])`."""
         if create and codes:
             self.roles.set(ContactRole.objects.filter(code__in=codes))
+            # The flag the one-Primary-per-customer constraint reads (the services
+            # keep it; a factory writes the row directly).
+            if ContactRole.PRIMARY in codes:
+                self.is_primary = True
+                Contact.objects.filter(pk=self.pk).update(is_primary=True)
 
 
 class ContactDetailFactory(factory.django.DjangoModelFactory):
