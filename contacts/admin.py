@@ -14,6 +14,7 @@ from contacts.models import (
     ContactFieldSettings,
     ContactRole,
     NotDuplicate,
+    Person,
 )
 from contacts.services.card import (
     DETAIL_FIELDS,
@@ -26,6 +27,7 @@ from contacts.services.links import (
     PRIMARY_TAKEN_MESSAGE,
     contact_delete,
     contact_save,
+    person_update,
     primary_holder,
 )
 from core.admin import HistoryAdmin, LabelledTabularInline
@@ -417,3 +419,52 @@ class NotDuplicateAdmin(HistoryAdmin):
 
 register_customer_inline(ContactInline)
 register_customer_inline(ContactDetailInline)
+
+
+class PersonContactInline(admin.TabularInline):
+    """A person's links, read only: each is changed on its own contact's page."""
+
+    model = Contact
+    fields = ["customer", "job_title", "email", "phone", "is_active"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Person)
+class PersonAdmin(HistoryAdmin):
+    """Who someone is, once; a person comes with their first contact and goes with
+    their last, so there is no Add or Delete here."""
+
+    list_display = ["full_name", "personal_email", "updated_at"]
+    search_fields = ["first_name", "last_name", "personal_email", "personal_phone"]
+    readonly_fields = ["created_at", "updated_at"]
+    fields = [
+        ("first_name", "last_name"),
+        "language",
+        ("personal_email", "personal_phone"),
+        ("created_at", "updated_at"),
+    ]
+    inlines = [PersonContactInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # Through the service: a new name shows at every customer of the person.
+        person_update(
+            person=obj, data={name: getattr(obj, name) for name in form.changed_data}
+        )
+
+    @admin.display(description=_("name"), ordering="first_name")
+    def full_name(self, person: Person) -> str:
+        return person.full_name

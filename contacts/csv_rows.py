@@ -380,7 +380,7 @@ class ContactRows(CustomerRows):
         try:
             # The customer was just read by its number: checking that it exists
             # again would cost a query per row.
-            contact.full_clean(exclude=["customer"])
+            contact.full_clean(exclude=["customer", "person"])
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         row = ContactRow(contact=contact, roles=roles, fields=fields)
@@ -518,7 +518,7 @@ class ContactRows(CustomerRows):
         # The customer read with its billing country: no query to read phones.
         merged.customer = row.contact.customer
         merged.field_settings = self.field_settings
-        merged.full_clean(exclude=["customer"])
+        merged.full_clean(exclude=["customer", "person"])
         # The roles to set; None: as they are.
         merged.new_roles = roles
         return merged

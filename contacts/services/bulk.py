@@ -11,9 +11,11 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from contacts.models import (
     CONTACT_PERSON_FIELDS,
+    PERSON_NAME_FIELDS,
     Contact,
     ContactDetail,
     ContactRole,
+    Person,
 )
 from contacts.services.card import Card, save_cards
 from contacts.services.duplicates import possible_duplicates_refresh
@@ -88,6 +90,17 @@ def contacts_bulk_create(
     if not contacts:
         return []
     primaries_check(contacts)
+    # Each row a new person, with the name and language of the row.
+    persons = bulk_create_with_history(
+        [
+            Person(**{name: getattr(contact, name) for name in PERSON_NAME_FIELDS})
+            for contact, _roles in contacts
+        ],
+        Person,
+        batch_size=batch_size,
+    )
+    for (contact, _roles), person in zip(contacts, persons, strict=True):
+        contact.person = person
     created = bulk_create_with_history(
         [contact for contact, _roles in contacts], Contact, batch_size=batch_size
     )
@@ -176,6 +189,17 @@ def contacts_bulk_update(
         for contact, roles in contacts
         if roles is not None
     }
+    # The persons take the rows' names (their other links keep their copies
+    # until the person is next saved through person_update).
+    persons = [
+        Person(
+            pk=contact.person_id, **{n: getattr(contact, n) for n in PERSON_NAME_FIELDS}
+        )
+        for contact in objects
+    ]
+    Person.objects.bulk_update(
+        persons, fields=list(PERSON_NAME_FIELDS), batch_size=batch_size
+    )
     roles_after = replace_roles(objects, wanted=wanted, batch_size=batch_size)
     record_roles_in_history(roles_after, history_type="~", batch_size=batch_size)
     if refresh_duplicates:

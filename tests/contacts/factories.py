@@ -1,7 +1,7 @@
 import factory
 from django.utils.text import slugify
 
-from contacts.models import Contact, ContactDetail, ContactRole
+from contacts.models import Contact, ContactDetail, ContactRole, Person
 from tests.customers.factories import CustomerFactory
 
 
@@ -18,10 +18,18 @@ class ContactFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttributeSequence(
         lambda contact, n: f"{slugify(contact.first_name)}.{n}@example.com"
     )
+    language = ""
+    # The link's person, with the link's name (a copy the services keep equal).
+    person = factory.LazyAttribute(
+        lambda contact: Person.objects.create(
+            first_name=contact.first_name,
+            last_name=contact.last_name,
+            language=contact.language,
+        )
+    )
 
     class Meta:
         model = Contact
-        skip_postgeneration_save = True
         skip_postgeneration_save = True
 
     @factory.post_generation
