@@ -395,6 +395,10 @@ class Contact(TimeStampedModel):
                 )
             except ValidationError as error:
                 errors["phone"] = error
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            errors["ended_on"] = ValidationError(
+                _("The end cannot come before the start."), code="ends_before_start"
+            )
         if errors:
             raise ValidationError(errors)
 

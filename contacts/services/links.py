@@ -1,5 +1,6 @@
 """Writes of contact persons: create, change, save, delete, and their roles."""
 
+import datetime
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
@@ -34,6 +35,9 @@ def contact_create(
     department: str = "",
     language: str = "",
     no_notification_emails: bool = False,
+    is_active: bool = True,
+    started_on: datetime.date | None = None,
+    ended_on: datetime.date | None = None,
     roles: Iterable[ContactRole] = (),
     person: Person | int | None = None,
 ) -> Contact:
@@ -50,8 +54,13 @@ def contact_create(
             # At the contact form's fields of the same names.
             raise ValidationError(error.message_dict) from error
         person.save()
-    elif not isinstance(person, Person):
-        person = Person.objects.get(pk=person)
+    else:
+        # Locked against the deletion of a person whose last link ends meanwhile
+        # (person_delete_if_unlinked): one that is gone is refused.
+        key = person.pk if isinstance(person, Person) else person
+        person = Person.objects.select_for_update(no_key=True).filter(pk=key).first()
+        if person is None:
+            raise ValidationError(PERSON_GONE_MESSAGE, code="gone")
     contact = Contact(
         customer=customer,
         person=person,
@@ -60,6 +69,9 @@ def contact_create(
         job_title=job_title,
         department=department,
         no_notification_emails=no_notification_emails,
+        is_active=is_active,
+        started_on=started_on,
+        ended_on=ended_on,
     )
     copy_person(contact)
     roles = list(roles)
@@ -126,8 +138,17 @@ def _copy_to_links(person: Person, *, exclude: int | None = None) -> None:
         )
 
 
+PERSON_GONE_MESSAGE = _(
+    "This person no longer exists: their last contact was removed meanwhile."
+)
+
+
 def person_delete_if_unlinked(person_id: int) -> None:
-    """Delete the person once no customer has them as a contact."""
+    """Delete the person once no customer has them as a contact. The person's row
+    is locked first, so a new link made at the same time (contact_create) either
+    comes first and is seen here, or finds the person gone."""
+    if not Person.objects.select_for_update().filter(pk=person_id).exists():
+        return
     if not Contact.objects.filter(person_id=person_id).exists():
         Person.objects.filter(pk=person_id).delete()
 

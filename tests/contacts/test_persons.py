@@ -1,6 +1,7 @@
 """A person is one record; each customer's Contact links them to it, with the roles
 and work details there."""
 
+import datetime
 from io import StringIO
 
 import pytest
@@ -8,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.urls import reverse
 
 from contacts.models import Contact, Person
 from contacts.services.links import (
@@ -196,4 +198,40 @@ def test_the_migration_makes_each_contact_a_person_and_keeps_every_recipient():
     # New persons take keys after the copied ones.
     assert contact_create(customer=CustomerFactory(), first_name="New").person_id > max(
         contacts
+    )
+
+
+def test_a_link_cannot_end_before_it_began(two_customers):
+    with pytest.raises(ValidationError) as refused:
+        contact_create(
+            customer=two_customers[0],
+            first_name="Anna",
+            started_on=datetime.date(2026, 5, 1),
+            ended_on=datetime.date(2026, 4, 30),
+        )
+
+    assert refused.value.message_dict == {
+        "ended_on": ["The end cannot come before the start."]
+    }
+
+
+def test_the_contact_form_edits_the_links_active_and_dates(client_for, editor, petra):
+    at_foods, _ = petra
+    url = reverse("contacts:update", args=[at_foods.customer_id, at_foods.pk])
+    form = client_for(editor).get(url).context["form"]
+    data = {
+        **{k: v for k, v in form.initial.items() if v is not None},
+        "roles": [str(role("invoice").pk)],
+        "version": form.initial.get("version", at_foods.version),
+        "started_on": "2025-01-01",
+    }
+    data.pop("is_active")  # the box left unticked
+
+    response = client_for(editor).post(url, data)
+
+    assert response.status_code == 302, response.context["form"].errors
+    at_foods.refresh_from_db()
+    assert (at_foods.is_active, at_foods.started_on) == (
+        False,
+        datetime.date(2025, 1, 1),
     )
