@@ -421,6 +421,15 @@ register_customer_inline(ContactInline)
 register_customer_inline(ContactDetailInline)
 
 
+PERSON_ADMIN_FIELDS = (
+    "first_name",
+    "last_name",
+    "language",
+    "personal_email",
+    "personal_phone",
+)
+
+
 class PersonContactInline(admin.TabularInline):
     """A person's links, read only: each is changed on its own contact's page."""
 
@@ -446,9 +455,9 @@ class PersonAdmin(HistoryAdmin):
     search_fields = ["first_name", "last_name", "personal_email", "personal_phone"]
     readonly_fields = ["created_at", "updated_at"]
     fields = [
-        ("first_name", "last_name"),
+        PERSON_ADMIN_FIELDS[:2],
         "language",
-        ("personal_email", "personal_phone"),
+        PERSON_ADMIN_FIELDS[3:],
         ("created_at", "updated_at"),
     ]
     inlines = [PersonContactInline]
@@ -461,9 +470,9 @@ class PersonAdmin(HistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         # Through the service: a new name shows at every customer of the person.
-        person_update(
-            person=obj, data={name: getattr(obj, name) for name in form.changed_data}
-        )
+        # Only the person's own fields (the form's version is the admin's).
+        changed = [name for name in form.changed_data if name in PERSON_ADMIN_FIELDS]
+        person_update(person=obj, data={name: getattr(obj, name) for name in changed})
 
     @admin.display(description=_("name"), ordering="first_name")
     def full_name(self, person: Person) -> str:

@@ -235,3 +235,29 @@ def test_the_contact_form_edits_the_links_active_and_dates(client_for, editor, p
         False,
         datetime.date(2025, 1, 1),
     )
+
+
+def test_the_admin_renames_a_person_at_every_customer(admin_client, petra):
+    at_foods, _ = petra
+    url = reverse("admin:contacts_person_change", args=[at_foods.person_id])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    assert "Fjord Foods" in page.content.decode()
+    assert "Fjord Drinks" in page.content.decode()
+    form = page.context["adminform"].form
+    data = {
+        **{k: v for k, v in form.initial.items() if v is not None},
+        "last_name": "de Vries",
+        "contacts-TOTAL_FORMS": "2",
+        "contacts-INITIAL_FORMS": "2",
+        "contacts-MIN_NUM_FORMS": "0",
+        "contacts-MAX_NUM_FORMS": "1000",
+    }
+    for index, link in enumerate(Contact.objects.order_by("pk")):
+        data[f"contacts-{index}-id"] = str(link.pk)
+        data[f"contacts-{index}-person"] = str(link.person_id)
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert set(Contact.objects.values_list("last_name", flat=True)) == {"de Vries"}
