@@ -8,6 +8,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import (
+    ONE_LINK_PER_CUSTOMER_MESSAGE,
     STANDARD_ROLE_CODES,
     Contact,
     ContactDetail,
@@ -71,6 +72,16 @@ class ContactAdminForm(PhoneShownFormattedForm):
     def clean(self):
         cleaned = super().clean()
         customer = cleaned.get("customer")
+        person_id = self.instance.person_id
+        if (
+            customer is not None
+            and person_id is not None
+            and Contact.objects.filter(person_id=person_id, customer=customer)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            # Moving the link to a customer the person is linked to already.
+            self.add_error("customer", ONE_LINK_PER_CUSTOMER_MESSAGE)
         if customer is not None and _gives_primary(self):
             holder = primary_holder(customer_id=customer.pk, exclude=self.instance.pk)
             if holder is not None:

@@ -249,6 +249,8 @@ class Person(TimeStampedModel):
 # and the Activity Log of each customer read the link alone.
 PERSON_NAME_FIELDS = ("first_name", "last_name", "language")
 
+ONE_LINK_PER_CUSTOMER_MESSAGE = _("This person is a contact of this customer already.")
+
 
 class Contact(TimeStampedModel):
     """The link between a person and a customer: what the person is at that
@@ -337,9 +339,7 @@ class Contact(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["person", "customer"],
                 name="contacts_contact_one_link_per_customer",
-                violation_error_message=_(
-                    "This person is a contact of this customer already."
-                ),
+                violation_error_message=ONE_LINK_PER_CUSTOMER_MESSAGE,
             ),
             models.UniqueConstraint(
                 fields=["customer"],

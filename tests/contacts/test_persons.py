@@ -261,3 +261,23 @@ def test_the_admin_renames_a_person_at_every_customer(admin_client, petra):
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert set(Contact.objects.values_list("last_name", flat=True)) == {"de Vries"}
+
+
+def test_the_admin_refuses_moving_a_link_to_a_customer_of_the_person(
+    admin_client, petra, two_customers
+):
+    _, at_drinks = petra
+    url = reverse("admin:contacts_contact_change", args=[at_drinks.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {
+        **{k: v for k, v in form.initial.items() if v is not None},
+        "customer": two_customers[0].pk,
+        "roles": [str(role("order").pk)],
+    }
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["customer"] == [
+        "This person is a contact of this customer already."
+    ]
