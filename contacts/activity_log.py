@@ -36,6 +36,8 @@ def register_tracked_models() -> None:
             customer_field="customer_id",
             describe=_contact,
             position=30,
+            # Follows the Primary role, whose change the entry shows already.
+            hidden_fields=("is_primary",),
             phone_fields=lambda record: ("phone",),
         )
     )

@@ -8,12 +8,14 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import (
+    ONE_LINK_PER_CUSTOMER_MESSAGE,
     STANDARD_ROLE_CODES,
     Contact,
     ContactDetail,
     ContactFieldSettings,
     ContactRole,
     NotDuplicate,
+    Person,
 )
 from contacts.services.card import (
     DETAIL_FIELDS,
@@ -22,7 +24,13 @@ from contacts.services.card import (
     contact_detail_update,
 )
 from contacts.services.duplicates import not_duplicate_unmark
-from contacts.services.links import contact_delete, contact_save
+from contacts.services.links import (
+    PRIMARY_TAKEN_MESSAGE,
+    contact_delete,
+    contact_save,
+    person_update,
+    primary_holder,
+)
 from core.admin import HistoryAdmin, LabelledTabularInline
 from core.phones import format_phone_number
 from customers.admin import CustomerRowAdminForm, register_customer_inline
@@ -52,6 +60,37 @@ class PhoneShownFormattedForm(CustomerRowAdminForm):
         return ["phone"]
 
 
+def _gives_primary(form) -> bool:
+    roles = form.cleaned_data.get("roles") or ()
+    return any(role.code == ContactRole.PRIMARY for role in roles)
+
+
+class ContactAdminForm(PhoneShownFormattedForm):
+    """Refuses Primary at the Roles field while another contact of the customer
+    holds it (the service checks again under the customer's lock)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        customer = cleaned.get("customer")
+        person_id = self.instance.person_id
+        if (
+            customer is not None
+            and person_id is not None
+            and Contact.objects.filter(person_id=person_id, customer=customer)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            # Moving the link to a customer the person is linked to already.
+            self.add_error("customer", ONE_LINK_PER_CUSTOMER_MESSAGE)
+        if customer is not None and _gives_primary(self):
+            holder = primary_holder(customer_id=customer.pk, exclude=self.instance.pk)
+            if holder is not None:
+                self.add_error(
+                    "roles", PRIMARY_TAKEN_MESSAGE % {"name": holder.full_name}
+                )
+        return cleaned
+
+
 class RolesAsCheckboxesMixin:
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "roles":
@@ -61,7 +100,7 @@ class RolesAsCheckboxesMixin:
 
 @admin.register(Contact)
 class ContactAdmin(RolesAsCheckboxesMixin, HistoryAdmin):
-    form = PhoneShownFormattedForm
+    form = ContactAdminForm
     list_display = [
         "full_name",
         "customer",
@@ -98,9 +137,14 @@ class ContactAdmin(RolesAsCheckboxesMixin, HistoryAdmin):
         return super().get_queryset(request).prefetch_related("roles")
 
     def save_model(self, request, obj, form, change):
-        # The form has cleaned the contact; the service stores it with its
-        # customer's possible duplicates.
-        contact_save(contact=obj)
+        # The form has cleaned the contact; the service stores it with its roles
+        # and its customer's possible duplicates.
+        contact_save(contact=obj, roles=form.cleaned_data["roles"])
+
+    def save_related(self, request, form, formsets, change):
+        # The roles were stored by save_model; no form.save_m2m() here.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     @admin.display(description=_("name"), ordering="first_name")
     def full_name(self, contact: Contact) -> str:
@@ -151,9 +195,24 @@ class ContactInlineFormSet(BaseInlineFormSet):
         # Through the service, so the customer's possible duplicates stay current.
         contact = form.save(commit=False)
         if commit:
-            contact_save(contact=contact)
-            form.save_m2m()
+            contact_save(contact=contact, roles=form.cleaned_data["roles"])
         return contact
+
+    def clean(self):
+        """At most one Primary among the customer's contacts (the inline shows them
+        all): the second form giving it is refused at its Roles field."""
+        super().clean()
+        holder = None
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+                continue
+            if not _gives_primary(form):
+                continue
+            if holder is None:
+                holder = form.instance
+                continue
+            # The form's instance carries the typed name (model form's clean).
+            form.add_error("roles", PRIMARY_TAKEN_MESSAGE % {"name": holder.full_name})
 
     @property
     def empty_form(self):
@@ -371,3 +430,61 @@ class NotDuplicateAdmin(HistoryAdmin):
 
 register_customer_inline(ContactInline)
 register_customer_inline(ContactDetailInline)
+
+
+PERSON_ADMIN_FIELDS = (
+    "first_name",
+    "last_name",
+    "language",
+    "personal_email",
+    "personal_phone",
+)
+
+
+class PersonContactInline(admin.TabularInline):
+    """A person's links, read only: each is changed on its own contact's page."""
+
+    model = Contact
+    fields = ["customer", "job_title", "email", "phone", "is_active"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Person)
+class PersonAdmin(HistoryAdmin):
+    """Who someone is, once; a person comes with their first contact and goes with
+    their last, so there is no Add or Delete here."""
+
+    list_display = ["full_name", "personal_email", "updated_at"]
+    search_fields = ["first_name", "last_name", "personal_email", "personal_phone"]
+    readonly_fields = ["created_at", "updated_at"]
+    fields = [
+        PERSON_ADMIN_FIELDS[:2],
+        "language",
+        PERSON_ADMIN_FIELDS[3:],
+        ("created_at", "updated_at"),
+    ]
+    inlines = [PersonContactInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # Through the service: a new name shows at every customer of the person.
+        # Only the person's own fields (the form's version is the admin's).
+        changed = [name for name in form.changed_data if name in PERSON_ADMIN_FIELDS]
+        person_update(person=obj, data={name: getattr(obj, name) for name in changed})
+
+    @admin.display(description=_("name"), ordering="first_name")
+    def full_name(self, person: Person) -> str:
+        return person.full_name

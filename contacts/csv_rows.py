@@ -42,6 +42,7 @@ from contacts.services.bulk import (
     contacts_bulk_update,
 )
 from contacts.services.duplicates import possible_duplicates_refresh_after_import
+from contacts.services.links import PRIMARY_TAKEN_MESSAGE
 from core.csvio import ADDED, UNCHANGED, UPDATED, WriteOutcome, error_messages
 from customers.models import Customer
 from customers.selectors import customers_with_phone_region
@@ -224,9 +225,14 @@ class CustomerRows:
             # waits for this batch, not for the file.
             lock_customers({self.customer_id(row) for _, row in rows})
         if not self.update:
+            refused = self.refused_against_batch(rows)
+            rows = [(line, row) for line, row in rows if line not in refused]
             if not preview:
                 self.add([row for _, row in rows])
-            return WriteOutcome(lines=dict.fromkeys((line for line, _ in rows), ADDED))
+            return WriteOutcome(
+                lines=dict.fromkeys((line for line, _ in rows), ADDED),
+                refused=[(line, error_messages(e)) for line, e in refused.items()],
+            )
         self.matches.start_batch(
             self.stored([row for _, row in rows], lock=not preview), self.keys
         )
@@ -243,26 +249,39 @@ class CustomerRows:
                 outcome.refused.append((line, error_messages(error)))
                 continue
             if target is None:
-                additions.append(row)
+                additions.append((line, row))
                 outcome.lines[line] = ADDED
                 self.matches.take(new, line=line, keys=self.row_keys(row))
             elif change is None:
                 outcome.lines[line] = UNCHANGED
                 self.matches.take(target, line=line, keys=[])
             else:
-                changes.append(change)
+                changes.append((line, change))
                 outcome.lines[line] = UPDATED
                 # Found by its new email or phone too, by the rest of the batch.
                 self.matches.take(target, line=line, keys=self.keys(change))
+        refused = self.refused_against_batch([*additions, *changes])
+        for line, error in refused.items():
+            del outcome.lines[line]
+            outcome.refused.append((line, error_messages(error)))
+        additions = [(line, row) for line, row in additions if line not in refused]
+        changes = [(line, row) for line, row in changes if line not in refused]
         if preview:
             self.matches.keep_unsaved()
             return outcome
         if additions:
-            self.add(additions)
+            self.add([row for _, row in additions])
             self.matches.written()
         if changes:
-            self.save_changes(changes)
+            self.save_changes([change for _, change in changes])
         return outcome
+
+    def refused_against_batch(
+        self, rows: Sequence[tuple[int, Any]]
+    ) -> dict[int, ValidationError]:
+        """Rows (a new row, or a stored object changed) refused by a rule across
+        rows, by line; none for most kinds."""
+        return {}
 
     def finish(self) -> None:
         """Nothing is derived from the rows of this kind."""
@@ -361,7 +380,7 @@ class ContactRows(CustomerRows):
         try:
             # The customer was just read by its number: checking that it exists
             # again would cost a query per row.
-            contact.full_clean(exclude=["customer"])
+            contact.full_clean(exclude=["customer", "person"])
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         row = ContactRow(contact=contact, roles=roles, fields=fields)
@@ -401,6 +420,43 @@ class ContactRows(CustomerRows):
     def finish(self) -> None:
         # Once for the import, not once per batch.
         possible_duplicates_refresh_after_import(self.written_contacts)
+
+    def refused_against_batch(
+        self, rows: Sequence[tuple[int, "ContactRow | Contact"]]
+    ) -> dict[int, ValidationError]:
+        """A row giving Primary to a customer whose Primary is another contact's,
+        stored or given by an earlier row, is refused at its roles (one query, only
+        for a batch that gives Primary)."""
+        wanting, keeping = [], set()
+        for line, row in rows:
+            contact, roles = (
+                (row.contact, row.roles)
+                if isinstance(row, ContactRow)
+                else (row, row.new_roles)
+            )
+            if roles is None:
+                continue
+            if any(role.code == ContactRole.PRIMARY for role in roles):
+                wanting.append((line, contact))
+            if contact.pk is not None:
+                keeping.add(contact.pk)
+        if not wanting:
+            return {}
+        holders = {
+            holder.customer_id: holder
+            for holder in Contact.objects.filter(
+                customer_id__in={contact.customer_id for _, contact in wanting},
+                is_primary=True,
+            ).exclude(pk__in=keeping)
+        }
+        refused = {}
+        for line, contact in wanting:
+            holder = holders.setdefault(contact.customer_id, contact)
+            if holder is not contact:
+                refused[line] = ValidationError(
+                    {"roles": PRIMARY_TAKEN_MESSAGE % {"name": holder.full_name}}
+                )
+        return refused
 
     def customer_id(self, row: ContactRow) -> int:
         return row.contact.customer_id
@@ -462,7 +518,7 @@ class ContactRows(CustomerRows):
         # The customer read with its billing country: no query to read phones.
         merged.customer = row.contact.customer
         merged.field_settings = self.field_settings
-        merged.full_clean(exclude=["customer"])
+        merged.full_clean(exclude=["customer", "person"])
         # The roles to set; None: as they are.
         merged.new_roles = roles
         return merged

@@ -67,6 +67,9 @@ class ContactForm(ModelForm):
             "roles",
             "language",
             "no_notification_emails",
+            "is_active",
+            "started_on",
+            "ended_on",
         ]
         labels = {
             "first_name": _("First name"),
@@ -76,9 +79,14 @@ class ContactForm(ModelForm):
             "department": _("Department"),
             "language": _("Language of emails"),
             "no_notification_emails": _("No notification emails"),
+            "is_active": _("Active"),
+            "started_on": _("Contact since"),
+            "ended_on": _("Contact until"),
         }
         widgets = {
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+            "started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ended_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(

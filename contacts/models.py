@@ -195,8 +195,69 @@ class ContactFieldSettings(TimeStampedModel):
 CONTACT_PERSON_FIELDS = ("first_name", *OPTIONAL_CONTACT_FIELDS, "language")
 
 
+class Person(TimeStampedModel):
+    """Who someone is, once, whatever the customers they are a contact of: their
+    name, language, and their own email and phone. Each customer's `Contact` links
+    the person to it, with what differs per customer."""
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    # Blank: the organisation's language (settings.ORGANISATION_LANGUAGE).
+    language = language_field(
+        help_text=_("The language of the emails this person receives.")
+    )
+    personal_email = models.CharField(
+        _("personal email address"), max_length=254, blank=True
+    )
+    # Stored in E.164, as a contact's.
+    personal_phone = models.CharField(
+        _("personal phone number"), max_length=32, blank=True
+    )
+
+    history = tracked_history()
+
+    class Meta:
+        ordering = ["first_name", "last_name", "pk"]
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+    def clean(self):
+        errors = {}
+        if self.personal_email:
+            try:
+                self.personal_email = normalize_email_address(self.personal_email)
+            except ValidationError as error:
+                errors["personal_email"] = error
+        if self.personal_phone:
+            try:
+                self.personal_phone = normalize_phone_number(self.personal_phone)
+            except ValidationError as error:
+                errors["personal_phone"] = error
+        if errors:
+            raise ValidationError(errors)
+
+
+# What a person holds and every link to them carries a copy of, kept equal by the
+# writers (contacts.services.links.person_update): the lists, searches, duplicates
+# and the Activity Log of each customer read the link alone.
+PERSON_NAME_FIELDS = ("first_name", "last_name", "language")
+
+ONE_LINK_PER_CUSTOMER_MESSAGE = _("This person is a contact of this customer already.")
+
+
 class Contact(TimeStampedModel):
-    """A person at the customer."""
+    """The link between a person and a customer: what the person is at that
+    customer (roles, job title, department, work email and phone, whether the link
+    is active and when it began and ended). `email` and `phone` are the work email
+    and phone. The name and language are the person's, copied here (see
+    PERSON_NAME_FIELDS)."""
 
     customer = models.ForeignKey(
         Customer,
@@ -204,6 +265,19 @@ class Contact(TimeStampedModel):
         related_name="contacts",
         verbose_name=_("customer"),
     )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+        verbose_name=_("person"),
+    )
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("An inactive contact receives no notification emails."),
+    )
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     email = models.CharField(_("email address"), max_length=254, blank=True)
@@ -227,6 +301,10 @@ class Contact(TimeStampedModel):
     roles = models.ManyToManyField(
         ContactRole, blank=True, related_name="contacts", verbose_name=_("roles")
     )
+    # Whether the contact holds the Primary role: kept by the one writer of roles
+    # (contacts.services.links.contact_roles_set), so the database can allow one
+    # Primary per customer (the constraint below).
+    is_primary = models.BooleanField(_("primary"), default=False, editable=False)
 
     # The change reason holds a merge's summary with the values it dropped
     # (contacts.services.merge): longer than simple-history's 100 characters.
@@ -257,9 +335,30 @@ class Contact(TimeStampedModel):
                 for name in ("first_name", "last_name", "email")
             ],
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "customer"],
+                name="contacts_contact_one_link_per_customer",
+                violation_error_message=ONE_LINK_PER_CUSTOMER_MESSAGE,
+            ),
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=Q(is_primary=True),
+                name="contacts_contact_one_primary_per_customer",
+                violation_error_message=_(
+                    "This customer already has a Primary contact."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    @property
+    def notification_email(self) -> str:
+        """Where notifications to this contact go: the work email, else the
+        person's own (read with `select_related("person")`)."""
+        return self.email or self.person.personal_email
 
     @property
     def email_language(self) -> str:
@@ -296,6 +395,10 @@ class Contact(TimeStampedModel):
                 )
             except ValidationError as error:
                 errors["phone"] = error
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            errors["ended_on"] = ValidationError(
+                _("The end cannot come before the start."), code="ends_before_start"
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -43,6 +43,24 @@ def _erase_contacts(rows: QuerySet, person: Person) -> int:
     return replace_fields(rows, CONTACT_FIELDS)
 
 
+PERSON_FIELDS = (
+    PersonalField("first_name", ERASE, replacement=ERASED_NAME),
+    PersonalField("last_name", ERASE),
+    PersonalField("personal_email", ERASE),
+    PersonalField("personal_phone", ERASE),
+    PersonalField("language", EXPORT_ONLY),
+)
+
+
+def _persons(rows: QuerySet, person: Person) -> QuerySet:
+    from contacts.models import Contact
+
+    # The persons the contacts link to (the links keep their person when erased).
+    return rows.filter(
+        id__in=Contact.objects.filter(id__in=person.contact_ids).values("person_id")
+    )
+
+
 def _details(rows: QuerySet, person: Person) -> QuerySet:
     # A card detail that is the person's own address or number is theirs; the
     # customer's general addresses (info@…) are not.
@@ -80,6 +98,14 @@ def register_personal_data() -> None:
             rows=_contacts,
             erase=_erase_contacts,
             fields=CONTACT_FIELDS,
+        )
+    )
+    personal_data.register(
+        PersonalModel(
+            model="contacts.Person",
+            kind=gettext_noop("persons"),
+            rows=_persons,
+            fields=PERSON_FIELDS,
         )
     )
     personal_data.register(

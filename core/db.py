@@ -85,3 +85,49 @@ class AddFalseBooleanField(migrations.AddField):
             f"ALTER TABLE {schema_editor.quote_name(model._meta.db_table)} ADD COLUMN "
             f"{schema_editor.quote_name(field.column)} bool NOT NULL DEFAULT 0"
         )
+
+
+def _without_postgresql_indexes(state, app_label: str, model_name: str):
+    """A copy of the migration state whose model has no PostgreSQL-only index."""
+    state = state.clone()
+    model_state = state.models[app_label, model_name]
+    model_state.options["indexes"] = [
+        index
+        for index in model_state.options.get("indexes", [])
+        if not isinstance(index, GinIndex)
+    ]
+    state.reload_model(app_label, model_name, delay=True)
+    return state
+
+
+class SQLiteRebuildMixin:
+    """For an operation that SQLite runs by rebuilding the table (a NOT NULL or
+    unique column, a constraint): the rebuild recreates every index of the model,
+    and the trigram indexes would fail there; they are left out of the states the
+    rebuild reads (SQLite has none of them to keep)."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "sqlite":
+            name = self.model_name_lower
+            from_state = _without_postgresql_indexes(from_state, app_label, name)
+            to_state = _without_postgresql_indexes(to_state, app_label, name)
+        super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "sqlite":
+            name = self.model_name_lower
+            from_state = _without_postgresql_indexes(from_state, app_label, name)
+            to_state = _without_postgresql_indexes(to_state, app_label, name)
+        super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class SQLiteSafeAddField(SQLiteRebuildMixin, migrations.AddField):
+    """AddField that SQLite may run by a rebuild (see SQLiteRebuildMixin)."""
+
+
+class SQLiteSafeAlterField(SQLiteRebuildMixin, migrations.AlterField):
+    """AlterField that SQLite runs by a rebuild (see SQLiteRebuildMixin)."""
+
+
+class SQLiteSafeAddConstraint(SQLiteRebuildMixin, migrations.AddConstraint):
+    """AddConstraint that SQLite runs by a rebuild (see SQLiteRebuildMixin)."""

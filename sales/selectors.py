@@ -82,8 +82,12 @@ def notification_routing(
 
     1. the document's assigned contact, if it has an email address;
     2. else every contact holding the role, with an email address;
-    3. else every contact holding the Primary role, with an email address;
+    3. else the contact holding the Primary role, with an email address;
     4. else the customer's primary email address on its contact card.
+
+    A contact is the person's link to this customer: its roles here count, its
+    work email is used, the person's own email only when the link has none, and
+    an inactive link receives nothing.
 
     A suppressed address (communications: it bounced, or its owner complained) and a
     person who asked for no notification emails are passed over, with the reason:
@@ -96,9 +100,11 @@ def notification_routing(
     """
     if assigned_contact is not None and assigned_contact.customer_id != customer.pk:
         raise ValueError("The assigned contact belongs to another customer.")
+    # Active links with an address: the work email, else the person's own.
     contacts = list(
-        Contact.objects.filter(customer=customer)
-        .exclude(email="")
+        Contact.objects.filter(customer=customer, is_active=True)
+        .exclude(email="", person__personal_email="")
+        .select_related("person")
         .prefetch_related("roles")
         .order_by("first_name", "last_name", "pk")
     )
@@ -108,9 +114,9 @@ def notification_routing(
         )
     )
     suppressions = standing_suppressions(
-        addresses=[c.email for c in contacts]
+        addresses=[c.notification_email for c in contacts]
         + [d.value for d in card_email]
-        + ([assigned_contact.email] if assigned_contact else [])
+        + ([assigned_contact.notification_email] if assigned_contact else [])
     )
 
     def holders(code: str) -> list[Contact]:
@@ -137,7 +143,11 @@ def notification_routing(
                     )
             return found
 
-        if assigned_contact is not None and assigned_contact.email:
+        if (
+            assigned_contact is not None
+            and assigned_contact.is_active
+            and assigned_contact.notification_email
+        ):
             found = step(_candidates([assigned_contact], str(REASON_ASSIGNED)))
             if found:
                 return Routing(found, skipped)
@@ -215,7 +225,14 @@ class _Candidate:
 
 def _candidates(contacts, reason: str):
     return [
-        (c.email, c.full_name, reason, c.language, c.pk, c.no_notification_emails)
+        (
+            c.notification_email,
+            c.full_name,
+            reason,
+            c.language,
+            c.pk,
+            c.no_notification_emails,
+        )
         for c in contacts
     ]
 

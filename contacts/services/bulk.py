@@ -4,24 +4,69 @@ queries for many rows, with the same rules and history as the single writers."""
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from contacts.models import (
     CONTACT_PERSON_FIELDS,
+    PERSON_NAME_FIELDS,
     Contact,
     ContactDetail,
     ContactRole,
+    Person,
 )
 from contacts.services.card import Card, save_cards
 from contacts.services.duplicates import possible_duplicates_refresh
 from contacts.services.links import (
+    PRIMARY_TAKEN_MESSAGE,
     lock_contacts,
     record_roles_in_history,
     replace_roles,
 )
 from customers.services import lock_customers
+
+
+def primaries_check(
+    contacts: Sequence[tuple[Contact, Collection[ContactRole] | None]],
+) -> None:
+    """Set each contact's Primary flag from the roles it is to have (None: as they
+    are), refusing a second Primary of a customer, whether held already or given by
+    another contact of the batch, as `primary_allowed` does for one contact."""
+    given = {
+        contact.customer_id: contact
+        for contact, roles in contacts
+        if roles is not None and any(r.code == ContactRole.PRIMARY for r in roles)
+    }
+    changed = {contact.pk for contact, roles in contacts if roles is not None}
+    for contact, roles in contacts:
+        if roles is not None:
+            contact.is_primary = given.get(contact.customer_id) is contact
+    if not given:
+        return
+    holders = {
+        holder.customer_id: holder
+        for holder in Contact.objects.filter(
+            customer_id__in=given, is_primary=True
+        ).exclude(pk__in=[pk for pk in changed if pk is not None])
+    }
+    for contact, roles in contacts:
+        if roles is None:
+            continue
+        holder = holders.get(contact.customer_id)
+        if contact.is_primary and holder is not None:
+            raise ValidationError(
+                {"roles": PRIMARY_TAKEN_MESSAGE % {"name": holder.full_name}}
+            )
+    for contact, roles in contacts:
+        if roles is None or contact.is_primary:
+            continue
+        if any(r.code == ContactRole.PRIMARY for r in roles):
+            holder = given[contact.customer_id]
+            raise ValidationError(
+                {"roles": PRIMARY_TAKEN_MESSAGE % {"name": holder.full_name}}
+            )
 
 
 @transaction.atomic
@@ -44,6 +89,18 @@ def contacts_bulk_create(
     """
     if not contacts:
         return []
+    primaries_check(contacts)
+    # Each row a new person, with the name and language of the row.
+    persons = bulk_create_with_history(
+        [
+            Person(**{name: getattr(contact, name) for name in PERSON_NAME_FIELDS})
+            for contact, _roles in contacts
+        ],
+        Person,
+        batch_size=batch_size,
+    )
+    for (contact, _roles), person in zip(contacts, persons, strict=True):
+        contact.person = person
     created = bulk_create_with_history(
         [contact for contact, _roles in contacts], Contact, batch_size=batch_size
     )
@@ -115,6 +172,7 @@ def contacts_bulk_update(
     customer_ids = {contact.customer_id for contact, _roles in contacts}
     lock_customers(customer_ids)
     lock_contacts([contact for contact, _roles in contacts])
+    primaries_check(contacts)
     now = timezone.now()
     for contact, _roles in contacts:
         contact.updated_at = now
@@ -122,7 +180,7 @@ def contacts_bulk_update(
     bulk_update_with_history(
         objects,
         Contact,
-        fields=[*CONTACT_PERSON_FIELDS, "updated_at"],
+        fields=[*CONTACT_PERSON_FIELDS, "is_primary", "updated_at"],
         batch_size=batch_size,
         default_date=now,
     )
@@ -131,6 +189,17 @@ def contacts_bulk_update(
         for contact, roles in contacts
         if roles is not None
     }
+    # The persons take the rows' names (their other links keep their copies
+    # until the person is next saved through person_update).
+    persons = [
+        Person(
+            pk=contact.person_id, **{n: getattr(contact, n) for n in PERSON_NAME_FIELDS}
+        )
+        for contact in objects
+    ]
+    Person.objects.bulk_update(
+        persons, fields=list(PERSON_NAME_FIELDS), batch_size=batch_size
+    )
     roles_after = replace_roles(objects, wanted=wanted, batch_size=batch_size)
     record_roles_in_history(roles_after, history_type="~", batch_size=batch_size)
     if refresh_duplicates:

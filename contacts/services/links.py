@@ -1,17 +1,21 @@
 """Writes of contact persons: create, change, save, delete, and their roles."""
 
+import datetime
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import (
+    PERSON_NAME_FIELDS,
     Contact,
     ContactRole,
+    Person,
 )
 from contacts.services.duplicates import possible_duplicates_refresh
 from core.services import GONE, STALE, EditConflict, changed_since
@@ -23,7 +27,7 @@ from customers.services import lock_customers
 def contact_create(
     *,
     customer: Customer,
-    first_name: str,
+    first_name: str = "",
     last_name: str = "",
     email: str = "",
     phone: str = "",
@@ -31,26 +35,122 @@ def contact_create(
     department: str = "",
     language: str = "",
     no_notification_emails: bool = False,
+    is_active: bool = True,
+    started_on: datetime.date | None = None,
+    ended_on: datetime.date | None = None,
     roles: Iterable[ContactRole] = (),
+    person: Person | int | None = None,
 ) -> Contact:
-    """Create a contact person; the email and phone are normalised on the way in."""
+    """Make a person a contact of the customer: a new person with the name and
+    language given, or the existing `person` (a Person or its key; then its own
+    name and language count, and those given are ignored). The work email and phone
+    are normalised on the way in."""
     lock_customers([customer.pk])
+    if person is None:
+        person = Person(first_name=first_name, last_name=last_name, language=language)
+        try:
+            person.full_clean()
+        except ValidationError as error:
+            # At the contact form's fields of the same names.
+            raise ValidationError(error.message_dict) from error
+        person.save()
+    else:
+        # Locked against the deletion of a person whose last link ends meanwhile
+        # (person_delete_if_unlinked): one that is gone is refused.
+        key = person.pk if isinstance(person, Person) else person
+        person = Person.objects.select_for_update(no_key=True).filter(pk=key).first()
+        if person is None:
+            raise ValidationError(PERSON_GONE_MESSAGE, code="gone")
     contact = Contact(
         customer=customer,
-        first_name=first_name,
-        last_name=last_name,
+        person=person,
         email=email,
         phone=phone,
         job_title=job_title,
         department=department,
-        language=language,
         no_notification_emails=no_notification_emails,
+        is_active=is_active,
+        started_on=started_on,
+        ended_on=ended_on,
     )
+    copy_person(contact)
+    roles = list(roles)
+    contact.is_primary = primary_allowed(contact=contact, roles=roles)
     contact.full_clean()
     contact.save()
     contact.roles.set(roles)
     possible_duplicates_refresh(customer_ids=[customer.pk], changed=[contact.pk])
     return contact
+
+
+def person_follows(contact: Contact) -> None:
+    """The person takes the name the link was given, and so do their other links."""
+    person = contact.person
+    if all(getattr(person, n) == getattr(contact, n) for n in PERSON_NAME_FIELDS):
+        return
+    for name in PERSON_NAME_FIELDS:
+        setattr(person, name, getattr(contact, name))
+    person.full_clean()
+    person.save()
+    _copy_to_links(person, exclude=contact.pk)
+
+
+def copy_person(contact: Contact) -> None:
+    """Give the link the person's name and language (PERSON_NAME_FIELDS)."""
+    for name in PERSON_NAME_FIELDS:
+        setattr(contact, name, getattr(contact.person, name))
+
+
+@transaction.atomic
+def person_update(*, person: Person, data: dict[str, Any]) -> Person:
+    """Change who a person is (name, language, personal email and phone); a new
+    name shows at every customer the person is a contact of, each link's change in
+    that customer's Activity Log."""
+    links = Contact.objects.filter(person=person)
+    lock_customers(set(links.values_list("customer_id", flat=True)))
+    stored = Person.objects.select_for_update().get(pk=person.pk)
+    for field, value in data.items():
+        setattr(stored, field, value)
+    stored.full_clean()
+    stored.save()
+    _copy_to_links(stored)
+    for model_field in Person._meta.concrete_fields:
+        setattr(person, model_field.attname, getattr(stored, model_field.attname))
+    return person
+
+
+def _copy_to_links(person: Person, *, exclude: int | None = None) -> None:
+    """Write the person's name to every link whose copy differs (under the links'
+    customers' locks), with a history record each, and refresh their customers'
+    possible duplicates."""
+    changed = []
+    for link in Contact.objects.filter(person=person).exclude(pk=exclude):
+        if all(getattr(link, n) == getattr(person, n) for n in PERSON_NAME_FIELDS):
+            continue
+        for name in PERSON_NAME_FIELDS:
+            setattr(link, name, getattr(person, name))
+        link.save(update_fields=[*PERSON_NAME_FIELDS, "updated_at"])
+        changed.append(link)
+    if changed:
+        possible_duplicates_refresh(
+            customer_ids={link.customer_id for link in changed},
+            changed=[link.pk for link in changed],
+        )
+
+
+PERSON_GONE_MESSAGE = _(
+    "This person no longer exists: their last contact was removed meanwhile."
+)
+
+
+def person_delete_if_unlinked(person_id: int) -> None:
+    """Delete the person once no customer has them as a contact. The person's row
+    is locked first, so a new link made at the same time (contact_create) either
+    comes first and is seen here, or finds the person gone."""
+    if not Person.objects.select_for_update().filter(pk=person_id).exists():
+        return
+    if not Contact.objects.filter(person_id=person_id).exists():
+        Person.objects.filter(pk=person_id).delete()
 
 
 class ContactChanged(EditConflict):
@@ -101,7 +201,16 @@ def contact_update(
     ContactChanged rather than overwriting what its user has not seen. A contact
     that no longer exists is refused too, never saved back into existence.
     """
-    lock_customers([contact.customer_id])
+    renames = set(data) & set(PERSON_NAME_FIELDS)
+    customer_ids = {contact.customer_id}
+    if renames:
+        # The person's other customers show the new name too: locked together.
+        customer_ids.update(
+            Contact.objects.filter(person_id=contact.person_id).values_list(
+                "customer_id", flat=True
+            )
+        )
+    lock_customers(customer_ids)
     stored = lock_contacts([contact])[contact.pk]
     if changed_since(stored.version, version):
         raise ContactChanged(STALE_CONTACT_MESSAGE, code=STALE)
@@ -114,10 +223,15 @@ def contact_update(
         stored.customer = contact.customer  # with its billing country, if read
     for field, value in data.items():
         setattr(stored, field, value)
+    if roles is not None:
+        roles = list(roles)
+        stored.is_primary = primary_allowed(contact=stored, roles=roles)
     stored.full_clean()
     stored.save()
     if roles is not None:
         stored.roles.set(roles)
+    if renames:
+        person_follows(stored)
     for model_field in Contact._meta.concrete_fields:
         setattr(contact, model_field.attname, getattr(stored, model_field.attname))
     possible_duplicates_refresh(
@@ -126,11 +240,47 @@ def contact_update(
     return contact
 
 
+PRIMARY_TAKEN_MESSAGE = _(
+    "%(name)s is already the Primary contact of this customer; take the role off "
+    "there first."
+)
+
+
+def primary_holder(*, customer_id: int, exclude: int | None = None) -> Contact | None:
+    """The contact holding the Primary role at the customer, other than `exclude`."""
+    return (
+        Contact.objects.filter(customer_id=customer_id, is_primary=True)
+        .exclude(pk=exclude)
+        .first()
+    )
+
+
+def primary_allowed(*, contact: Contact, roles: Iterable[ContactRole]) -> bool:
+    """Whether `roles` give the contact Primary, refused at the Roles field while
+    another contact of its customer holds it. Every writer of roles calls it under
+    the customer's lock, so of two concurrent attempts the second sees the first's
+    holder; the database's one-primary constraint stands behind it."""
+    if not any(role.code == ContactRole.PRIMARY for role in roles):
+        return False
+    holder = primary_holder(customer_id=contact.customer_id, exclude=contact.pk)
+    if holder is not None:
+        raise ValidationError(
+            {
+                "roles": ValidationError(
+                    PRIMARY_TAKEN_MESSAGE,
+                    code="primary_taken",
+                    params={"name": holder.full_name},
+                )
+            }
+        )
+    return True
+
+
 @transaction.atomic
-def contact_save(*, contact: Contact) -> Contact:
+def contact_save(*, contact: Contact, roles: Iterable[ContactRole]) -> Contact:
     """Store a contact the admin's form has changed and cleaned already (the admin
-    builds and validates the instance itself), keeping the possible duplicates of
-    its customer, and of the customer it left, current."""
+    builds and validates the instance itself), with its roles, keeping
+    the possible duplicates of its customer, and of the customer it left, current."""
     customer_ids = {contact.customer_id}
     if contact.pk is not None:
         before = Contact.objects.filter(pk=contact.pk).values_list(
@@ -140,7 +290,16 @@ def contact_save(*, contact: Contact) -> Contact:
     lock_customers(customer_ids)
     if contact.pk is not None:
         lock_contacts([contact])
+    roles = list(roles)
+    contact.is_primary = primary_allowed(contact=contact, roles=roles)
+    if contact.person_id is None:
+        contact.person = Person.objects.create(
+            **{name: getattr(contact, name) for name in PERSON_NAME_FIELDS}
+        )
     contact.save()
+    contact.roles.set(roles)
+    # A name changed in the admin: the person's, and their other links', too.
+    person_follows(contact)
     possible_duplicates_refresh(customer_ids=customer_ids, changed=[contact.pk])
     return contact
 
@@ -163,7 +322,9 @@ def contact_delete(*, contact: Contact) -> None:
         return
     if Contact.objects.select_for_update().filter(pk=contact.pk).exists():
         # Its possible duplicates and "Not a duplicate" marks go with it (CASCADE).
+        # The link ends; the person goes once no customer has them as a contact.
         contact.delete()
+        person_delete_if_unlinked(contact.person_id)
 
 
 def _lock_customer_of(contact: Contact) -> int | None:

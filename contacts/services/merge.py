@@ -13,10 +13,16 @@ from simple_history.utils import bulk_update_with_history
 from contacts.models import (
     CONTACT_PERSON_FIELDS,
     Contact,
+    ContactRole,
 )
 from contacts.selectors import outliving_relations, rows_pointing_at
 from contacts.services.duplicates import possible_duplicates_refresh
-from contacts.services.links import ContactChanged, lock_contacts
+from contacts.services.links import (
+    ContactChanged,
+    lock_contacts,
+    person_delete_if_unlinked,
+    person_follows,
+)
 from core.history import step_reason
 from core.services import changed_since
 from customers.services import lock_customers
@@ -117,8 +123,12 @@ def _merge_write(
     if user is not None:
         merge_away._history_user = keep._history_user = user
     merge_away.delete()
+    if merge_away.person_id != keep.person_id:
+        person_delete_if_unlinked(merge_away.person_id)
     for name in CONTACT_PERSON_FIELDS:
         setattr(keep, name, chosen[name])
+    # Both are of one customer, so at most one of them held Primary.
+    keep.is_primary = any(role.code == ContactRole.PRIMARY for role in roles)
     keep.full_clean()
     # The roles are written without a record of their own: the merge's one record,
     # saved next, lists them.
@@ -136,6 +146,8 @@ def _merge_write(
     keep._change_reason = "\n".join(lines)
     keep.save()
     del keep._change_reason
+    # The chosen name is the person's, and their other links', too.
+    person_follows(keep)
 
 
 def _merge_choices(

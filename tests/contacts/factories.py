@@ -1,7 +1,7 @@
 import factory
 from django.utils.text import slugify
 
-from contacts.models import Contact, ContactDetail, ContactRole
+from contacts.models import Contact, ContactDetail, ContactRole, Person
 from tests.customers.factories import CustomerFactory
 
 
@@ -18,10 +18,18 @@ class ContactFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttributeSequence(
         lambda contact, n: f"{slugify(contact.first_name)}.{n}@example.com"
     )
+    language = ""
+    # The link's person, with the link's name (a copy the services keep equal).
+    person = factory.LazyAttribute(
+        lambda contact: Person.objects.create(
+            first_name=contact.first_name,
+            last_name=contact.last_name,
+            language=contact.language,
+        )
+    )
 
     class Meta:
         model = Contact
-        skip_postgeneration_save = True
         skip_postgeneration_save = True
 
     @factory.post_generation
@@ -29,6 +37,11 @@ class ContactFactory(factory.django.DjangoModelFactory):
         """`ContactFactory(roles=["primary", "invoice"])`."""
         if create and codes:
             self.roles.set(ContactRole.objects.filter(code__in=codes))
+            # The flag the one-Primary-per-customer constraint reads (the services
+            # keep it; a factory writes the row directly).
+            if ContactRole.PRIMARY in codes:
+                self.is_primary = True
+                Contact.objects.filter(pk=self.pk).update(is_primary=True)
 
 
 class ContactDetailFactory(factory.django.DjangoModelFactory):

@@ -20,6 +20,7 @@ from tests.contacts.csv_helpers import (
     run_failing,
     write_csv,
 )
+from tests.contacts.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +161,7 @@ def test_the_refresh_after_an_import_runs_in_chunks_of_a_fixed_cost(
     written = {}
     for customer in customers:
         written[customer.pk] = [
-            Contact.objects.create(customer=customer, first_name="Anna").pk
+            ContactFactory(customer=customer, first_name="Anna", last_name="").pk
             for _ in range(2)
         ]
     monkeypatch.setattr(duplicates, "REFRESH_CHUNK", 2)

@@ -39,9 +39,7 @@ def test_two_contact_imports_at_once_add_each_contact_once(tmp_path, customers):
     path = write_csv(
         tmp_path / "contacts.csv",
         "customer_number,first_name,email,roles\n"
-        + "".join(
-            f"C0000{1 + n % 2},P{n},p{n}@example.com,primary\n" for n in range(20)
-        ),
+        + "".join(f"C0000{1 + n % 2},P{n},p{n}@example.com,order\n" for n in range(20)),
     )
 
     outcomes = at_the_same_time(

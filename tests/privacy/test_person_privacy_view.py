@@ -38,7 +38,7 @@ def test_the_page_names_what_is_held_and_what_erasing_does(client_for, manager, 
     assert zeb.customer.name in text
     assert "Erase the person" in text
     assert "keep their copy of the person for 7 years" in text
-    assert response.context["found"] == [("contacts", 1, 1)]
+    assert response.context["found"] == [("contacts", 1, 1), ("persons", 1, 1)]
 
 
 def test_the_contact_page_links_to_it_for_managers_only(

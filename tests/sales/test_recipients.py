@@ -58,7 +58,7 @@ def test_every_contact_with_the_role_and_an_email_receives_it(customer):
         customer=customer, first_name="Di", email="di@example.com", roles=["order"]
     )
     ContactFactory(
-        customer=customer, first_name="Ed", email="ed@example.com", roles=["primary"]
+        customer=customer, first_name="Ed", email="ed@example.com", roles=["shipment"]
     )
     assert [(r.email, r.reason) for r in recipients(customer)] == [
         ("al@example.com", "Invoice role"),
