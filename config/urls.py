@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("communications.urls")),
     path("contacts/duplicates/", include("contacts.duplicate_urls")),
     path("contacts/export/", include("contacts.export_urls")),
+    path("contacts/persons/", include("contacts.person_urls")),
     path("imports/", include("transfers.urls")),
     path("search/", include("search.urls")),
     path("preferences/", include("core.urls")),

@@ -379,3 +379,27 @@ def possible_duplicates_found(*, chunk_size: int = 2000) -> Iterator[FoundPair]:
         people.append(Person(*fields))
     if current is not None:
         yield from pairs_of(current)
+
+
+def person_links(*, person_id: int) -> list[Contact]:
+    """The person's links to customers, with each customer and its roles: what the
+    person page lists. Every customer is visible to whoever may view customers and
+    contacts (the permissions the page requires), so every link is shown."""
+    return list(
+        Contact.objects.filter(person_id=person_id)
+        .select_related("customer")
+        .prefetch_related("roles")
+        .order_by("customer__name", "pk")
+    )
+
+
+def other_customers_of(*, contact: Contact) -> list[Customer]:
+    """The other customers the contact's person is a contact of, by name: what the
+    contact form's note names (every customer is visible to who may change
+    contacts, see person_links)."""
+    return list(
+        Customer.objects.filter(contacts__person_id=contact.person_id)
+        .exclude(pk=contact.customer_id)
+        .order_by("name", "pk")
+        .distinct()
+    )

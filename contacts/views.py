@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import (
     CreateView,
     DeleteView,
+    DetailView,
     FormView,
     ListView,
     TemplateView,
@@ -21,7 +22,13 @@ from django.views.generic.detail import SingleObjectMixin
 from contacts import selectors
 from contacts.forms import ContactCardWindow, ContactForm, ContactMergeForm
 from contacts.marks import mark_emails
-from contacts.models import Contact, ContactDetail, ContactRole, PossibleDuplicate
+from contacts.models import (
+    Contact,
+    ContactDetail,
+    ContactRole,
+    Person,
+    PossibleDuplicate,
+)
 from contacts.services.card import ContactCardChanged, contact_details_update
 from contacts.services.duplicates import not_duplicate_mark
 from contacts.services.links import (
@@ -174,6 +181,10 @@ class ContactUpdateView(WarnSharedMixin, ContactMixin, UpdateView):
         contact = super().get_object(queryset)
         self.stored_email, self.stored_phone = contact.email, contact.phone
         return contact
+
+    def get_context_data(self, **kwargs):
+        kwargs["other_customers"] = selectors.other_customers_of(contact=self.object)
+        return super().get_context_data(**kwargs)
 
     def save(self, form):
         data = form.model_data()
@@ -390,3 +401,23 @@ class ContactMergeView(CustomerPageMixin, FormView):
 
     def get_success_url(self):
         return reverse("contacts:list", kwargs={"customer_pk": self.customer.pk})
+
+
+class PersonDetailView(PermissionRequiredMixin, DetailView):
+    """A person's page, read-only: who they are and each customer they are a
+    contact of, with the roles and work details there."""
+
+    permission_required = ("customers.view_customer", "contacts.view_contact")
+    raise_exception = True
+    model = Person
+    template_name = "contacts/person_detail.html"
+    context_object_name = "person"
+    http_method_names = ["get", "head", "options"]
+
+    def get_context_data(self, **kwargs):
+        links = selectors.person_links(person_id=self.object.pk)
+        if not links:
+            # No customer of theirs to show: as if the person did not exist.
+            raise Http404
+        kwargs["links"] = links
+        return super().get_context_data(**kwargs)

@@ -101,6 +101,7 @@ PAGES = {
         },
     ),
     "duplicates:list": lambda d: reverse("duplicates:list"),
+    "persons:detail": lambda d: reverse("persons:detail", args=[d.contact.person_id]),
     "transfers:new": lambda d: reverse("transfers:new"),
     "transfers:job": lambda d: reverse("transfers:job", args=[d.import_job.pk]),
     "search:results": lambda d: reverse("search:results") + "?q=Vries",

@@ -111,6 +111,7 @@ ACCESS = {
     "transfers:confirm": Access(EDITORS, "OPTIONS POST", post=404),
     "transfers:report": Access(EDITORS, PAGE, get=404),
     "duplicates:list": Access(MANAGERS, PAGE),
+    "persons:detail": Access(READERS, PAGE),
     "duplicates:not_a_duplicate": Access(MANAGERS, "POST", post=302),
     "search:results": Access(READERS, PAGE),
     "activity:list": Access(READERS, PAGE),
@@ -244,6 +245,7 @@ def seeded():
         "customer": customer,
         "address": address,
         "contact": contact,
+        "person": contact.person,
         "contactdetail": detail,
         "possibleduplicate": PossibleDuplicate.objects.get(),
         # The contact's address bounced: a manager may lift its suppression.
