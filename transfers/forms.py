@@ -16,12 +16,13 @@ PERMISSIONS = {
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportJob.Kind)
     file = forms.FileField(
-        label=_("CSV file"),
+        label=_("CSV or XLSX file"),
         help_text=_(
-            "UTF-8, comma- or semicolon-separated, with the columns an export "
-            "writes (a downloaded export, edited, imports as it is)."
+            "A CSV file (UTF-8, comma- or semicolon-separated) or an XLSX workbook "
+            "(its first sheet), with the columns an export writes (a downloaded "
+            "export, edited, imports as it is)."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv,.xlsx"}),
     )
     update = forms.BooleanField(
         label=_("Update the contacts the file matches"),
