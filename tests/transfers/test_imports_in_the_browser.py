@@ -6,11 +6,13 @@ import csv
 import io
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from contacts.models import Contact
 from tests.contacts.csv_helpers import CONTACTS_HEADER, customer_with_billing_country
+from tests.factories import UserFactory
 from transfers.models import ImportJob
 from transfers.services import import_job_run
 
@@ -221,3 +223,28 @@ def test_a_damaged_workbook_is_refused_at_the_file_field(client_for, editor, dut
     assert response.status_code == 200
     assert "This is not an XLSX workbook that can be read" in response.content.decode()
     assert not ImportJob.objects.exists()
+
+
+def test_confirm_asks_again_for_the_permissions_the_import_needs(client, dutch):
+    user = UserFactory(username="clerk")
+    change = Permission.objects.get(codename="change_contact")
+    user.user_permissions.add(Permission.objects.get(codename="add_contact"), change)
+    client.force_login(user)
+    content = (CONTACTS_HEADER + GOOD).encode()
+    client.post(
+        reverse("transfers:new"),
+        {
+            "kind": "contacts",
+            "update": "on",
+            "file": SimpleUploadedFile("contacts.csv", content, "text/csv"),
+        },
+    )
+    job = ImportJob.objects.get()
+    # Changing contacts is taken away between the preview and Confirm.
+    user.user_permissions.remove(change)
+
+    response = client.post(reverse("transfers:confirm", args=[job.pk]))
+
+    job.refresh_from_db()
+    assert response.status_code == 403
+    assert job.status == ImportJob.Status.PREVIEWED
