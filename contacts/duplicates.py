@@ -37,7 +37,7 @@ _NUMBERS = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
-class Person:
+class ComparedContact:
     """What the rule reads of a contact."""
 
     pk: int
@@ -63,7 +63,7 @@ class Finding:
 
 
 def find_pairs(
-    people: Iterable[Person],
+    people: Iterable[ComparedContact],
     *,
     changed: Iterable[int] | None = None,
     limit: int = PAIRS_PER_CONTACT,

@@ -16,7 +16,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
-from contacts.duplicates import Finding, Person, find_pairs
+from contacts.duplicates import ComparedContact, Finding, find_pairs
 from contacts.models import (
     CONTACT_PERSON_FIELDS,
     Contact,
@@ -330,8 +330,8 @@ def merge_preview(*, keep: Contact, merge_away: Contact) -> MergePreview:
 class FoundPair:
     customer_number: str
     customer_name: str
-    a: Person
-    b: Person
+    a: ComparedContact
+    b: ComparedContact
     finding: Finding
 
     @property
@@ -376,7 +376,7 @@ def possible_duplicates_found(*, chunk_size: int = 2000) -> Iterator[FoundPair]:
             if current is not None:
                 yield from pairs_of(current)
             current, people = (customer_id, number, name), []
-        people.append(Person(*fields))
+        people.append(ComparedContact(*fields))
     if current is not None:
         yield from pairs_of(current)
 

@@ -9,3 +9,8 @@ class TransfersConfig(AppConfig):
 
     name = "transfers"
     verbose_name = _("Imports")
+
+    def ready(self):
+        from transfers.privacy import register_personal_data
+
+        register_personal_data()

@@ -13,15 +13,22 @@ PERMISSIONS = {
 }
 
 
+def may_import(user, *, kind: str, update: bool) -> bool:
+    """Whether the user may import a file of this kind: add, and change to update."""
+    add, change = PERMISSIONS[ImportJob.Kind(kind)]
+    return user.has_perms([add, change] if update else [add])
+
+
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportJob.Kind)
     file = forms.FileField(
-        label=_("CSV file"),
+        label=_("CSV or XLSX file"),
         help_text=_(
-            "UTF-8, comma- or semicolon-separated, with the columns an export "
-            "writes (a downloaded export, edited, imports as it is)."
+            "A CSV file (UTF-8, comma- or semicolon-separated) or an XLSX workbook "
+            "(its first sheet), with the columns an export writes (a downloaded "
+            "export, edited, imports as it is)."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv,.xlsx"}),
     )
     update = forms.BooleanField(
         label=_("Update the contacts the file matches"),
@@ -39,11 +46,7 @@ class ImportForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         kind = cleaned.get("kind")
-        if kind:
-            add, change = PERMISSIONS[ImportJob.Kind(kind)]
-            wanted = [add, change] if cleaned.get("update") else [add]
-            if not self.user.has_perms(wanted):
-                self.add_error(
-                    "kind", _("You may not import these: ask a sales manager.")
-                )
+        update = cleaned.get("update", False)
+        if kind and not may_import(self.user, kind=kind, update=update):
+            self.add_error("kind", _("You may not import these: ask a sales manager."))
         return cleaned

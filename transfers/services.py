@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from contacts.imports import import_contact_details, import_contacts
 from core.csvio import REFUSED, ImportFileError, ImportReport, describe, open_csv
 from transfers.models import ImportJob
+from transfers.spreadsheets import is_xlsx, xlsx_as_csv
 
 IMPORTERS = {
     ImportJob.Kind.CONTACTS: import_contacts,
@@ -38,8 +39,9 @@ def _counts(report: ImportReport) -> dict:
 
 
 def import_job_create(*, user, kind: str, name: str, content: bytes, update: bool):
-    """Keep the file and preview it: every line checked, nothing written.
-    ValidationError (at "file") for a file that is too large or cannot be read."""
+    """Keep the file (an XLSX workbook as the CSV of its first sheet) and preview
+    it: every line checked, nothing written. ValidationError (at "file") for a file
+    that is too large or cannot be read."""
     if len(content) > settings.IMPORT_MAX_BYTES:
         raise ValidationError(
             {
@@ -49,6 +51,8 @@ def import_job_create(*, user, kind: str, name: str, content: bytes, update: boo
                 % {"limit": settings.IMPORT_MAX_BYTES // 1_000_000}
             }
         )
+    if is_xlsx(name=name, content=content):
+        content = xlsx_as_csv(content)
     job = ImportJob(
         created_by=user,
         kind=kind,

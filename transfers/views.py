@@ -1,11 +1,11 @@
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.views import View
 from django.views.generic import DetailView, FormView
 from django.views.generic.detail import SingleObjectMixin
 
-from transfers.forms import ImportForm
+from transfers.forms import ImportForm, may_import
 from transfers.models import ImportJob
 from transfers.services import import_job_confirm, import_job_create
 
@@ -64,7 +64,11 @@ class ImportConfirmView(ImportMixin, SingleObjectMixin, View):
     http_method_names = ["post", "options"]
 
     def post(self, request, *args, **kwargs):
-        job = import_job_confirm(job=self.get_object())
+        job = self.get_object()
+        # Checked again: a permission taken away since the upload counts.
+        if not may_import(request.user, kind=job.kind, update=job.update):
+            raise PermissionDenied
+        job = import_job_confirm(job=job)
         return HttpResponseRedirect(job.get_absolute_url())
 
 

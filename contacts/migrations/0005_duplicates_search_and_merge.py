@@ -14,7 +14,7 @@ def find_existing_possible_duplicates(apps, schema_editor):
     customer (contacts.duplicates: the same rule the writers apply)."""
     from django.utils import timezone
 
-    from contacts.duplicates import Person, find_pairs
+    from contacts.duplicates import ComparedContact, find_pairs
 
     Contact = apps.get_model("contacts", "Contact")
     PossibleDuplicate = apps.get_model("contacts", "PossibleDuplicate")
@@ -42,7 +42,7 @@ def find_existing_possible_duplicates(apps, schema_editor):
         if row_customer_id != customer_id:
             flush()
             customer_id, people = row_customer_id, []
-        people.append(Person(*fields))
+        people.append(ComparedContact(*fields))
         if len(found) >= 1000:
             PossibleDuplicate.objects.bulk_create(found)
             found.clear()

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from contacts.duplicates import Person, find_pairs
+from contacts.duplicates import ComparedContact, find_pairs
 from contacts.models import (
     Contact,
     NotDuplicate,
@@ -33,14 +33,14 @@ def possible_duplicates_refresh(
     A pair still found keeps when it was first found; a pair marked "Not a
     duplicate" is left out. Three to five queries, and one more per further
     `PAIR_WRITE_SLICE` pairs added or changed."""
-    people: dict[int, list[Person]] = defaultdict(list)
+    people: dict[int, list[ComparedContact]] = defaultdict(list)
     rows = (
         Contact.objects.filter(customer_id__in=customer_ids)
         .order_by("pk")
         .values_list("customer_id", "pk", "first_name", "last_name", "email", "phone")
     )
     for customer_id, *fields in rows:
-        people[customer_id].append(Person(*fields))
+        people[customer_id].append(ComparedContact(*fields))
     findings = {
         (finding.a, finding.b): (customer_id, finding)
         for customer_id, persons in people.items()

@@ -88,7 +88,7 @@ def import_preview(page) -> None:
         "C99999,Eva,Smit,,\n"
     )
     page.get_by_label("What the file holds").select_option("contacts")
-    page.get_by_label("CSV file").set_input_files(path)
+    page.get_by_label("CSV or XLSX file").set_input_files(path)
     page.get_by_role("button", name="Check the file").click()
     page.get_by_role("heading", name="Refused lines").wait_for()
 

@@ -19,7 +19,7 @@ WORDS = {
         "sign_in": "Sign in",
         "import": "Import contacts",
         "kind": "What the file holds",
-        "file": "CSV file",
+        "file": "CSV or XLSX file",
         "check": "Check the file",
         "preview": "2 lines read: 1 to add, 0 to update, 0 unchanged, 1 refused.",
         "confirm": "Confirm",
@@ -34,7 +34,7 @@ WORDS = {
         "sign_in": "Inloggen",
         "import": "Contactpersonen importeren",
         "kind": "Wat het bestand bevat",
-        "file": "CSV-bestand",
+        "file": "CSV- of XLSX-bestand",
         "check": "Bestand controleren",
         "preview": "2 regels gelezen: 1 toe te voegen, 0 bij te werken, 0 ongewijzigd, "
         "1 geweigerd.",

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from contacts.duplicates import Person, find_pairs
+from contacts.duplicates import ComparedContact, find_pairs
 from contacts.models import NotDuplicate, PossibleDuplicate
 from contacts.services.duplicates import not_duplicate_mark
 from contacts.services.links import contact_create, contact_delete, contact_update
@@ -17,7 +17,7 @@ LIST_URL = reverse("duplicates:list")
 
 
 def person(pk, first, last="", email="", phone=""):
-    return Person(pk, first, last, email, phone)
+    return ComparedContact(pk, first, last, email, phone)
 
 
 # The rule.

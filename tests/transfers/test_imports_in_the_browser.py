@@ -6,11 +6,13 @@ import csv
 import io
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from contacts.models import Contact
 from tests.contacts.csv_helpers import CONTACTS_HEADER, customer_with_billing_country
+from tests.factories import UserFactory
 from transfers.models import ImportJob
 from transfers.services import import_job_run
 
@@ -166,3 +168,83 @@ def test_the_pages_offer_the_import_to_those_who_may_add_contacts(
     assert new in client_for(editor).get(tab).content.decode()
     assert new in client_for(editor).get(reverse("customers:list")).content.decode()
     assert new not in client_for(viewer).get(tab).content.decode()
+
+
+def workbook(rows) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_an_xlsx_workbook_previews_and_imports_like_its_csv(client_for, editor, dutch):
+    header = next(csv.reader([CONTACTS_HEADER]))
+    rows = [
+        header,
+        # A phone number typed as a number, without its leading zero (the country
+        # reads it); a cell left empty.
+        [
+            "C00001",
+            "Anna",
+            "Berg",
+            "anna@example.com",
+            612345678,
+            None,
+            None,
+            "primary",
+        ],
+        ["C00001", "Piet", None, "not an email"],
+    ]
+    client = client_for(editor)
+
+    response = upload(client, workbook(rows), name="contacts.xlsx")
+
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    assert [line for line, _ in job.refused] == [3]
+    assert "email" in job.refused[0][1]
+    assert not Contact.objects.exists()
+    client.post(reverse("transfers:confirm", args=[job.pk]))
+    import_job_run(job_id=job.pk)
+    anna = Contact.objects.get()
+    assert (anna.first_name, anna.phone) == ("Anna", "+31612345678")
+
+
+def test_a_damaged_workbook_is_refused_at_the_file_field(client_for, editor, dutch):
+    client = client_for(editor)
+
+    response = upload(client, b"PK\x03\x04 not really a workbook", name="c.xlsx")
+
+    assert response.status_code == 200
+    assert "This is not an XLSX workbook that can be read" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_confirm_asks_again_for_the_permissions_the_import_needs(client, dutch):
+    user = UserFactory(username="clerk")
+    change = Permission.objects.get(codename="change_contact")
+    user.user_permissions.add(Permission.objects.get(codename="add_contact"), change)
+    client.force_login(user)
+    content = (CONTACTS_HEADER + GOOD).encode()
+    client.post(
+        reverse("transfers:new"),
+        {
+            "kind": "contacts",
+            "update": "on",
+            "file": SimpleUploadedFile("contacts.csv", content, "text/csv"),
+        },
+    )
+    job = ImportJob.objects.get()
+    # Changing contacts is taken away between the preview and Confirm.
+    user.user_permissions.remove(change)
+
+    response = client.post(reverse("transfers:confirm", args=[job.pk]))
+
+    job.refresh_from_db()
+    assert response.status_code == 403
+    assert job.status == ImportJob.Status.PREVIEWED
