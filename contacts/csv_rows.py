@@ -183,9 +183,14 @@ class CustomerRows:
     multiline_columns: tuple[str, ...] = ()
     what = ""
 
-    def __init__(self, *, batch_size: int = 1000, update: bool = False):
+    def __init__(
+        self, *, batch_size: int = 1000, update: bool = False, only_customer: str = ""
+    ):
         self.batch_size = batch_size
         self.update = update
+        # A file imported into one customer (from its Contacts tab): a row naming
+        # another is refused, not written there.
+        self.only_customer = only_customer
         self.matches = Matches(self.what)
         self._customers: dict[str, Customer] = {}
 
@@ -205,6 +210,13 @@ class CustomerRows:
     def customer(self, record: dict[str, str]) -> Customer:
         """The row's customer, read by `begin_batch`; refused when there is none."""
         number = record[CUSTOMER_COLUMN]
+        if self.only_customer and number and number != self.only_customer:
+            raise ValidationError(
+                {
+                    CUSTOMER_COLUMN: f"This file is imported into customer "
+                    f"{self.only_customer}; this row is for {number}."
+                }
+            )
         customer = self._customers.get(number)
         if customer is None:
             raise ValidationError(

@@ -44,18 +44,22 @@ def import_rows(
     batch_size: int = BATCH_SIZE,
     errors_path: str | None = None,
     progress: Callable[[], Progress] | None = None,
+    only_customer: str = "",
 ) -> ImportReport:
     """Rows in, a report out: what became (or, as a preview, would become) of every
     line. `dry_run`: the preview alone. Refused rows stop the import after the
     preview unless `skip_invalid`. `ImportFileError` when the file cannot be read
     (nothing is written then: the preview reads the whole file first). `progress`
     makes a progress display for each pass; `errors_path` gets the refused rows of
-    the last pass."""
+    the last pass. `only_customer`: a customer number; rows for another are
+    refused."""
 
     def run(*, preview: bool) -> ImportReport:
         with open_table() as table:
             return RowImport(
-                adapter=rows(batch_size=batch_size, update=update),
+                adapter=rows(
+                    batch_size=batch_size, update=update, only_customer=only_customer
+                ),
                 table=table,
                 preview=preview,
                 batch_size=batch_size,

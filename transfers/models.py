@@ -26,6 +26,15 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     update = models.BooleanField(default=False)
+    # Imported into this customer only (started from its Contacts tab), or into
+    # the customers the rows name.
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     file_name = models.CharField(max_length=255)
     # The uploader's language: the report's messages are in it.
     language = models.CharField(max_length=10)

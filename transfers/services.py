@@ -27,7 +27,10 @@ COUNTED = ("added", "updated", "unchanged", "refused", "repeated", "not_written"
 def _run(job: ImportJob, **options) -> ImportReport:
     content = bytes(job.content)
     return IMPORTERS[ImportJob.Kind(job.kind)](
-        partial(open_csv, io.BytesIO(content)), update=job.update, **options
+        partial(open_csv, io.BytesIO(content)),
+        update=job.update,
+        only_customer=job.customer.number if job.customer else "",
+        **options,
     )
 
 
@@ -38,7 +41,9 @@ def _counts(report: ImportReport) -> dict:
     return counts
 
 
-def import_job_create(*, user, kind: str, name: str, content: bytes, update: bool):
+def import_job_create(
+    *, user, kind: str, name: str, content: bytes, update: bool, customer=None
+):
     """Keep the file (an XLSX workbook as the CSV of its first sheet) and preview
     it: every line checked, nothing written. ValidationError (at "file") for a file
     that is too large or cannot be read."""
@@ -57,6 +62,7 @@ def import_job_create(*, user, kind: str, name: str, content: bytes, update: boo
         created_by=user,
         kind=kind,
         update=update,
+        customer=customer,
         file_name=name[:255],
         content=content,
         language=translation.get_language() or settings.LANGUAGE_CODE,

@@ -1,13 +1,23 @@
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import DetailView, FormView
 from django.views.generic.detail import SingleObjectMixin
 
+from customers.models import Customer
 from transfers.forms import ImportForm, may_import
 from transfers.models import ImportJob
 from transfers.services import import_job_confirm, import_job_create
+
+
+def _key(text: str) -> int:
+    """A primary key from the query string; 404 for anything else."""
+    if not text.isdigit() or len(text) > 18:  # beyond a bigint: no such row
+        raise Http404
+    return int(text)
 
 
 class ImportMixin(PermissionRequiredMixin):
@@ -28,6 +38,16 @@ class ImportUploadView(ImportMixin, FormView):
     template_name = "transfers/import_upload.html"
     http_method_names = ["get", "post", "head", "options"]
 
+    @cached_property
+    def customer(self) -> Customer | None:
+        """Started from a customer's Contacts tab: into that customer only (read
+        after the permission check, so an outsider learns nothing of customers)."""
+        key = self.request.GET.get("customer")
+        return None if key is None else get_object_or_404(Customer, pk=_key(key))
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "customer": self.customer}
+
     def get_initial(self):
         kind = self.request.GET.get("kind")
         return {"kind": kind if kind in ImportJob.Kind.values else None}
@@ -44,6 +64,7 @@ class ImportUploadView(ImportMixin, FormView):
                 name=upload.name,
                 content=upload.read(),
                 update=form.cleaned_data["update"],
+                customer=self.customer,
             )
         except ValidationError as error:
             form.add_error(None, error)

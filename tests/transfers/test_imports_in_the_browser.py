@@ -248,3 +248,43 @@ def test_confirm_asks_again_for_the_permissions_the_import_needs(client, dutch):
     job.refresh_from_db()
     assert response.status_code == 403
     assert job.status == ImportJob.Status.PREVIEWED
+
+
+def test_from_a_customers_contacts_tab_a_line_for_another_customer_is_refused(
+    client_for, editor, dutch
+):
+    other = customer_with_billing_country("C00002", "NL", name="Other BV")
+    client = client_for(editor)
+    page = client.get(reverse("contacts:list", args=[dutch.pk])).content.decode()
+    assert f"?kind=contacts&amp;customer={dutch.pk}" in page
+    form = client.get(reverse("transfers:new"), {"customer": dutch.pk})
+    assert "Into Dutch BV (C00001) only" in form.content.decode()
+
+    response = client.post(
+        f"{reverse('transfers:new')}?customer={dutch.pk}",
+        {
+            "kind": "contacts",
+            "file": SimpleUploadedFile(
+                "c.csv",
+                (CONTACTS_HEADER + GOOD + "C00002,Piet,,,,,,\n").encode(),
+                "text/csv",
+            ),
+        },
+    )
+
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    assert job.customer == dutch
+    assert [line for line, _ in job.refused] == [3]
+    assert "into customer C00001; this row is for C00002" in job.refused[0][1]
+    client.post(reverse("transfers:confirm", args=[job.pk]))
+    import_job_run(job_id=job.pk)
+    assert list(Contact.objects.values_list("customer", flat=True)) == [dutch.pk]
+    assert not other.contacts.exists()
+
+
+@pytest.mark.parametrize("key", ["abc", "0", "99999999999999999999", "-1"])
+def test_an_unknown_customer_to_import_into_is_not_found(client_for, editor, key):
+    response = client_for(editor).get(reverse("transfers:new"), {"customer": key})
+
+    assert response.status_code == 404
