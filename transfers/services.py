@@ -10,12 +10,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from contacts.imports import import_contact_details, import_contacts
 from core.csvio import REFUSED, ImportFileError, ImportReport, describe, open_csv
 from transfers.models import ImportJob
-from transfers.spreadsheets import is_xlsx, xlsx_as_csv
+from transfers.spreadsheets import is_xlsx, too_large_message, xlsx_as_csv
 
 IMPORTERS = {
     ImportJob.Kind.CONTACTS: import_contacts,
@@ -48,14 +47,7 @@ def import_job_create(
     it: every line checked, nothing written. ValidationError (at "file") for a file
     that is too large or cannot be read."""
     if len(content) > settings.IMPORT_MAX_BYTES:
-        raise ValidationError(
-            {
-                "file": _(
-                    "The file is larger than %(limit)d MB: split it into smaller files."
-                )
-                % {"limit": settings.IMPORT_MAX_BYTES // 1_000_000}
-            }
-        )
+        raise ValidationError({"file": too_large_message()})
     if is_xlsx(name=name, content=content):
         content = xlsx_as_csv(content)
     job = ImportJob(

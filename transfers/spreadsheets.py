@@ -6,8 +6,16 @@ import io
 import zipfile
 from datetime import date, datetime, time
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+
+def too_large_message() -> str:
+    return _("The file is larger than %(limit)d MB: split it into smaller files.") % {
+        "limit": settings.IMPORT_MAX_BYTES // 1_000_000
+    }
+
 
 # An XLSX file is a ZIP archive; a CSV file never starts like one.
 ZIP_SIGNATURE = b"PK\x03\x04"
@@ -35,8 +43,9 @@ def _text(value) -> str:
 
 def xlsx_as_csv(content: bytes) -> bytes:
     """The first sheet of the workbook as UTF-8 CSV. A formula counts by the value
-    the spreadsheet program last calculated, as the user saw it; one never
-    calculated is refused, not imported empty."""
+    the spreadsheet program last calculated, as the user saw it (empty when none
+    was). A workbook whose text would pass `IMPORT_MAX_BYTES` is refused: a small
+    compressed file can hold a great deal."""
     # Imported here: only an XLSX upload needs it.
     from openpyxl import load_workbook
 
@@ -64,6 +73,8 @@ def xlsx_as_csv(content: bytes) -> bytes:
                 continue
             width = width or len(texts)
             writer.writerow(texts + [""] * (width - len(texts)))
+            if out.tell() > settings.IMPORT_MAX_BYTES:
+                raise ValidationError({"file": too_large_message()})
         return out.getvalue().encode("utf-8")
     finally:
         workbook.close()

@@ -288,3 +288,19 @@ def test_an_unknown_customer_to_import_into_is_not_found(client_for, editor, key
     response = client_for(editor).get(reverse("transfers:new"), {"customer": key})
 
     assert response.status_code == 404
+
+
+def test_a_workbook_whose_text_passes_the_size_limit_is_refused(
+    client_for, editor, dutch, settings
+):
+    header = next(csv.reader([CONTACTS_HEADER]))
+    rows = [header] + [["C00001", f"Name{n}", "x" * 50] for n in range(400)]
+    content = workbook(rows)
+    # The workbook itself is under the limit; its text is not.
+    settings.IMPORT_MAX_BYTES = len(content) + 1
+
+    response = upload(client_for(editor), content, name="contacts.xlsx")
+
+    assert response.status_code == 200
+    assert "The file is larger than" in response.content.decode()
+    assert not ImportJob.objects.exists()
