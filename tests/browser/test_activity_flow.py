@@ -27,7 +27,7 @@ def test_a_changed_email_reads_as_old_and_new_value_on_the_activity_tab(page, si
     page.get_by_role("link", name="Fjord Foods B.V.").click()
     tabs = page.get_by_role("navigation", name="Customer")
     tabs.get_by_role("link", name="Contacts").click()
-    page.get_by_role("link", name="Jan de Vries", exact=True).click()
+    page.get_by_role("link", name="Change Jan de Vries").click()
     page.get_by_label("Email address").fill("jan@new.example")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("was saved")).to_be_visible()
