@@ -1,5 +1,7 @@
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import and_
 
 from django.core.exceptions import ValidationError
 from django.db.models import (
@@ -8,6 +10,7 @@ from django.db.models import (
     Exists,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -24,12 +27,18 @@ from contacts.models import (
     ContactDetail,
     ContactRole,
     NotDuplicate,
+    Person,
     PossibleDuplicate,
 )
-from contacts.validators import normalize_email_address, normalize_phone_number
+from contacts.validators import (
+    looks_like_phone_number,
+    normalize_email_address,
+    normalize_phone_number,
+    phone_number_candidates,
+)
 from core.phones import format_phone_number
 from customers.models import Customer
-from customers.selectors import customer_phone_region
+from customers.selectors import billing_countries, customer_phone_region
 
 
 def customer_primary_details(*, customer: Customer) -> dict[str, ContactDetail | None]:
@@ -402,4 +411,73 @@ def other_customers_of(*, contact: Contact) -> list[Customer]:
         .exclude(pk=contact.customer_id)
         .order_by("name", "pk")
         .distinct()
+    )
+
+
+def phone_readings(query: str) -> list[str]:
+    """The E.164 numbers a query typed as a phone number can be (none when it
+    does not look like one): a national number is read in each country of the
+    billing addresses. The header search, the API's filters and the search for a
+    person share it."""
+    if not looks_like_phone_number(query):
+        return []
+    return phone_number_candidates(query, regions=billing_countries())
+
+
+# How many persons the add-contact page's search lists; more asks to refine.
+PERSON_SEARCH_LIMIT = 20
+# The words of a search for a person that are looked for; the rest are left out.
+PERSON_SEARCH_WORDS = 5
+
+
+@dataclass(frozen=True)
+class PersonSearch:
+    # Each with `links`: their contacts, with each customer, by customer name.
+    persons: list[Person]
+    more: bool  # more than PERSON_SEARCH_LIMIT matched
+
+
+def persons_matching(*, query: str, not_of: Customer) -> PersonSearch:
+    """The persons who are not a contact of `not_of` yet, found by a phone number
+    in any format (their own or a link's work phone) or else by each word of the
+    query in their name or email (their own or a link's work email), across every
+    customer (all are visible to who may add contacts, see person_links). At most
+    PERSON_SEARCH_LIMIT, by name: two queries (three when the query reads as a
+    phone number: the billing countries)."""
+    query = " ".join(query.split())
+    if not query:
+        return PersonSearch(persons=[], more=False)
+    links = Contact.objects.values("person_id")
+    if numbers := phone_readings(query):
+        match = Q(personal_phone__in=numbers) | Q(
+            pk__in=links.filter(phone__in=numbers)
+        )
+    else:
+        match = reduce(
+            and_,
+            [
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(personal_email__icontains=word)
+                | Q(pk__in=links.filter(email__icontains=word))
+                for word in query.split()[:PERSON_SEARCH_WORDS]
+            ],
+        )
+    persons = list(
+        Person.objects.filter(match)
+        .exclude(pk__in=links.filter(customer=not_of))
+        .prefetch_related(
+            Prefetch(
+                "contacts",
+                queryset=Contact.objects.select_related("customer").order_by(
+                    "customer__name", "pk"
+                ),
+                to_attr="links",
+            )
+        )
+        .order_by("first_name", "last_name", "pk")[: PERSON_SEARCH_LIMIT + 1]
+    )
+    return PersonSearch(
+        persons=persons[:PERSON_SEARCH_LIMIT],
+        more=len(persons) > PERSON_SEARCH_LIMIT,
     )

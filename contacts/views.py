@@ -20,9 +20,15 @@ from django.views.generic import (
 from django.views.generic.detail import SingleObjectMixin
 
 from contacts import selectors
-from contacts.forms import ContactCardWindow, ContactForm, ContactMergeForm
+from contacts.forms import (
+    ContactCardWindow,
+    ContactForm,
+    ContactMergeForm,
+    ExistingPersonContactForm,
+)
 from contacts.marks import mark_emails
 from contacts.models import (
+    ONE_LINK_PER_CUSTOMER_MESSAGE,
     Contact,
     ContactDetail,
     ContactRole,
@@ -32,10 +38,12 @@ from contacts.models import (
 from contacts.services.card import ContactCardChanged, contact_details_update
 from contacts.services.duplicates import not_duplicate_mark
 from contacts.services.links import (
+    PERSON_GONE_MESSAGE,
     ContactChanged,
     contact_create,
     contact_delete,
     contact_update,
+    copy_person,
 )
 from contacts.services.merge import contacts_merge
 from core.views import ServiceFormMixin
@@ -149,8 +157,53 @@ class WarnSharedMixin:
 
 
 class ContactCreateView(WarnSharedMixin, ContactMixin, CreateView):
+    """Add contact: a new person (the whole form), or an existing person found by
+    the page's search (`?person_q=`) and picked (`?person=<id>`), whose name is
+    theirs and who gets the work details typed here. Without JavaScript: the
+    search and the pick are plain links and GET forms."""
+
     permission_required = ("customers.view_customer", "contacts.add_contact")
     success_message = _("Contact %(object)s was added.")
+    # The person picked (the existing-person form), else None (a new person).
+    person: Person | None = None
+
+    def dispatch(self, request, *args, **kwargs):
+        self.picked = request.POST.get("person") or request.GET.get("person")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        self.pick_error = ""
+        if self.picked:
+            self.person = self.picked_person()
+            if self.person is None:
+                self.pick_error = PERSON_GONE_MESSAGE
+            elif self.person.contacts.filter(customer=self.customer).exists():
+                self.pick_error = ONE_LINK_PER_CUSTOMER_MESSAGE
+                self.person = None
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.picked:
+            # Gone since it was picked: the form says so (ExistingPersonContactForm).
+            self.person = self.picked_person()
+        return super().post(request, *args, **kwargs)
+
+    def picked_person(self) -> Person | None:
+        try:
+            return Person.objects.filter(pk=int(self.picked)).first()
+        except ValueError:
+            return None
+
+    @property
+    def for_existing_person(self) -> bool:
+        # A pick that failed on GET shows the choice again; a posted one keeps its
+        # form, to say why it cannot be saved.
+        return self.person is not None or (
+            self.request.method == "POST" and bool(self.picked)
+        )
+
+    def get_form_class(self):
+        return ExistingPersonContactForm if self.for_existing_person else ContactForm
 
     def get_initial(self):
         initial = super().get_initial()
@@ -159,18 +212,51 @@ class ContactCreateView(WarnSharedMixin, ContactMixin, CreateView):
         primary = ContactRole.objects.filter(code=ContactRole.PRIMARY).first()
         if primary and not primary.contacts.filter(customer=self.customer).exists():
             initial["roles"] = [primary.pk]
+        if self.person is not None:
+            initial["person"] = self.person.pk
         return initial
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         # The form checks the phone number with the customer's billing country.
-        kwargs["instance"] = Contact(customer=self.customer)
+        contact = Contact(customer=self.customer)
+        if self.person is not None:
+            contact.person = self.person
+            copy_person(contact)
+        kwargs["instance"] = contact
         return kwargs
+
+    def get_context_data(self, **kwargs):
+        kwargs["for_existing_person"] = self.for_existing_person
+        if self.person is not None:
+            kwargs["person"] = self.person
+        elif self.request.method == "GET":
+            query = self.request.GET.get("person_q", "")
+            kwargs["person_q"] = query
+            kwargs["pick_error"] = self.pick_error
+            if query.strip():
+                kwargs["person_search"] = selectors.persons_matching(
+                    query=query, not_of=self.customer
+                )
+        return super().get_context_data(**kwargs)
 
     def save(self, form):
         data = form.model_data()
         roles = data.pop("roles")
-        return contact_create(customer=self.customer, roles=roles, **data)
+        if self.person is None:
+            return contact_create(customer=self.customer, roles=roles, **data)
+        del data["person"]
+        try:
+            return contact_create(
+                customer=self.customer, roles=roles, person=self.person, **data
+            )
+        except ValidationError as error:
+            if getattr(error, "code", None) == "gone":
+                # At the form, not the list's message: the typed details stay.
+                raise ValidationError(
+                    PERSON_GONE_MESSAGE, code="person_gone"
+                ) from error
+            raise
 
 
 class ContactUpdateView(WarnSharedMixin, ContactMixin, UpdateView):
