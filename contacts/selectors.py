@@ -1,8 +1,10 @@
+import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import and_
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import (
     SET_NULL,
@@ -17,7 +19,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from contacts.duplicates import ComparedContact, Finding, find_pairs
 from contacts.models import (
@@ -481,3 +483,87 @@ def persons_matching(*, query: str, not_of: Customer) -> PersonSearch:
         persons=persons[:PERSON_SEARCH_LIMIT],
         more=len(persons) > PERSON_SEARCH_LIMIT,
     )
+
+
+# How many changes of a person their page shows, newest first.
+PERSON_HISTORY_LIMIT = 50
+# The fields of a person whose changes the page shows, in its order.
+PERSON_HISTORY_FIELDS = (
+    "first_name",
+    "last_name",
+    "language",
+    "personal_email",
+    "personal_phone",
+)
+
+
+@dataclass(frozen=True)
+class PersonChange:
+    """One save of a person: when, by whom, and each field it changed."""
+
+    when: datetime.datetime
+    who: str
+    created: bool
+    # (label, before, after) per changed field; a creation: (label, "", value).
+    lines: list[tuple[str, str, str]]
+
+
+def person_history(*, person_id: int) -> list[PersonChange]:
+    """The person's last PERSON_HISTORY_LIMIT saves that changed something shown,
+    newest first, each compared with the record before it. Two queries (the
+    records, one more than shown for the oldest one's before; the users)."""
+    records = list(
+        Person.history.filter(id=person_id).order_by("-history_date", "-history_id")[
+            : PERSON_HISTORY_LIMIT + 1
+        ]
+    )
+    users = {
+        user.pk: user
+        for user in get_user_model().objects.filter(
+            pk__in={r.history_user_id for r in records if r.history_user_id}
+        )
+    }
+    changes = []
+    # The record past the limit is only the one before the oldest shown.
+    befores = [*records[1:], None]
+    for record, before in zip(records[:PERSON_HISTORY_LIMIT], befores, strict=False):
+        created = before is None or record.history_type == "+"
+        lines = []
+        for name in PERSON_HISTORY_FIELDS:
+            old = "" if created else _person_value(before, name)
+            new = _person_value(record, name)
+            if old != new:
+                label = str(Person._meta.get_field(name).verbose_name)
+                lines.append((label[:1].upper() + label[1:], old, new))
+        if lines:
+            changes.append(
+                PersonChange(
+                    when=record.history_date,
+                    who=_changed_by(record.history_user_id, users),
+                    created=created,
+                    lines=lines,
+                )
+            )
+    return changes
+
+
+def _person_value(record, name: str) -> str:
+    value = getattr(record, name)
+    if name == "personal_phone":
+        return format_phone_number(value)
+    if name == "language":
+        return str(dict(Person._meta.get_field(name).flatchoices).get(value, value))
+    return value
+
+
+def _changed_by(user_id: int | None, users: dict) -> str:
+    """Who made a change, as the Activity Log names them."""
+    if user_id is None:
+        return pgettext("the changing user", "system")
+    user = users.get(user_id)
+    if user is None:
+        return gettext("deleted user")
+    name = user.get_full_name() or user.get_username()
+    if user.is_active:
+        return name
+    return gettext("%(name)s (deactivated)") % {"name": name}

@@ -490,8 +490,8 @@ class ContactMergeView(CustomerPageMixin, FormView):
 
 
 class PersonDetailView(PermissionRequiredMixin, DetailView):
-    """A person's page, read-only: who they are and each customer they are a
-    contact of, with the roles and work details there."""
+    """A person's page, read-only: who they are, each customer they are a contact
+    of (with the roles and work details there), and their history."""
 
     permission_required = ("customers.view_customer", "contacts.view_contact")
     raise_exception = True
@@ -506,4 +506,6 @@ class PersonDetailView(PermissionRequiredMixin, DetailView):
             # No customer of theirs to show: as if the person did not exist.
             raise Http404
         kwargs["links"] = links
+        kwargs["changes"] = selectors.person_history(person_id=self.object.pk)
+        kwargs["history_limit"] = selectors.PERSON_HISTORY_LIMIT
         return super().get_context_data(**kwargs)
