@@ -244,6 +244,10 @@ class Person(TimeStampedModel):
             raise ValidationError(errors)
 
 
+# Who may open a person's page (contacts.views.PersonDetailView), and so follow a
+# link to it.
+PERSON_PAGE_PERMISSIONS = ("customers.view_customer", "contacts.view_contact")
+
 # What a person holds and every link to them carries a copy of, kept equal by the
 # writers (contacts.services.links.person_update): the lists, searches, duplicates
 # and the Activity Log of each customer read the link alone.

@@ -29,6 +29,7 @@ from contacts.forms import (
 from contacts.marks import mark_emails
 from contacts.models import (
     ONE_LINK_PER_CUSTOMER_MESSAGE,
+    PERSON_PAGE_PERMISSIONS,
     Contact,
     ContactDetail,
     ContactRole,
@@ -493,7 +494,7 @@ class PersonDetailView(PermissionRequiredMixin, DetailView):
     """A person's page, read-only: who they are, each customer they are a contact
     of (with the roles and work details there), and their history."""
 
-    permission_required = ("customers.view_customer", "contacts.view_contact")
+    permission_required = PERSON_PAGE_PERMISSIONS
     raise_exception = True
     model = Person
     template_name = "contacts/person_detail.html"
