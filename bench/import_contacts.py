@@ -69,6 +69,8 @@ def roles_of(n: int, customers: int) -> str:
     """A customer's first row makes its Primary (a customer has one at most); the
     others take the other roles in turn."""
     return "primary|order" if n < customers else ROLES[n % len(ROLES)]
+
+
 # For `crowded`: 20 × 20 names without numbers, so every name is compared by rapidfuzz
 # with every other name of its customer, and many are equal.
 FIRST_NAMES = [
