@@ -92,22 +92,29 @@ _PAIR_TIMES = ("created_at", "updated_at", "found_at")
 
 def _insert_pairs(rows: list[tuple]) -> None:
     """Insert new pairs (customer, a, b, same email, same phone, name similarity),
-    found now, in slices of PAIR_WRITE_SLICE. Plain INSERTs rather than
-    bulk_create: a crowded import finds a million pairs, and building and
-    preparing a model instance per pair took most of the import's time."""
+    found now: by COPY on PostgreSQL, elsewhere by plain INSERTs in slices of
+    PAIR_WRITE_SLICE. Not bulk_create: a crowded import finds a million pairs, and
+    building and preparing a model instance per pair took most of the import's
+    time; PostgreSQL takes them by COPY in a fraction of an INSERT's time."""
     meta = PossibleDuplicate._meta
     quote = connection.ops.quote_name
     names = _PAIR_COLUMNS + _PAIR_TIMES
     columns = ", ".join(quote(meta.get_field(name).column) for name in names)
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({columns}) "
-        f"VALUES ({', '.join(['%s'] * len(names))})"
-    )
     now = timezone.now()
     times = tuple(
         meta.get_field(name).get_db_prep_save(now, connection) for name in _PAIR_TIMES
     )
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            copy_sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
+            with cursor.copy(copy_sql) as copy:
+                for row in rows:
+                    copy.write_row((*row, *times))
+            return
+        sql = (
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) "
+            f"VALUES ({', '.join(['%s'] * len(names))})"
+        )
         for start in range(0, len(rows), PAIR_WRITE_SLICE):
             chunk = rows[start : start + PAIR_WRITE_SLICE]
             cursor.executemany(sql, [(*row, *times) for row in chunk])
