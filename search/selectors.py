@@ -4,9 +4,9 @@ A query is read two ways. As a phone number (digits and the signs people type wi
 them): its E.164 readings (contacts.validators.phone_number_candidates, in the
 countries of the billing addresses) are looked up by equality, which an index
 answers. As text: customers by name or number, contact persons whose first name,
-last name or email (at one of their customers) contains each word, and contact-card
-details (emails, websites) containing it; on PostgreSQL trigram indexes answer these (contacts migration 0006,
-and the customer list's own). Each kind shows at most RESULT_LIMIT rows and says
+last name or email (at one of their customers) contains each word, and
+contact-card details (emails, websites) containing it; on PostgreSQL trigram indexes
+answer these (contacts migration 0006, and the customer list's own). Each kind shows at most RESULT_LIMIT rows and says
 when there are more: one query per kind, whatever the size of the tables (two for
 persons: a person shows once, with the customers they are a contact of).
 
