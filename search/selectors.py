@@ -6,9 +6,10 @@ countries of the billing addresses) are looked up by equality, which an index
 answers. As text: customers by name or number, contact persons whose first name,
 last name or email (at one of their customers) contains each word, and
 contact-card details (emails, websites) containing it; on PostgreSQL trigram indexes
-answer these (contacts migration 0006, and the customer list's own). Each kind shows at most RESULT_LIMIT rows and says
-when there are more: one query per kind, whatever the size of the tables (two for
-persons: a person shows once, with the customers they are a contact of).
+answer these (contacts migration 0006, and the customer list's own). Each kind
+shows at most RESULT_LIMIT rows and says when there are more: one query per kind,
+whatever the size of the tables (two for persons: a person shows once, with the
+customers they are a contact of).
 
 Within a kind, exact matches come first (the whole name, email or number as typed),
 then numbers read in the organisation's country (ORGANISATION_COUNTRY), then the rest.
