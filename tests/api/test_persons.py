@@ -6,10 +6,12 @@ Activity Log under the token's user."""
 import pytest
 from django.contrib.auth.models import Permission
 
+from api.services import api_token_create
 from contacts.models import Contact, Person
 from contacts.services.links import contact_create, contact_update
 from tests.activity.helpers import entries, lines
-from tests.api.conftest import codes
+from tests.api.conftest import Api, codes
+from tests.concurrency import RACE_TEST, one_after_the_other
 from tests.contacts.factories import ContactFactory, role
 from tests.customers.factories import CustomerFactory, billing_address
 from tests.factories import UserFactory
@@ -354,3 +356,54 @@ def test_a_national_number_of_the_persons_own_is_refused_at_its_field(
     assert response.status_code == 400
     assert codes(response) == [("personal_phone", "phone_needs_country_code")]
     assert "country code" in response.json()["errors"][0]["message"]
+
+
+def _race_person_changer():
+    user = UserFactory(username="race-person-changer")
+    user.user_permissions.set(
+        Permission.objects.filter(
+            codename__in=["view_customer", "view_contact", "change_person"]
+        )
+    )
+    return user
+
+
+@RACE_TEST[0]
+@RACE_TEST[1]
+def test_two_programs_changing_one_version_of_a_person_one_is_refused():
+    """The second waits for the first's locks (the links' customers, then the
+    person), then finds the ETag stale."""
+    user = _race_person_changer()
+    person = ContactFactory(first_name="Before").person
+    ContactFactory(first_name="Before", person=person)
+    first, second = (Api(api_token_create(user=user).secret) for _ in range(2))
+    etag = first.get(url(person))["ETag"]
+
+    outcomes = one_after_the_other(
+        lambda: first.patch(url(person), {"first_name": "First"}, if_match=etag),
+        lambda: second.patch(url(person), {"first_name": "Second"}, if_match=etag),
+    )
+
+    assert [response.status_code for response in outcomes] == [200, 412]
+    assert set(Contact.objects.values_list("first_name", flat=True)) == {"First"}
+    assert Person.objects.get().first_name == "First"
+
+
+@RACE_TEST[0]
+@RACE_TEST[1]
+def test_a_program_changing_a_person_waits_for_a_role_given_at_a_customer():
+    """A role given at one of the person's customers (a contact form's save,
+    under that customer's lock) is part of the person's ETag: the program waits
+    for it, then is refused."""
+    user = _race_person_changer()
+    link = ContactFactory(first_name="Before")
+    program = Api(api_token_create(user=user).secret)
+    etag = program.get(url(link.person))["ETag"]
+
+    outcomes = one_after_the_other(
+        lambda: contact_update(contact=link, data={}, roles=[role("invoice")]),
+        lambda: program.patch(url(link.person), {"first_name": "After"}, if_match=etag),
+    )
+
+    assert outcomes[1].status_code == 412
+    assert Person.objects.get().first_name == "Before"
