@@ -184,6 +184,7 @@ class ContactWrittenSerializer(ContactSerializer):
 
 class ContactFilters(serializers.Serializer):
     customer = key_field()
+    person = key_field(help_text=_("The contacts of this person, one per customer."))
     email = serializers.CharField(
         required=False,
         max_length=254,
@@ -238,6 +239,8 @@ class ContactResource(CreateMixin, UpdateMixin, DestroyMixin, Resource):
     def filter_list(self, queryset, filters):
         if "customer" in filters:
             queryset = queryset.filter(customer_id=filters["customer"])
+        if "person" in filters:
+            queryset = queryset.filter(person_id=filters["person"])
         if "email" in filters:
             queryset = queryset.filter(contacts_with_email(filters["email"]))
         if "phone" in filters:

@@ -8,9 +8,6 @@ their last (DELETE /contacts/{id}/): no create or delete here. A change goes
 through `person_update`, so the name reaches every link, each a change in its
 customer's Activity Log."""
 
-from functools import reduce
-from operator import and_
-
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
@@ -27,7 +24,6 @@ from search.selectors import (
     contacts_matching,
     contacts_with_email,
     email_lookup,
-    search_words,
 )
 
 
@@ -103,10 +99,7 @@ class PersonFilters(serializers.Serializer):
     name = serializers.CharField(
         required=False,
         max_length=200,
-        help_text=_(
-            "Persons whose first or last name holds each word (of three "
-            "characters or more)."
-        ),
+        help_text=_("Persons whose first or last name holds each word."),
     )
     email = serializers.CharField(
         required=False,
@@ -169,17 +162,11 @@ class PersonResource(UpdateMixin, Resource):
         if "customer" in filters:
             queryset = queryset.filter(linked(Q(customer_id=filters["customer"])))
         if "name" in filters:
-            words = search_words(filters["name"])
-            queryset = queryset.filter(
-                reduce(
-                    and_,
-                    [
-                        Q(first_name__icontains=word) | Q(last_name__icontains=word)
-                        for word in words
-                    ],
-                    Q(pk__in=[]) if not words else Q(),
+            # Every word, however short (Li Wu): a filter, not a ranked search.
+            for word in filters["name"].split():
+                queryset = queryset.filter(
+                    Q(first_name__icontains=word) | Q(last_name__icontains=word)
                 )
-            )
         if "email" in filters:
             email = filters["email"]
             queryset = queryset.filter(

@@ -7,7 +7,9 @@ import datetime
 
 import pytest
 
+from api.resources import contacts as contacts_resource
 from contacts.models import Contact, ContactFieldSettings, Person, PossibleDuplicate
+from contacts.services.links import contact_delete
 from tests.api.conftest import codes
 from tests.contacts.factories import ContactFactory
 from tests.customers.factories import CustomerFactory, billing_address
@@ -480,3 +482,35 @@ def test_a_rename_of_a_contact_reaches_the_persons_other_links(api_for, editor):
     assert response.status_code == 200, response.json()
     second.refresh_from_db()
     assert (second.first_name, Person.objects.get().first_name) == ("Anne", "Anne")
+
+
+def test_the_contacts_of_a_person_are_listed(api_for, viewer):
+    first = ContactFactory()
+    second = ContactFactory(person=first.person)
+    ContactFactory()
+
+    response = api_for(viewer).get(CONTACTS, {"person": first.person_id})
+
+    assert ids(response) == [first.pk, second.pk]
+
+
+def test_a_person_gone_before_the_link_is_made_is_refused_at_person(
+    api_for, editor, dutch, monkeypatch
+):
+    """Their last link ended between the request's reading and the write."""
+    first = ContactFactory()
+    create = contacts_resource.contact_create
+
+    def after_the_last_link_ended(**kwargs):
+        contact_delete(contact=first)
+        return create(**kwargs)
+
+    monkeypatch.setattr(contacts_resource, "contact_create", after_the_last_link_ended)
+
+    response = api_for(editor).post(
+        CONTACTS, {"customer": dutch.pk, "person": first.person_id}
+    )
+
+    assert response.status_code == 400
+    assert codes(response) == [("person", "gone")]
+    assert not Contact.objects.filter(customer=dutch).exists()

@@ -159,6 +159,8 @@ def test_persons_are_found_by_name_and_by_customer(api_for, viewer, anna):
 
     assert ids(api.get(PERSONS, {"name": "anna berg"})) == [anna.pk]
     assert ids(api.get(PERSONS, {"name": "annem"})) == [other.person.pk]
+    assert ids(api.get(PERSONS, {"name": "Be An"})) == [anna.pk, other.person.pk]
+    assert ids(api.get(PERSONS, {"name": "Bert Berg"})) == []
     assert ids(api.get(PERSONS, {"customer": fjord.pk})) == [anna.pk]
     assert ids(api.get(PERSONS, {"customer": other.customer_id})) == [other.person.pk]
 
