@@ -237,8 +237,19 @@ class Person(TimeStampedModel):
                 errors["personal_email"] = error
         if self.personal_phone:
             try:
-                self.personal_phone = normalize_phone_number(self.personal_phone)
+                # No customer's billing country to read a national number in.
+                self.personal_phone = normalize_phone_number(
+                    self.personal_phone, region=None
+                )
             except ValidationError as error:
+                if error.code == "phone_needs_country_code":
+                    error = ValidationError(
+                        _(
+                            "Enter the number with its country code (+…): a "
+                            "person's own number is read in no customer's country."
+                        ),
+                        code=error.code,
+                    )
                 errors["personal_phone"] = error
         if errors:
             raise ValidationError(errors)
