@@ -29,6 +29,7 @@ from contacts.models import (
     Person,
     PossibleDuplicate,
 )
+from contacts.person_actions import actions_for
 from contacts.services.card import ContactCardChanged, contact_details_update
 from contacts.services.duplicates import not_duplicate_mark
 from contacts.services.links import (
@@ -420,4 +421,5 @@ class PersonDetailView(PermissionRequiredMixin, DetailView):
             # No customer of theirs to show: as if the person did not exist.
             raise Http404
         kwargs["links"] = links
+        kwargs["actions"] = actions_for(self.request.user, self.object.pk)
         return super().get_context_data(**kwargs)

@@ -4,7 +4,7 @@ the person's contacts first, as assigning does: whichever comes second sees the
 other's outcome, so no draft is left with the person's name."""
 
 from contacts.models import Contact
-from privacy.services import ErasureRefused, find_person, person_erase
+from privacy.services import ErasureRefused, find_subject, person_erase
 from sales.models import Invoice
 from sales.services import document_create
 from tests.concurrency import RACE_TEST, one_after_the_other
@@ -21,7 +21,7 @@ def create_draft(contact):
 
 
 def erase():
-    return person_erase(person=find_person(email=EMAIL), user=None)
+    return person_erase(subject=find_subject(email=EMAIL), user=None)
 
 
 def test_a_draft_made_first_refuses_the_erasure_that_waited_for_it():
