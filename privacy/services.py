@@ -129,7 +129,7 @@ def _subject(person_ids: list[int], *, identifier: str, email: str = "") -> Data
             .exclude(id__in=Contact.objects.values("pk"))
         )
     earlier_links = list(earlier.values_list("id", "first_name", "last_name"))
-    earlier_persons = Person.history.filter(pk__in=person_ids).values_list(
+    earlier_persons = Person.history.filter(id__in=person_ids).values_list(
         "first_name", "last_name"
     )
     emails = {

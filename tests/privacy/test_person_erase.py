@@ -5,7 +5,15 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from communications.models import Delivery, DeliveryEvent, Suppression
-from contacts.models import Contact, ContactDetail, NotDuplicate, PossibleDuplicate
+from contacts.models import (
+    CONTACT_PERSON_FIELDS,
+    Contact,
+    ContactDetail,
+    NotDuplicate,
+    Person,
+    PossibleDuplicate,
+)
+from contacts.services.merge import contacts_merge
 from privacy.models import ErasureLog, RetainedCopy
 from privacy.services import (
     ERASURE_REASON,
@@ -153,3 +161,53 @@ def test_it_finds_a_person_by_contact_id_and_refuses_an_unknown_one(manager):
 def test_it_refuses_an_address_nothing_is_held_about(manager):
     with pytest.raises(ValidationError, match="Nothing is held about"):
         person_erase(subject=find_subject(email="nobody@example.nl"), user=manager)
+
+
+def merge(keep, merge_away):
+    contacts_merge(
+        keep=keep,
+        merge_away=merge_away,
+        values={name: getattr(keep, name) for name in CONTACT_PERSON_FIELDS},
+    )
+
+
+def test_a_person_merged_away_and_gone_is_erased_by_their_address(manager):
+    # Typed twice at one customer, as two persons; merged into the one that
+    # stays. The merged-away person had no other link: deleted with it.
+    anna = ContactFactory(first_name="Anna", last_name="Bergman", email="a@x.nl")
+    ana = ContactFactory(
+        customer=anna.customer, first_name="Ana", last_name="Berg", email=EMAIL
+    )
+    merge(anna, ana)
+    assert not Person.objects.filter(pk=ana.person_id).exists()
+    assert ("contacts_historicalcontact", "history_change_reason") in where_found(
+        [EMAIL]
+    )
+
+    subject = find_subject(email=EMAIL)
+    assert subject.person_ids == set() and subject.contact_ids == {ana.pk}
+    log = person_erase(subject=subject, user=manager)
+
+    assert where_found([EMAIL, "Ana Berg"]) == set()
+    assert log.counts["change reasons quoting the person"] == 1
+    # The kept contact's own record is untouched but for its reason.
+    record = Contact.history.filter(id=anna.pk).latest("history_id")
+    assert (record.first_name, record.history_change_reason) == ("Anna", None)
+
+
+def test_a_reason_quoting_a_longer_name_is_left_alone(manager):
+    # "Anna Berg" is in "Hanna Bergman" only as letters, not as a name.
+    hanna = ContactFactory(first_name="Hanna", last_name="Bergman", email="h@x.nl")
+    other = ContactFactory(
+        customer=hanna.customer, first_name="Hanna", last_name="Bergmann"
+    )
+    merge(other, hanna)
+    anna = ContactFactory(first_name="Anna", last_name="Berg", email=EMAIL)
+    others = Contact.history.exclude(id=anna.pk).order_by("history_id")
+    before = list(others.values_list("history_change_reason", flat=True))
+    assert any("Merged Hanna Bergman" in (reason or "") for reason in before)
+
+    log = person_erase(subject=find_subject(contact_id=anna.pk), user=manager)
+
+    assert list(others.values_list("history_change_reason", flat=True)) == before
+    assert "change reasons quoting the person" not in log.counts

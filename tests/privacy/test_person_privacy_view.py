@@ -136,3 +136,62 @@ def test_the_pages_queries_do_not_grow_with_what_is_held(client_for, manager, ze
         client.get(url(zeb))
 
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def person_page(contact):
+    return reverse("persons:detail", kwargs={"pk": contact.person_id})
+
+
+def test_the_person_page_offers_export_and_erase_to_managers(client_for, manager, zeb):
+    page = client_for(manager).get(person_page(zeb)).content.decode()
+
+    assert f'<form method="post" action="{url(zeb)}"' in page
+    assert 'name="export" value="1"' in page
+    assert "Export data" in page
+    assert f'href="{url(zeb)}">Erase person</a>' in page
+
+
+@pytest.mark.parametrize("persona", ["viewer", "editor"])
+def test_the_person_page_shows_no_privacy_action_without_the_permission(
+    client_for, persona, zeb, request
+):
+    user = request.getfixturevalue(persona)
+    response = client_for(user).get(person_page(zeb))
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Export data" not in text and "Erase person" not in text
+    assert url(zeb) not in text
+    assert client_for(user).get(url(zeb)).status_code == 403
+    assert client_for(user).post(url(zeb), {"export": "1"}).status_code == 403
+    assert not ExportLog.objects.exists()
+
+
+def test_the_person_pages_export_button_downloads_every_link(client_for, manager, zeb):
+    elsewhere = ContactFactory(person=zeb.person, email="zeb@work.nl")
+
+    # What the person page's Export data form posts.
+    response = client_for(manager).post(url(zeb), {"export": "1"})
+
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="personal-data-{zeb.person_id}.zip"'
+    )
+    data = json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read("person.json"))
+    assert sorted(row["id"] for row in data["data"]["contacts"]["rows"]) == sorted(
+        [zeb.pk, elsewhere.pk]
+    )
+    assert data["data"]["persons"]["rows"][0]["last_name"] == "Quixote"
+    assert ExportLog.objects.get().identifier == f"person {zeb.person_id}"
+
+
+def test_the_confirmation_counts_links_history_and_emails(client_for, manager, zeb):
+    ContactFactory(person=zeb.person, email="zeb@work.nl")
+
+    response = client_for(manager).get(url(zeb))
+
+    found = {kind: (rows, history) for kind, rows, history in response.context["found"]}
+    assert found["contacts"] == (2, 2)
+    assert found["persons"] == (1, 1)
+    text = response.content.decode()
+    assert "on their links to 2 customers" in text
+    assert "I understand that this cannot be undone." in text
