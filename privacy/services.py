@@ -2,6 +2,7 @@
 the copies issued documents kept once the retention period is over. Everything goes
 through core.privacy's registry: this module names no app's fields."""
 
+import contextlib
 import csv
 import io
 import json
@@ -35,6 +36,8 @@ from core.privacy import (
     personal_data,
     replace_fields,
 )
+from customers.models import Customer
+from customers.services import lock_customers
 from privacy.models import ErasureLog, ExportLog, RetainedCopy
 
 # The Activity Log entry of each customer the person was linked to: no data.
@@ -291,12 +294,16 @@ def person_erase(*, subject: DataSubject, user: Any) -> ErasureLog:
     in the rows and their history (an update: no new history); issued documents
     keep their copy (RetainedCopy) until the retention job. One Activity Log
     entry per customer they were linked to; the erasure log keeps the counts."""
-    # The contacts first, as Send, assigning and deleting lock them: a draft
-    # being given this contact at this moment waits, and is then refused or seen.
+    # In the order every writer takes (docs/architecture.md): the customers, then
+    # the contacts, as Send, assigning and deleting lock them (a draft being given
+    # this contact at this moment waits, and is then refused or seen), then the
+    # persons, as a rename (person_update) and a new link (contact_create) do: a
+    # link made meanwhile is read here, a later one waits and finds them erased.
+    # A customer deleted meanwhile went with its contacts: the others are locked.
+    with contextlib.suppress(Customer.DoesNotExist):
+        lock_customers(subject.customer_ids)
     list(Contact.objects.select_for_update().filter(pk__in=subject.contact_ids))
     if subject.person_ids:
-        # Then the persons, as a new link (contact_create) locks its person: one
-        # made meanwhile is read here, a later one waits and finds them erased.
         list(Person.objects.select_for_update().filter(pk__in=subject.person_ids))
         subject = _subject(
             sorted(subject.person_ids),
