@@ -100,6 +100,8 @@ def register_personal_data() -> None:
             rows=_contacts,
             erase=_erase_contacts,
             fields=CONTACT_FIELDS,
+            # A merge's record names the contact merged away and its values.
+            reasons_quote_others=True,
         )
     )
     personal_data.register(

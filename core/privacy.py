@@ -95,6 +95,10 @@ class PersonalModel:
     # whole. Their retention is counted from the date field `retained_from`.
     retained: Callable[[models.QuerySet], models.QuerySet] | None = None
     retained_from: str = ""
+    # Whether a change reason of its records may quote another person's values
+    # (a merge's record names the contact merged away and the values dropped):
+    # the erasure then also removes such reasons from others' records.
+    reasons_quote_others: bool = False
 
     @property
     def live_model(self) -> type[models.Model]:

@@ -229,8 +229,8 @@ QUOTING_REASONS = gettext_noop("change reasons quoting the person")
 def _quoting_reasons(
     subject: DataSubject, found: list[Found]
 ) -> list[tuple[PersonalModel, list[int]]]:
-    """Per registered model with history: the records, other than the person's
-    own (erased whole), whose change reason names the person, their address or
+    """Per registered model whose reasons may quote others: the records, other
+    than the person's own (erased whole), whose change reason names the person, their address or
     number as a word. The database finds the candidates, Python the whole words
     ("Ana Berg" is not in "Hanna Bergman")."""
     needles = sorted(subject.names | subject.emails | subject.phones)
@@ -243,7 +243,7 @@ def _quoting_reasons(
     quoting = []
     for each in found:
         history = each.personal.history_model
-        if history is None:
+        if history is None or not each.personal.reasons_quote_others:
             continue
         mentions = Q()
         for needle in needles:

@@ -41,6 +41,11 @@ def test_the_export_holds_every_link_history_documents_and_deliveries(
     assert sorted(row["status"] for row in data["emails"]["rows"]) == ["sent", "sent"]
     assert any("Zebulon" in row["text"] for row in data["emails"]["rows"])
     assert data["delivery events"]["rows"][0]["event_type"] == "bounced"
+    # The merge record of someone else's contact, which quotes them.
+    [quoted] = data["change reasons quoting the person"]["rows"]
+    assert quoted["model"] == "contacts.Contact"
+    assert EMAIL in quoted["history_change_reason"]
+    assert "change-reasons-quoting-the-person.csv" in archive.namelist()
     assert "contacts.csv" in archive.namelist()
     assert "contacts-history.csv" in archive.namelist()
     assert EARLIER_LAST_NAME in archive.read("contacts-history.csv").decode()
