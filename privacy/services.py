@@ -229,10 +229,10 @@ QUOTING_REASONS = gettext_noop("change reasons quoting the person")
 def _quoting_reasons(
     subject: DataSubject, found: list[Found]
 ) -> list[tuple[PersonalModel, list[int]]]:
-    """Per registered model whose reasons may quote others: the records, other
-    than the person's own (erased whole), whose change reason names the person, their address or
-    number as a word. The database finds the candidates, Python the whole words
-    ("Ana Berg" is not in "Hanna Bergman")."""
+    """Per model whose reasons may quote others (`reasons_quote_others`): its
+    records, other than the person's own (erased whole), whose change reason
+    names the person, their address or number as a word. The database finds the
+    candidates, Python the whole words ("Anna Berg" is not in "Hanna Bergman")."""
     needles = sorted(subject.names | subject.emails | subject.phones)
     if not needles:
         return []
