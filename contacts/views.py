@@ -36,6 +36,7 @@ from contacts.models import (
     Person,
     PossibleDuplicate,
 )
+from contacts.person_actions import actions_for
 from contacts.services.card import ContactCardChanged, contact_details_update
 from contacts.services.duplicates import not_duplicate_mark
 from contacts.services.links import (
@@ -509,4 +510,5 @@ class PersonDetailView(PermissionRequiredMixin, DetailView):
         kwargs["links"] = links
         kwargs["changes"] = selectors.person_history(person_id=self.object.pk)
         kwargs["history_limit"] = selectors.PERSON_HISTORY_LIMIT
+        kwargs["actions"] = actions_for(self.request.user, self.object.pk)
         return super().get_context_data(**kwargs)
