@@ -237,7 +237,9 @@ class Person(TimeStampedModel):
                 errors["personal_email"] = error
         if self.personal_phone:
             try:
-                self.personal_phone = normalize_phone_number(self.personal_phone)
+                self.personal_phone = normalize_phone_number(
+                    self.personal_phone, region=None
+                )
             except ValidationError as error:
                 errors["personal_phone"] = error
         if errors:
@@ -540,7 +542,20 @@ class PossibleDuplicate(ContactPair):
     the same phone number, or nearly the same name (contacts.duplicates). Derived
     data, kept current by the writers of contacts (contacts.services) so the
     Possible duplicates page reads one page of rows, whatever the number of
-    contacts. A pair marked "Not a duplicate" is not stored again."""
+    contacts. A pair marked "Not a duplicate" is not stored again.
+
+    With `other_customer`, the pair is of two customers' contacts that may be one
+    person held twice (`customer` is contact A's, `other_customer` contact B's):
+    "The same person?", answered by linking them as one person."""
+
+    other_customer = models.ForeignKey(
+        Customer,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("other customer"),
+    )
 
     same_email = models.BooleanField(_("same email address"), default=False)
     same_phone = models.BooleanField(_("same phone number"), default=False)
