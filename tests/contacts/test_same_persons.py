@@ -2,8 +2,13 @@
 duplicates page ("The same person?"), linked as one person or marked "Not the same
 person"."""
 
+import datetime
+
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
 
 from contacts.duplicates import LinkedContact, find_same_persons
 from contacts.models import Contact, NotDuplicate, Person, PossibleDuplicate
@@ -14,6 +19,7 @@ from sales.models import Invoice
 from tests.contacts.factories import role
 from tests.customers.factories import CustomerFactory
 from tests.sales.factories import make_invoice
+from tests.translations import NL as DUTCH
 
 pytestmark = pytest.mark.django_db
 
@@ -194,3 +200,146 @@ def test_a_person_gone_meanwhile_is_refused(anna_twice):
     contact_delete(contact=at_drinks)
     with pytest.raises(ValidationError, match="no longer exists"):
         persons_join(keep=at_foods.person, join=join)
+
+
+# The pages.
+
+LIST_URL = reverse("duplicates:list")
+
+
+def link_url(pair):
+    return reverse("duplicates:link", args=[pair.pk])
+
+
+@pytest.fixture
+def both_kinds(anna_twice, two_customers):
+    """A pair of one customer's contacts and a pair across customers (newest)."""
+    foods, _ = two_customers
+    contact_create(customer=foods, first_name="Bram", phone="+31611111111")
+    contact_create(customer=foods, first_name="Piet", phone="+31611111111")
+    across_pair = PossibleDuplicate.objects.get(other_customer__isnull=False)
+    PossibleDuplicate.objects.filter(pk=across_pair.pk).update(
+        found_at=timezone.now() + datetime.timedelta(minutes=1)
+    )
+    return across_pair
+
+
+def test_the_page_offers_the_same_person_in_a_fixed_number_of_queries(
+    client_for, manager, both_kinds, django_assert_num_queries
+):
+    client = client_for(manager)
+    # session, user, permissions (4); the count and the page of pairs with their
+    # customers and contacts (2): as many as for pairs of one customer.
+    with django_assert_num_queries(6):
+        response = client.get(LIST_URL)
+    page = response.content.decode()
+    assert page.count("The same person?") == 2  # the row and the explanation
+    assert link_url(both_kinds) in page
+    assert page.count("Link as one person") == 1
+    assert "Not the same person" in page
+    first, second = response.context["pairs"]
+    assert (first.customer.name, first.other_customer.name) == (
+        "Fjord Foods",
+        "Fjord Drinks",
+    )
+    assert second.other_customer is None
+    merge = reverse(
+        "contacts:merge",
+        args=[second.customer_id, second.contact_a_id, second.contact_b_id],
+    )
+    assert merge in page
+    assert (
+        reverse(
+            "contacts:merge",
+            args=[first.customer_id, first.contact_a_id, first.contact_b_id],
+        )
+        not in page
+    )
+
+
+def test_the_page_in_dutch(client_for, manager, both_kinds):
+    page = client_for(manager).get(LIST_URL, **DUTCH).content.decode()
+    for text in (
+        "Dezelfde persoon?",
+        "Koppelen als één persoon",
+        "Niet dezelfde persoon",
+    ):
+        assert text in page
+    preview = client_for(manager).get(link_url(both_kinds), **DUTCH).content.decode()
+    assert "Wiens naam en taal blijven" in preview
+    response = client_for(manager).post(
+        link_url(both_kinds), {"keep": both_kinds.contact_a.person_id}, **DUTCH
+    )
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert said == ["Anna Berg en Anna Berg zijn gekoppeld als één persoon."]
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("manager", 200), ("editor", 403), ("viewer", 403), ("outsider", 403)],
+)
+def test_linking_is_for_those_who_may_merge(
+    request, client_for, persona, status, anna_twice
+):
+    pair = PossibleDuplicate.objects.get()
+    client = client_for(request.getfixturevalue(persona))
+    assert client.get(link_url(pair)).status_code == status
+    response = client.post(link_url(pair), {"keep": anna_twice[0].person_id})
+    assert response.status_code == (302 if status == 200 else 403)
+    assert Person.objects.count() == (1 if status == 200 else 2)
+
+
+def test_link_as_one_person_from_the_page(client_for, manager, anna_twice):
+    at_foods, at_drinks = anna_twice
+    contact_create(customer=CustomerFactory(), person=at_drinks.person)
+    client = client_for(manager)
+    pair = PossibleDuplicate.objects.get()
+    preview = client.get(link_url(pair))
+    # The person with more customers stays by default.
+    assert preview.context["form"]["keep"].initial == at_drinks.person_id
+    page = preview.content.decode()
+    assert "Fjord Foods" in page and "Fjord Drinks" in page
+
+    response = client.post(link_url(pair), {"keep": at_drinks.person_id})
+
+    assert response.url == reverse("persons:detail", args=[at_drinks.person_id])
+    assert Contact.objects.filter(person=at_drinks.person).count() == 3
+    assert not PossibleDuplicate.objects.exists()
+    # Posted again (a second click): the pair is gone, said, no error.
+    again = client.post(link_url(pair), {"keep": at_drinks.person_id}, follow=True)
+    assert "no longer proposed" in again.content.decode()
+
+
+def test_a_person_not_of_the_pair_is_refused_at_its_field(
+    client_for, manager, anna_twice
+):
+    pair = PossibleDuplicate.objects.get()
+    stranger = contact_create(customer=CustomerFactory(), first_name="Piet").person
+    response = client_for(manager).post(link_url(pair), {"keep": stranger.pk})
+    assert response.status_code == 200
+    assert response.context["form"].errors["keep"]
+    assert Person.objects.count() == 3
+
+
+def test_two_persons_at_one_customer_are_refused_on_the_page(
+    client_for, manager, anna_twice
+):
+    at_foods, at_drinks = anna_twice
+    contact_create(customer=at_foods.customer, person=at_drinks.person)
+    pair = PossibleDuplicate.objects.get(other_customer__isnull=False)
+    response = client_for(manager).post(
+        link_url(pair), {"keep": at_foods.person_id}, follow=True
+    )
+    assert "merge those two contacts first" in response.content.decode()
+    assert Person.objects.count() == 2
+
+
+def test_not_the_same_person_from_the_page(client_for, manager, anna_twice):
+    pair = PossibleDuplicate.objects.get()
+    response = client_for(manager).post(
+        reverse("duplicates:not_a_duplicate", args=[pair.pk]), follow=True
+    )
+    assert "Anna Berg and Anna Berg are marked as not the same person." in (
+        response.content.decode()
+    )
+    assert NotDuplicate.objects.get().customer == pair.customer
