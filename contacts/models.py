@@ -517,7 +517,8 @@ class ContactCardVersion(TimeStampedModel):
 
 
 class ContactPair(TimeStampedModel):
-    """Two contacts of one customer, the lower key first (a pair is stored once)."""
+    """Two contacts, the lower key first (a pair is stored once): of one customer,
+    or, for a PossibleDuplicate with `other_customer`, of two."""
 
     customer = models.ForeignKey(
         Customer, on_delete=models.CASCADE, related_name="+", verbose_name=_("customer")

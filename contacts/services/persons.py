@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from contacts.models import PERSON_NAME_FIELDS, Contact, Person, PossibleDuplicate
 from contacts.services.duplicates import possible_duplicates_refresh
 from contacts.services.links import lock_contacts
+from customers.models import Customer
 from customers.services import lock_customers
 
 PERSONS_CHANGED_MESSAGE = _(
@@ -50,7 +51,10 @@ def persons_join(*, keep: Person, join: Person, user: Any = None) -> Person:
     customer_ids = set(
         Contact.objects.filter(person_id__in=both).values_list("customer_id", flat=True)
     )
-    lock_customers(customer_ids)
+    try:
+        lock_customers(customer_ids)
+    except Customer.DoesNotExist as gone:
+        raise ValidationError(PERSONS_CHANGED_MESSAGE, code="changed") from gone
     links = list(Contact.objects.filter(person_id__in=both).order_by("pk"))
     if {link.customer_id for link in links} != customer_ids:
         # A link added, moved or removed between the read and the lock.
