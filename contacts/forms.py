@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +16,7 @@ from contacts.models import (
     ContactDetail,
     ContactFieldSettings,
     ContactRole,
+    Person,
 )
 from contacts.services.card import DetailInput
 from contacts.services.links import PERSON_GONE_MESSAGE
@@ -456,3 +459,25 @@ class ContactMergeForm(forms.Form):
             for name in CONTACT_PERSON_FIELDS
             if name in self.fields
         }
+
+
+class SamePersonLinkForm(forms.Form):
+    """Link as one person: whose name (and language) stays. The default is the
+    person with more customers, then the one recorded first, as the merge preview
+    keeps the established value."""
+
+    keep = forms.TypedChoiceField(coerce=int, widget=forms.RadioSelect)
+
+    def __init__(self, *args, persons: Sequence[Person], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.persons = {person.pk: person for person in persons}
+        self.fields["keep"].label = gettext("Whose name and language stay")
+        self.fields["keep"].choices = [
+            (person.pk, person.full_name) for person in persons
+        ]
+        self.fields["keep"].initial = persons[0].pk
+
+    def kept_and_joined(self) -> tuple[Person, Person]:
+        keep = self.persons[self.cleaned_data["keep"]]
+        [join] = [person for pk, person in self.persons.items() if pk != keep.pk]
+        return keep, join

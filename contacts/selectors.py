@@ -244,10 +244,11 @@ def details_on_other_cards(
 
 
 def possible_duplicates() -> QuerySet[PossibleDuplicate]:
-    """The stored possible duplicates, newest first, with their customer and both
-    contacts: a page of them costs one query (and one to count)."""
+    """The stored possible duplicates, newest first, with their customer (both, for
+    a pair of two customers' contacts) and both contacts: a page of them costs one
+    query (and one to count)."""
     return PossibleDuplicate.objects.select_related(
-        "customer", "contact_a", "contact_b"
+        "customer", "other_customer", "contact_a", "contact_b"
     ).order_by("-found_at", "-pk")
 
 
@@ -402,6 +403,18 @@ def person_links(*, person_id: int) -> list[Contact]:
         .prefetch_related("roles")
         .order_by("customer__name", "pk")
     )
+
+
+def same_person_preview(
+    *, pair: PossibleDuplicate
+) -> list[tuple[Person, list[Contact]]]:
+    """The two persons of a pair of two customers' contacts, each with their links
+    (`person_links`), the one whose name stays by default first: the one with more
+    customers, then the one recorded first (the established one, as a merge keeps)."""
+    persons = [pair.contact_a.person, pair.contact_b.person]
+    links = {person.pk: person_links(person_id=person.pk) for person in persons}
+    persons.sort(key=lambda p: (-len(links[p.pk]), p.created_at, p.pk))
+    return [(person, links[person.pk]) for person in persons]
 
 
 def other_customers_of(*, contact: Contact) -> list[Customer]:

@@ -25,6 +25,7 @@ from contacts.forms import (
     ContactForm,
     ContactMergeForm,
     ExistingPersonContactForm,
+    SamePersonLinkForm,
 )
 from contacts.marks import mark_emails
 from contacts.models import (
@@ -38,7 +39,7 @@ from contacts.models import (
 )
 from contacts.person_actions import actions_for
 from contacts.services.card import ContactCardChanged, contact_details_update
-from contacts.services.duplicates import not_duplicate_mark
+from contacts.services.duplicates import PAIR_GONE_MESSAGE, not_duplicate_mark
 from contacts.services.links import (
     PERSON_GONE_MESSAGE,
     ContactChanged,
@@ -48,6 +49,7 @@ from contacts.services.links import (
     copy_person,
 )
 from contacts.services.merge import contacts_merge
+from contacts.services.persons import persons_join
 from core.views import ServiceFormMixin
 from customers.models import Customer
 from customers.pages import CustomerPageMixin, customer_pages
@@ -399,12 +401,74 @@ class NotADuplicateView(PermissionRequiredMixin, SingleObjectMixin, View):
         except ValidationError as gone:
             messages.error(request, gone.message)
             return redirect("duplicates:list")
-        messages.success(
-            request,
+        names = {"first": pair.contact_a.full_name, "second": pair.contact_b.full_name}
+        said = (
             gettext("%(first)s and %(second)s are marked as not a duplicate.")
-            % {"first": pair.contact_a.full_name, "second": pair.contact_b.full_name},
+            if pair.other_customer_id is None
+            else gettext("%(first)s and %(second)s are marked as not the same person.")
         )
+        messages.success(request, said % names)
         return redirect("duplicates:list")
+
+
+class SamePersonLinkView(PermissionRequiredMixin, FormView):
+    """Link as one person: the two persons of a pair of two customers' contacts,
+    side by side with their customers, and whose name stays (POST links them)."""
+
+    permission_required = (
+        "customers.view_customer",
+        "contacts.view_contact",
+        "contacts.change_contact",
+        "contacts.merge_contact",
+    )
+    raise_exception = True
+    template_name = "contacts/same_person_link.html"
+    form_class = SamePersonLinkForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.has_permission():
+            return self.handle_no_permission()
+        self.pair = (
+            PossibleDuplicate.objects.filter(
+                pk=self.kwargs["pk"], other_customer__isnull=False
+            )
+            .select_related(
+                "customer", "other_customer", "contact_a__person", "contact_b__person"
+            )
+            .first()
+        )
+        if self.pair is None or (
+            self.pair.contact_a.person_id == self.pair.contact_b.person_id
+        ):
+            # Linked, merged, deleted or changed since the page showed it.
+            messages.error(request, PAIR_GONE_MESSAGE)
+            return redirect("duplicates:list")
+        self.preview = selectors.same_person_preview(pair=self.pair)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "persons": [person for person, _links in self.preview],
+        }
+
+    def get_context_data(self, **kwargs):
+        kwargs["pair"], kwargs["preview"] = self.pair, self.preview
+        return super().get_context_data(**kwargs)
+
+    def form_valid(self, form):
+        keep, join = form.kept_and_joined()
+        said = gettext("%(joined)s and %(kept)s are linked as one person.") % {
+            "joined": join.full_name,
+            "kept": keep.full_name,
+        }
+        try:
+            persons_join(keep=keep, join=join, user=self.request.user)
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+            return redirect("duplicates:list")
+        messages.success(self.request, said)
+        return redirect("persons:detail", pk=keep.pk)
 
 
 class ContactMergeView(CustomerPageMixin, FormView):
