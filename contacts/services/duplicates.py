@@ -120,10 +120,11 @@ _PAIR_TIMES = ("created_at", "updated_at", "found_at")
 
 def _insert_pairs(rows: list[tuple]) -> None:
     """Insert new pairs (customer, a, b, same email, same phone, name similarity,
-    other customer), found now: by COPY on PostgreSQL, elsewhere by plain INSERTs in slices of
-    PAIR_WRITE_SLICE. Not bulk_create: a crowded import finds a million pairs, and
-    building and preparing a model instance per pair took most of the import's
-    time; PostgreSQL takes them by COPY in a fraction of an INSERT's time."""
+    other customer), found now: by COPY on PostgreSQL, elsewhere by plain INSERTs
+    in slices of PAIR_WRITE_SLICE. Not bulk_create: a crowded import finds a
+    million pairs, and building and preparing a model instance per pair took most
+    of the import's time; PostgreSQL takes them by COPY in a fraction of an
+    INSERT's time."""
     meta = PossibleDuplicate._meta
     quote = connection.ops.quote_name
     names = _PAIR_COLUMNS + _PAIR_TIMES
