@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from contacts.models import Contact, Person
+from contacts.models import Contact, ContactFieldSettings, Person
 from contacts.selectors import PERSON_SEARCH_LIMIT
 from tests.contacts.factories import ContactFactory, role
 from tests.customers.factories import CustomerFactory, billing_address
@@ -296,3 +296,19 @@ def test_a_shared_work_email_is_warned_and_save_anyway_keeps_the_person(
     )
     assert saved.status_code == 302
     assert customer.contacts.get().person_id == petra.pk
+
+
+def test_a_required_name_the_person_lacks_is_said_of_the_person(
+    client_for, editor, customer
+):
+    ContactFieldSettings.objects.create(require_last_name=True)
+    cher = ContactFactory(first_name="Cher", last_name="").person
+    response = client_for(editor).post(
+        add_url(customer), {"person": cher.pk, "is_active": "on"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Every contact needs a last name, and this person has none: add it on their "
+        "contact at another customer first."
+    ]
+    assert not customer.contacts.exists()
