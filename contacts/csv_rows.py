@@ -27,19 +27,24 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext
 
 from contacts.models import (
     CONTACT_PERSON_FIELDS,
+    ONE_LINK_PER_CUSTOMER_MESSAGE,
+    PERSON_NAME_FIELDS,
     Contact,
     ContactDetail,
     ContactFieldSettings,
     ContactRole,
+    Person,
 )
 from contacts.services.bulk import (
     contact_details_bulk_create,
     contact_details_bulk_update,
     contacts_bulk_create,
     contacts_bulk_update,
+    customers_of_persons,
 )
 from contacts.services.duplicates import possible_duplicates_refresh_after_import
 from contacts.services.links import PRIMARY_TAKEN_MESSAGE
@@ -49,6 +54,8 @@ from customers.selectors import customers_with_phone_region
 from customers.services import lock_customers
 
 CUSTOMER_COLUMN = "customer_number"
+# A contact row's person, by key: the row is that person's link to its customer.
+PERSON_COLUMN = "person_id"
 ROLE_SEPARATOR = "|"
 # Customers are looked up once per batch and kept; past this many the cache starts
 # afresh, so a file touching every customer still keeps memory flat.
@@ -235,9 +242,16 @@ class CustomerRows:
             # The batch's customers, in key order (the product's lock order), for
             # the batch's transaction only: another user's save of one of them
             # waits for this batch, not for the file.
-            lock_customers({self.customer_id(row) for _, row in rows})
+            lock_customers(self.customers_to_lock(rows))
         if not self.update:
-            refused = self.refused_against_batch(rows)
+            refused = {}
+            for line, row in rows:
+                try:
+                    self.claim(line, row, None)
+                except ValidationError as error:
+                    refused[line] = error
+            rows = [(line, row) for line, row in rows if line not in refused]
+            refused |= self.refused_against_batch(rows)
             rows = [(line, row) for line, row in rows if line not in refused]
             if not preview:
                 self.add([row for _, row in rows])
@@ -253,6 +267,7 @@ class CustomerRows:
         for line, row in rows:
             try:
                 target = self.matches.find(self.row_keys(row))
+                self.claim(line, row, target)
                 if target is None:
                     new = self.new_object(row)
                 else:
@@ -297,6 +312,14 @@ class CustomerRows:
 
     def finish(self) -> None:
         """Nothing is derived from the rows of this kind."""
+
+    def customers_to_lock(self, rows: Sequence[tuple[int, Any]]) -> set[int]:
+        """The customers a written batch locks: its rows' own."""
+        return {self.customer_id(row) for _, row in rows}
+
+    def claim(self, line: int, row: Any, target: Model | None) -> None:
+        """The row at `line` is to add (`target` None) or to change `target`:
+        ValidationError when an earlier row of the file says otherwise."""
 
     # What each kind says: the update path.
 
@@ -351,10 +374,19 @@ class ContactRow:
 
 
 class ContactRows(CustomerRows):
-    """Contact persons: one row each, roles by name or code separated by `|` (the
-    export writes codes, in the roles' order)."""
+    """Contacts: one row per link of a person to a customer, roles by name or code
+    separated by `|` (the export writes codes, in the roles' order).
 
-    columns = (CUSTOMER_COLUMN, *CONTACT_PERSON_FIELDS, "roles")
+    `person_id`, when given, names the person by key: the row is that person's link
+    to the customer (added when there is none; with `update`, changed when there
+    is), and a name or language it gives becomes the person's and reaches every
+    link of theirs. A key no person has refuses the row. Without it, a row adds a
+    new person; with `update`, it matches one of its customer's links only (email,
+    phone, name: see `Matches`), never a person of another customer. Every row of
+    one person must give them the same name and language.
+    """
+
+    columns = (CUSTOMER_COLUMN, PERSON_COLUMN, *CONTACT_PERSON_FIELDS, "roles")
     required_columns = (CUSTOMER_COLUMN, "first_name")
     what = "contact"
 
@@ -371,11 +403,65 @@ class ContactRows(CustomerRows):
             self.roles[role.code.lower()] = role
             self.roles[role.name.lower()] = role
             self.role_names.append(role.name)
+        # The persons the rows name by key, read once per batch (see begin_batch).
+        self._persons: dict[int, Person] = {}
+        # person → (the first line of the file that named them, a hash of each
+        # name field it gave): the rows of one person must agree on their name.
+        self.person_names: dict[int, tuple[int, tuple[int, ...]]] = {}
+        # (person, customer) of the links stored or added by earlier rows, for
+        # the rows that add a link to a person by key (without `update`).
+        self.linked: set[tuple[int, int]] = set()
+
+    def begin_batch(self, records: Sequence[dict[str, str]]) -> None:
+        super().begin_batch(records)
+        wanted = {
+            key
+            for record in records
+            if (key := _person_key(record.get(PERSON_COLUMN, ""))) is not None
+        } - self._persons.keys()
+        if not wanted:
+            return
+        if len(self._persons) + len(wanted) > CUSTOMER_CACHE_LIMIT:
+            self._persons = {}
+        for person in Person.objects.filter(pk__in=wanted).only(
+            "pk", *PERSON_NAME_FIELDS
+        ):
+            self._persons[person.pk] = person
+
+    def person(self, record: dict[str, str]) -> Person | None:
+        """The person the row names by key (None: it names none), read by
+        `begin_batch`; refused when there is no such person."""
+        text = record.get(PERSON_COLUMN, "")
+        if not text:
+            return None
+        key = _person_key(text)
+        if key is None:
+            raise ValidationError(
+                {PERSON_COLUMN: gettext("A person's key is a whole number.")}
+            )
+        person = self._persons.get(key)
+        if person is None:
+            raise ValidationError(
+                {
+                    PERSON_COLUMN: gettext(
+                        "No person has the key %(key)s: leave it empty to add a "
+                        "new person."
+                    )
+                    % {"key": key}
+                }
+            )
+        return person
 
     def build(self, record: dict[str, str]) -> ContactRow:
         customer = self.customer(record)
+        person = self.person(record)
         fields = tuple(name for name in CONTACT_PERSON_FIELDS if name in record)
         contact = Contact(customer=customer, **{name: record[name] for name in fields})
+        if person is not None:
+            contact.person = person
+            # What the file does not say of the person stays as it is.
+            for name in set(PERSON_NAME_FIELDS) - set(fields):
+                setattr(contact, name, getattr(person, name))
         contact.field_settings = self.field_settings
         errors: dict[str, list[ValidationError]] = {}
         roles = None
@@ -473,21 +559,91 @@ class ContactRows(CustomerRows):
     def customer_id(self, row: ContactRow) -> int:
         return row.contact.customer_id
 
-    def stored(self, rows: Sequence[ContactRow], *, lock: bool) -> list[Contact]:
+    def customers_to_lock(self, rows: Sequence[tuple[int, ContactRow]]) -> set[int]:
+        """The batch's customers, and the customers of every other link of the
+        persons its rows name by key or (with `update`) could match: a new name
+        is written to those links, under their customers' locks, taken first."""
+        own = super().customers_to_lock(rows)
+        keyed = {row.contact.person_id for _, row in rows if row.contact.person_id}
+        persons: Any = keyed
+        if self.update:
+            persons = Contact.objects.filter(
+                Q(person_id__in=keyed)
+                | Q(pk__in=self._candidates([row for _, row in rows]).values("pk"))
+            ).values("person_id")
+        elif not keyed:
+            return own
+        return own | customers_of_persons(persons, but=own)
+
+    def claim(self, line: int, row: ContactRow, target: Contact | None) -> None:
+        person_id = target.person_id if target is not None else row.contact.person_id
+        if person_id is None:
+            return  # a new person
+        if target is None and not self.update:
+            link = (person_id, row.contact.customer_id)
+            if link in self.linked:
+                raise ValidationError({PERSON_COLUMN: ONE_LINK_PER_CUSTOMER_MESSAGE})
+            self.linked.add(link)
+        names = tuple(
+            hash(getattr(row.contact, name))
+            for name in PERSON_NAME_FIELDS
+            if name in row.fields
+        )
+        first, first_names = self.person_names.setdefault(person_id, (line, names))
+        if first != line and first_names != names:
+            given = [name for name in PERSON_NAME_FIELDS if name in row.fields]
+            field = next(
+                name
+                for name, mine, theirs in zip(given, names, first_names, strict=True)
+                if mine != theirs
+            )
+            raise ValidationError(
+                {
+                    field: gettext(
+                        "Line %(line)s gives this person another name or language: "
+                        "give a person the same on each of their lines."
+                    )
+                    % {"line": first}
+                }
+            )
+
+    def write(
+        self, rows: Sequence[tuple[int, Any]], *, preview: bool = False
+    ) -> WriteOutcome:
+        if not self.update:
+            keyed = [row.contact for _, row in rows if row.contact.person_id]
+            if keyed:
+                # The links the rows would add that exist already (one query).
+                self.linked.update(
+                    Contact.objects.filter(
+                        person_id__in={c.person_id for c in keyed},
+                        customer_id__in={c.customer_id for c in keyed},
+                    ).values_list("person_id", "customer_id")
+                )
+        return super().write(rows, preview=preview)
+
+    def _candidates(self, rows: Sequence[ContactRow]):
+        """The stored links the rows could match, unlocked: their customers' links
+        with the same email, phone or first name, or of the persons named by key."""
         contacts = [row.contact for row in rows]
-        # Locked (after their customers, the order of every writer), so none is
-        # deleted or merged away between its match and its update.
-        stored = Contact.objects.select_for_update() if lock else Contact.objects
-        candidates = list(
-            stored.filter(customer_id__in={c.customer_id for c in contacts})
+        return (
+            Contact.objects.filter(customer_id__in={c.customer_id for c in contacts})
             .annotate(email_key=Lower("email"))
             .filter(
                 Q(email_key__in={c.email.lower() for c in contacts if c.email})
                 | Q(phone__in={c.phone for c in contacts if c.phone})
                 | Q(first_name__in={c.first_name for c in contacts})
+                | Q(person_id__in={c.person_id for c in contacts if c.person_id})
             )
-            .order_by("created_at", "pk")
         )
+
+    def stored(self, rows: Sequence[ContactRow], *, lock: bool) -> list[Contact]:
+        # Locked (after their customers, the order of every writer), so none is
+        # deleted or merged away between its match and its update.
+        candidates = self._candidates(rows).order_by("created_at", "pk")
+        if lock:
+            candidates = candidates.select_for_update()
+        candidates = list(candidates)
         role_ids: dict[int, set[int]] = {contact.pk: set() for contact in candidates}
         links = Contact.roles.through.objects.filter(contact_id__in=list(role_ids))
         for contact_id, role_id in links.values_list("contact_id", "contactrole_id"):
@@ -499,9 +655,14 @@ class ContactRows(CustomerRows):
     def keys(self, contact: Contact) -> list[Key]:
         keys = _contact_keys(contact)
         keys.append((contact.customer_id, "first", contact.first_name))
+        if contact.person_id is not None:
+            keys.append((contact.customer_id, "person", contact.person_id))
         return keys
 
     def row_keys(self, row: ContactRow) -> list[Key]:
+        if row.contact.person_id is not None:
+            # The person named by key: their link to the customer, or none.
+            return [(row.contact.customer_id, "person", row.contact.person_id)]
         keys = _contact_keys(row.contact)
         if "last_name" not in row.fields:
             # The file does not say: the first name alone.
@@ -536,12 +697,12 @@ class ContactRows(CustomerRows):
         return merged
 
     def save_changes(self, changes: Sequence[Contact]) -> None:
-        contacts_bulk_update(
+        written = contacts_bulk_update(
             contacts=[(contact, contact.new_roles) for contact in changes],
             batch_size=self.batch_size,
             refresh_duplicates=False,
         )
-        self._written(changes)
+        self._written(written)
 
     @staticmethod
     def export_rows(customer_numbers: Iterable[str] | None = None) -> Iterator[tuple]:
@@ -552,7 +713,11 @@ class ContactRows(CustomerRows):
             _of_customers(Contact.objects, customer_numbers)
             .order_by("customer__number", "pk", "roles__position", "roles__pk")
             .values_list(
-                "pk", "customer__number", *CONTACT_PERSON_FIELDS, "roles__code"
+                "pk",
+                "customer__number",
+                "person_id",
+                *CONTACT_PERSON_FIELDS,
+                "roles__code",
             )
         )
         for _, same_contact in groupby(
@@ -561,6 +726,12 @@ class ContactRows(CustomerRows):
             first, *others = same_contact
             codes = [code for *_, code in (first, *others) if code]
             yield (*first[1:-1], ROLE_SEPARATOR.join(codes))
+
+
+def _person_key(text: str) -> int | None:
+    """A person's key as a file gives it; None when it is none."""
+    # Up to 18 digits: any larger number is no key the database can hold.
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
 def _contact_keys(contact: Contact) -> list[Key]:

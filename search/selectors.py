@@ -4,10 +4,12 @@ A query is read two ways. As a phone number (digits and the signs people type wi
 them): its E.164 readings (contacts.validators.phone_number_candidates, in the
 countries of the billing addresses) are looked up by equality, which an index
 answers. As text: customers by name or number, contact persons whose first name,
-last name or email contains each word, and contact-card details (emails, websites)
-containing it; on PostgreSQL trigram indexes answer these (contacts migration 0006,
-and the customer list's own). Each kind shows at most RESULT_LIMIT rows and says
-when there are more: one query per kind, whatever the size of the tables.
+last name or email (at one of their customers) contains each word, and
+contact-card details (emails, websites) containing it; on PostgreSQL trigram indexes
+answer these (contacts migration 0006, and the customer list's own). Each kind
+shows at most RESULT_LIMIT rows and says when there are more: one query per kind,
+whatever the size of the tables (two for persons: a person shows once, with the
+customers they are a contact of).
 
 Within a kind, exact matches come first (the whole name, email or number as typed),
 then numbers read in the organisation's country (ORGANISATION_COUNTRY), then the rest.
@@ -24,20 +26,28 @@ import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Expression,
+    F,
+    IntegerField,
+    Min,
+    Q,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from contacts.marks import EmailMark, email_marks
 from contacts.models import Contact, ContactDetail
-from contacts.validators import (
-    looks_like_phone_number,
-    normalize_email_address,
-    phone_number_candidates,
-)
+from contacts.selectors import phone_readings
+from contacts.validators import normalize_email_address
 from core.phones import format_phone_number
 from customers.models import Customer
-from customers.selectors import billing_countries
 
 RESULT_LIMIT = 20
 MIN_TEXT_LENGTH = 2
@@ -46,6 +56,9 @@ MIN_TEXT_LENGTH = 2
 MIN_WORD_LENGTH = 3
 # The words of one query that are searched; the others are left out.
 MAX_WORDS = 5
+# Of a person's customers, a hit names this many (those where they matched first);
+# the others are counted.
+CUSTOMERS_NAMED = 3
 
 
 @dataclass(frozen=True)
@@ -93,10 +106,7 @@ def site_search(*, query: str, user) -> SearchResults:
             if user.has_perm("customers.view_customer") and not numbers:
                 results.sections.append(_customers(words))
             if user.has_perm("contacts.view_contact"):
-                may_change = user.has_perm("contacts.change_contact")
-                results.sections.append(
-                    _contacts(query, numbers, may_change=may_change)
-                )
+                results.sections.append(_persons(query, numbers))
             if user.has_perm("contacts.view_contactdetail"):
                 results.sections.append(_details(query, numbers))
     except SearchTimedOut:
@@ -170,15 +180,6 @@ def _mark(results: SearchResults) -> None:
             replace(hit, mark=marks.get(hit.email.lower())) if hit.email else hit
             for hit in section.hits
         ]
-
-
-def phone_readings(query: str) -> list[str]:
-    """The E.164 numbers a query typed as a phone number can be (none when it
-    does not look like one): a national number is read in each country of the
-    billing addresses."""
-    if not looks_like_phone_number(query):
-        return []
-    return phone_number_candidates(query, regions=billing_countries())
 
 
 def number_rank(field: str, query: str, numbers: list[str]) -> Case:
@@ -282,42 +283,95 @@ def _customers(words: list[str]) -> Section:
     )
 
 
-def _contacts(query: str, numbers: list[str], *, may_change: bool) -> Section:
+def _persons(query: str, numbers: list[str]) -> Section:
+    """Each person once, whatever the number of their links that match: ranked by
+    their best-matching link, named with their customers (CUSTOMERS_NAMED, then a
+    count), linked to their page. Two queries: the persons, then the customers of
+    the ones shown."""
+    matching = contacts_matching(query, numbers)
     rank = (
         number_rank("phone", query, numbers)
         if numbers
         else text_rank(query, "first_name", "last_name", "email")
     )
-    contacts = (
-        Contact.objects.filter(contacts_matching(query, numbers))
-        .select_related("customer")
-        .alias(rank=rank)
-        .order_by("rank", "first_name", "last_name", "customer__name", "pk")
+    found = (
+        Contact.objects.filter(matching)
+        .order_by()
+        .values("person_id")
+        .annotate(rank=Min(rank), first=Min("first_name"), last=Min("last_name"))
+        .order_by("rank", "first", "last", "person_id")
     )
-
-    def hit(contact: Contact) -> Hit:
-        if numbers:
-            matched = gettext("Phone number %(number)s") % {
-                "number": format_phone_number(contact.phone)
-            }
-        elif contact.email and query.lower() in contact.email.lower():
-            matched = gettext("Email address %(email)s") % {"email": contact.email}
-        else:
-            matched = gettext("Name")
-        return Hit(
-            title=contact.full_name,
-            url=(
-                contact.get_absolute_url()
-                if may_change
-                else reverse("contacts:list", args=[contact.customer_id])
+    section = Section(gettext("Contact persons"))
+    persons = [row["person_id"] for row in found[: RESULT_LIMIT + 1]]
+    section.more = len(persons) > RESULT_LIMIT
+    persons = persons[:RESULT_LIMIT]
+    if not persons:
+        return section
+    # Each person's links, the matching ones first (best first), then by
+    # customer: the first says what matched; only the first few are read.
+    links_order: list[Expression | F] = [
+        Case(When(matching, then=Value(0)), default=Value(1)),
+        rank,
+        F("customer__name"),
+        F("pk"),
+    ]
+    links = (
+        Contact.objects.filter(person_id__in=persons)
+        .annotate(
+            place=Window(
+                RowNumber(), partition_by=[F("person_id")], order_by=links_order
             ),
-            matched=matched,
-            context=gettext("contact of %(customer)s")
-            % {"customer": contact.customer.name},
-            email=contact.email,
+            link_count=Window(Count("pk"), partition_by=[F("person_id")]),
         )
+        .filter(place__lte=CUSTOMERS_NAMED)
+        .select_related("customer")
+        .order_by("person_id", "place")
+    )
+    named: dict[int, list[Contact]] = {}
+    counts: dict[int, int] = {}
+    for link in links:
+        named.setdefault(link.person_id, []).append(link)
+        counts[link.person_id] = link.link_count
+    section.hits = [
+        _person_hit(named[person], counts[person], query, numbers)
+        for person in persons
+        if person in named
+    ]
+    return section
 
-    return _limited(Section(gettext("Contact persons")), contacts, hit)
+
+def _person_hit(
+    links: list[Contact], count: int, query: str, numbers: list[str]
+) -> Hit:
+    """A person's hit: `links` the first of their `count` links."""
+    best = links[0]
+    if numbers:
+        matched = gettext("Phone number %(number)s") % {
+            "number": format_phone_number(best.phone)
+        }
+    elif best.email and query.lower() in best.email.lower():
+        matched = gettext("Email address %(email)s") % {"email": best.email}
+    else:
+        matched = gettext("Name")
+    customers = ", ".join(link.customer.name for link in links)
+    others = count - len(links)
+    context = (
+        ngettext(
+            "contact of %(customers)s and %(count)s more",
+            "contact of %(customers)s and %(count)s more",
+            others,
+        )
+        % {"customers": customers, "count": others}
+        if others
+        else gettext("contact of %(customer)s") % {"customer": customers}
+    )
+    return Hit(
+        title=best.full_name,
+        url=reverse("persons:detail", args=[best.person_id]),
+        matched=matched,
+        context=context,
+        email=best.email,
+    )
 
 
 def _details(query: str, numbers: list[str]) -> Section:

@@ -6,6 +6,7 @@ from collections.abc import Collection, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -76,13 +77,19 @@ def contacts_bulk_create(
     batch_size: int = 1000,
     refresh_duplicates: bool = True,
 ) -> list[Contact]:
-    """Create many contact persons, each with its roles, in a few queries: the write
-    path of imports.
+    """Create many contacts, each with its roles, in a few queries: the write path
+    of imports. A contact without a person gets a new person with its name and
+    language; one given a person (`person_id`) links that person to its customer,
+    and a name or language it gives that differs from the person's becomes the
+    person's and their other links' (`persons_follow`). Returns the contacts
+    written: those created, then the person's other links that took a new name.
 
     Each contact must have passed `full_clean()` already (the importer cleans row by
     row, to report a refused row at its line). Every contact gets its "created"
     history record with no user ("system"), and that record lists the roles the
-    contact was created with, as the history of `contact_create` does.
+    contact was created with, as the history of `contact_create` does. The caller
+    holds the locks of the contacts' customers and of the customers of the given
+    persons' other links (`customers_of_persons`), in key order.
 
     An import passes `refresh_duplicates=False` and refreshes the possible
     duplicates once, after its last batch (`possible_duplicates_refresh_after_import`).
@@ -90,16 +97,18 @@ def contacts_bulk_create(
     if not contacts:
         return []
     primaries_check(contacts)
-    # Each row a new person, with the name and language of the row.
+    unlinked = [contact for contact, _roles in contacts if contact.person_id is None]
+    linked = [contact for contact, _roles in contacts if contact.person_id is not None]
+    # Each of those a new person, with the name and language of the row.
     persons = bulk_create_with_history(
         [
             Person(**{name: getattr(contact, name) for name in PERSON_NAME_FIELDS})
-            for contact, _roles in contacts
+            for contact in unlinked
         ],
         Person,
         batch_size=batch_size,
     )
-    for (contact, _roles), person in zip(contacts, persons, strict=True):
+    for contact, person in zip(unlinked, persons, strict=True):
         contact.person = person
     created = bulk_create_with_history(
         [contact for contact, _roles in contacts], Contact, batch_size=batch_size
@@ -117,14 +126,87 @@ def contacts_bulk_create(
     for link in links:
         roles_of[link.contact_id][link.contactrole_id] = link.pk
     record_roles_in_history(roles_of, history_type="+", batch_size=batch_size)
+    followers = persons_follow(linked, batch_size=batch_size) if linked else []
+    written = [*created, *followers]
     if not refresh_duplicates:
-        return created
-    customer_ids = {contact.customer_id for contact in created}
+        return written
+    customer_ids = {contact.customer_id for contact in written}
     lock_customers(customer_ids)  # the order of the writers of one customer
     possible_duplicates_refresh(
-        customer_ids=customer_ids, changed=[contact.pk for contact in created]
+        customer_ids=customer_ids, changed=[contact.pk for contact in written]
     )
-    return created
+    return written
+
+
+def customers_of_persons(
+    person_ids: Collection[int] | QuerySet, *, but: Collection[int] = ()
+) -> set[int]:
+    """The customers the persons are contacts of, but those in `but`: what a writer
+    that may rename the persons locks too, with its own customers, before anything
+    else (the product's lock order). `person_ids` may be a query of them."""
+    if not isinstance(person_ids, QuerySet) and not person_ids:
+        return set()
+    return set(
+        Contact.objects.filter(person_id__in=person_ids)
+        .exclude(customer_id__in=but)
+        .order_by()
+        .values_list("customer_id", flat=True)
+        .distinct()
+    )
+
+
+def persons_follow(links: Sequence[Contact], *, batch_size: int) -> list[Contact]:
+    """Each link's person takes the link's name and language where they differ, and
+    so do the person's other links: the bulk form of `links.person_follows`, with a
+    "changed" history record (no user) for each person and each other link, so the
+    rename shows in every linked customer's Activity Log. Returns the other links
+    changed. The caller holds their customers' locks (`customers_of_persons`)."""
+    persons = Person.objects.select_for_update(no_key=True).in_bulk(
+        {link.person_id for link in links}
+    )
+    renamed: dict[int, Person] = {}
+    for link in links:
+        person = persons[link.person_id]
+        if any(getattr(person, n) != getattr(link, n) for n in PERSON_NAME_FIELDS):
+            for name in PERSON_NAME_FIELDS:
+                setattr(person, name, getattr(link, name))
+            renamed[person.pk] = person
+    if not renamed:
+        return []
+    now = timezone.now()
+    for person in renamed.values():
+        person.updated_at = now
+    bulk_update_with_history(
+        list(renamed.values()),
+        Person,
+        fields=[*PERSON_NAME_FIELDS, "updated_at"],
+        batch_size=batch_size,
+        default_date=now,
+    )
+    followers = []
+    for other in Contact.objects.filter(person_id__in=renamed).exclude(
+        pk__in=[link.pk for link in links]
+    ):
+        person = renamed[other.person_id]
+        if all(getattr(other, n) == getattr(person, n) for n in PERSON_NAME_FIELDS):
+            continue
+        for name in PERSON_NAME_FIELDS:
+            setattr(other, name, getattr(person, name))
+        other.updated_at = now
+        followers.append(other)
+    if not followers:
+        return []
+    bulk_update_with_history(
+        followers,
+        Contact,
+        fields=[*PERSON_NAME_FIELDS, "updated_at"],
+        batch_size=batch_size,
+        default_date=now,
+    )
+    # Their roles as they are, on their new history records.
+    roles_of = replace_roles(followers, wanted={}, batch_size=batch_size)
+    record_roles_in_history(roles_of, history_type="~", batch_size=batch_size)
+    return followers
 
 
 @transaction.atomic
@@ -156,27 +238,35 @@ def contacts_bulk_update(
     contacts: Sequence[tuple[Contact, Collection[ContactRole] | None]],
     batch_size: int = 1000,
     refresh_duplicates: bool = True,
-) -> None:
-    """Save changed contact persons, and the roles given (None: roles left as they
-    are), in a few queries: the write path of `import_contacts --update`.
+) -> list[Contact]:
+    """Save changed contacts, and the roles given (None: roles left as they are),
+    in a few queries: the write path of `import_contacts --update`. A new name or
+    language becomes the person's and their other links' (`persons_follow`).
+    Returns the contacts written: those given, then the other links renamed.
 
     Each contact must have passed `full_clean()` already. As every writer of
-    contacts, it locks their customers, then the contacts (one deleted or merged
+    contacts, it locks their customers (with the customers of their persons' other
+    links, which a rename writes), then the contacts (one deleted or merged
     meanwhile is refused), and refreshes their possible duplicates. Every contact
     gets its "changed" history record with no user ("system"), and that record lists
     the contact's roles after the change, as simple-history does for
     `contact_update`, so the Activity Log shows a role change as one.
     """
     if not contacts:
-        return
-    customer_ids = {contact.customer_id for contact, _roles in contacts}
-    lock_customers(customer_ids)
-    lock_contacts([contact for contact, _roles in contacts])
+        return []
+    objects = [contact for contact, _roles in contacts]
+    customer_ids = {contact.customer_id for contact in objects}
+    lock_customers(
+        customer_ids
+        | customers_of_persons(
+            {contact.person_id for contact in objects}, but=customer_ids
+        )
+    )
+    stored = lock_contacts(objects)
     primaries_check(contacts)
     now = timezone.now()
-    for contact, _roles in contacts:
+    for contact in objects:
         contact.updated_at = now
-    objects = [contact for contact, _roles in contacts]
     bulk_update_with_history(
         objects,
         Contact,
@@ -189,23 +279,24 @@ def contacts_bulk_update(
         for contact, roles in contacts
         if roles is not None
     }
-    # The persons take the rows' names (their other links keep their copies
-    # until the person is next saved through person_update).
-    persons = [
-        Person(
-            pk=contact.person_id, **{n: getattr(contact, n) for n in PERSON_NAME_FIELDS}
-        )
-        for contact in objects
-    ]
-    Person.objects.bulk_update(
-        persons, fields=list(PERSON_NAME_FIELDS), batch_size=batch_size
-    )
     roles_after = replace_roles(objects, wanted=wanted, batch_size=batch_size)
     record_roles_in_history(roles_after, history_type="~", batch_size=batch_size)
+    renamed = [
+        contact
+        for contact in objects
+        if any(
+            getattr(contact, n) != getattr(stored[contact.pk], n)
+            for n in PERSON_NAME_FIELDS
+        )
+    ]
+    followers = persons_follow(renamed, batch_size=batch_size) if renamed else []
+    written = [*objects, *followers]
     if refresh_duplicates:
         possible_duplicates_refresh(
-            customer_ids=customer_ids, changed=list(roles_after)
+            customer_ids={contact.customer_id for contact in written},
+            changed=[contact.pk for contact in written],
         )
+    return written
 
 
 @transaction.atomic

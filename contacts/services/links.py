@@ -119,10 +119,10 @@ def person_update(*, person: Person, data: dict[str, Any]) -> Person:
     return person
 
 
-def _copy_to_links(person: Person, *, exclude: int | None = None) -> None:
+def _copy_to_links(person: Person, *, exclude: int | None = None) -> int:
     """Write the person's name to every link whose copy differs (under the links'
     customers' locks), with a history record each, and refresh their customers'
-    possible duplicates."""
+    possible duplicates. Returns the number of links written."""
     changed = []
     for link in Contact.objects.filter(person=person).exclude(pk=exclude):
         if all(getattr(link, n) == getattr(person, n) for n in PERSON_NAME_FIELDS):
@@ -136,6 +136,23 @@ def _copy_to_links(person: Person, *, exclude: int | None = None) -> None:
             customer_ids={link.customer_id for link in changed},
             changed=[link.pk for link in changed],
         )
+    return len(changed)
+
+
+@transaction.atomic
+def person_copies_repair(person_id: int) -> int:
+    """Give every link of the person the person's name and language again, where
+    its copy differs (`check_contacts --fix`): the person counts. Returns the
+    number of links written; 0 when the person is gone."""
+    lock_customers(
+        set(
+            Contact.objects.filter(person_id=person_id).values_list(
+                "customer_id", flat=True
+            )
+        )
+    )
+    person = Person.objects.select_for_update().filter(pk=person_id).first()
+    return 0 if person is None else _copy_to_links(person)
 
 
 PERSON_GONE_MESSAGE = _(
@@ -143,14 +160,17 @@ PERSON_GONE_MESSAGE = _(
 )
 
 
-def person_delete_if_unlinked(person_id: int) -> None:
-    """Delete the person once no customer has them as a contact. The person's row
-    is locked first, so a new link made at the same time (contact_create) either
-    comes first and is seen here, or finds the person gone."""
+def person_delete_if_unlinked(person_id: int) -> bool:
+    """Delete the person once no customer has them as a contact; whether it did.
+    The person's row is locked first, so a new link made at the same time
+    (contact_create) either comes first and is seen here, or finds the person
+    gone."""
     if not Person.objects.select_for_update().filter(pk=person_id).exists():
-        return
-    if not Contact.objects.filter(person_id=person_id).exists():
-        Person.objects.filter(pk=person_id).delete()
+        return False
+    if Contact.objects.filter(person_id=person_id).exists():
+        return False
+    Person.objects.filter(pk=person_id).delete()
+    return True
 
 
 class ContactChanged(EditConflict):

@@ -39,8 +39,11 @@ def test_find_a_contact_by_its_mobile_number_typed_nationally(
     expect(people.get_by_text("contact of Aurora Trading B.V.")).to_be_visible()
     expect(people.get_by_text("Phone number +31 6 12345678")).to_be_visible()
     people.get_by_role("link", name="Anna Berg").click()
-    expect(page.get_by_role("heading", name="Aurora Trading B.V.")).to_be_visible()
-    expect(page.get_by_role("table", name="Contacts")).to_contain_text("Anna Berg")
+    # The person's page, with the customers they are a contact of.
+    expect(page.get_by_role("heading", name="Anna Berg", level=1)).to_be_visible()
+    expect(
+        page.get_by_role("table", name="Customers this person is a contact of")
+    ).to_contain_text("Aurora Trading B.V.")
 
 
 def test_a_manager_merges_two_contacts_from_the_possible_duplicates_page(

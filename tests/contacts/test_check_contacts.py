@@ -1,6 +1,8 @@
 import pytest
 
 from contacts.management.commands import check_contacts
+from contacts.models import Contact, Person
+from contacts.services.links import contact_create
 from tests.contacts.csv_helpers import run, run_failing
 from tests.contacts.factories import ContactDetailFactory, ContactFactory
 from tests.customers.factories import CustomerFactory
@@ -111,9 +113,10 @@ def test_its_query_count_does_not_grow_with_the_number_of_customers(
         CustomerFactory(number=f"C0000{n}")
     # One query per check; for the phone numbers, the distinct numbers (none is
     # invalid, so no rows are read); two for the possible duplicates (the
-    # contacts, the "Not a duplicate" marks); two for the suppressed addresses in
-    # use (contacts, contact-card emails).
-    with django_assert_num_queries(8):
+    # contacts, the "Not a duplicate" marks); one each for the contacts whose
+    # name differs from their person's and the persons without a contact; two for
+    # the suppressed addresses in use (contacts, contact-card emails).
+    with django_assert_num_queries(10):
         run_failing("check_contacts")
 
 
@@ -127,8 +130,9 @@ def test_its_query_count_does_not_grow_with_the_number_of_invalid_numbers(
             ContactDetailFactory(customer=customer, kind="mobile", value=f"+99912{n}")
         # One query per check; for the phone numbers, the distinct numbers, then
         # the contacts and the details holding an invalid one; two for the
-        # possible duplicates; two for the suppressed addresses in use.
-        with django_assert_num_queries(10):
+        # possible duplicates; one each for the persons' checks; two for the
+        # suppressed addresses in use.
+        with django_assert_num_queries(12):
             _, out, _ = run_failing("check_contacts")
         phones = out.split("Stored phone numbers that are no longer valid:")[1]
         found = sum(2 * n for n in (2, 10) if n <= count)
@@ -173,3 +177,50 @@ def test_it_reports_possible_duplicates_not_marked_as_not_a_duplicate(
     assert "Eva" not in out
     assert "(1 found)" in out.split("Possible duplicate contacts:")[1]
     assert error.returncode == 1
+
+
+@pytest.fixture
+def drifted():
+    """Jan, a contact of two customers, whose copy at the second says "Johan";
+    and Piet, who is no customer's contact."""
+    first = healthy_customer("C00001")
+    second = healthy_customer("C00002")
+    jan = first.contacts.get()
+    drifted = contact_create(customer=second, person=jan.person)
+    Contact.objects.filter(pk=drifted.pk).update(first_name="Johan", language="nl")
+    piet = Person.objects.create(first_name="Piet", last_name="Pot")
+    return jan, drifted, piet
+
+
+def test_it_reports_copies_differing_from_their_person_and_persons_unlinked(drifted):
+    jan, _, piet = drifted
+
+    error, out, _ = run_failing("check_contacts")
+
+    assert (
+        "Contacts whose name or language is not their person's:\n"
+        f"  C00002 contact Johan C00001 (language nl): person {jan.person_id} is "
+        "Jan C00001 (language -)\n  (1 found)" in out
+    )
+    assert (
+        f"Persons who are no customer's contact:\n  person {piet.pk} Piet Pot\n" in out
+    )
+    assert error.returncode == 1
+
+
+def test_with_fix_the_person_counts_and_a_person_unlinked_goes(drifted):
+    jan, link, piet = drifted
+
+    out, _ = run("check_contacts", fix=True)
+
+    assert (
+        "Fixed: 1 contact(s) took their person's name and language; 1 person(s) "
+        "without a contact deleted." in out
+    )
+    link.refresh_from_db()
+    assert (link.first_name, link.language) == ("Jan", "")
+    # In the second customer's Activity Log.
+    assert link.history.order_by("-history_id").first().first_name == "Jan"
+    assert not Person.objects.filter(pk=piet.pk).exists()
+    assert "Contacts whose name or language is not their person's: none." in out
+    assert "No problems found." in out

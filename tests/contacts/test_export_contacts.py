@@ -24,6 +24,7 @@ def test_it_exports_contacts_in_the_columns_the_import_reads(customers):
     rows = list(csv.reader(io.StringIO(out)))
     assert rows[0] == [
         "customer_number",
+        "person_id",
         "first_name",
         "last_name",
         "email",
@@ -33,8 +34,10 @@ def test_it_exports_contacts_in_the_columns_the_import_reads(customers):
         "language",
         "roles",
     ]
+    jan = Contact.objects.get(customer__number="C00001", first_name="Jan")
     assert rows[1] == [
         "C00001",
+        str(jan.person_id),
         "Jan",
         "Jansen",
         "jan@example.com",
@@ -112,14 +115,20 @@ def test_the_export_neutralises_cells_a_spreadsheet_would_run_as_formulas(formul
     out, _ = run("export_contacts", customers=["C00001"])
     details, _ = run("export_contact_details", customers=["C00001"])
 
+    evil, hart = (
+        Contact.objects.get(first_name=name).person_id
+        for name in ('=HYPERLINK("https://evil.example","Click")', "'t Hart")
+    )
     # Every cell quoted, so ";" in a value cannot start a cell in a spreadsheet
     # that splits on semicolons; a quote before each formula-like value.
     assert (
-        '"C00001","\'=HYPERLINK(""https://evil.example"",""Click"")",'
+        f'"C00001","{evil}","\'=HYPERLINK(""https://evil.example"",""Click"")",'
         '"\'-2+3+cmd|\' /C calc\'!A0","\'-sales@example.com","+31201234567",'
         '"\'@SUM(A1)","Sales;=1+1","","order"\n' in out
     )
-    assert '"C00001","\'t Hart","\'\'=already quoted","","","","","",""\n' in out
+    assert (
+        f'"C00001","{hart}","\'t Hart","\'\'=already quoted","","","","","",""\n' in out
+    )
     assert '"C00001","email","\'-info@example.com","\'+Night"\n' in details
     # An E.164 number is a plain number: a spreadsheet reads it as one.
     assert '"+31612345678"' in out

@@ -122,3 +122,38 @@ def test_a_web_write_between_two_batches_of_an_import_does_not_wait_for_the_file
     assert len(calls) == 1
     assert seen == {"waited": False, "contacts": 2}  # P0 and Web
     assert Contact.objects.count() == 4
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_an_import_renaming_a_person_and_a_form_renaming_them_elsewhere_both_finish(
+    tmp_path, customers, attempt
+):
+    """The import locks the customers of the person's other links with its own,
+    before anything else: a form's rename at the other customer (which locks both
+    customers, in key order) waits or goes first, never deadlocks, and every link
+    ends with the person's name."""
+    from contacts.models import Person
+    from contacts.services.links import contact_create, contact_update
+
+    first, second = (
+        CustomerFactory._meta.model.objects.get(number=number)
+        for number in ("C00001", "C00002")
+    )
+    at_first = contact_create(customer=first, first_name="Jan", email="jan@a.example")
+    at_second = contact_create(customer=second, person=at_first.person)
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        "customer_number,first_name,email\nC00001,Johan,jan@a.example\n",
+    )
+
+    outcomes = at_the_same_time(
+        lambda: run("import_contacts", str(path), update=True),
+        lambda: contact_update(contact=at_second, data={"first_name": "Jannes"}),
+    )
+
+    assert not any(isinstance(outcome, Exception) for outcome in outcomes), outcomes
+    person = Person.objects.get()
+    assert person.first_name in ("Johan", "Jannes")
+    assert set(Contact.objects.values_list("first_name", flat=True)) == {
+        person.first_name
+    }

@@ -170,14 +170,21 @@ def test_a_search_costs_a_fixed_number_of_queries(
     # statement_timeout set for it.
     limit = 3 if connection.vendor == "postgresql" else 2
     # session, user, the user's and its groups' permissions (4); the billing
-    # countries (1, then cached); the contacts (1) and the details (1), each with
-    # its customer.
-    with django_assert_num_queries(7 + limit):
+    # countries (1, then cached); the persons, then their first customers (2);
+    # the details (1), each with its customer.
+    with django_assert_num_queries(8 + limit):
         client.get(URL, {"q": "06 1234 5678"})
-    with django_assert_num_queries(6 + limit):
-        client.get(URL, {"q": "0171 1234567"})
-    # As text: the customers, the contacts, the details (3).
     with django_assert_num_queries(7 + limit):
+        client.get(URL, {"q": "0171 1234567"})
+    # As text: the customers, the persons and their customers, the details (4).
+    with django_assert_num_queries(8 + limit):
+        client.get(URL, {"q": "Anna"})
+    # A person of many customers costs the same.
+    _, anna = world["NL"]
+    for customer, _ in world.values():
+        if customer != anna.customer:
+            contact_create(customer=customer, person=anna.person)
+    with django_assert_num_queries(8 + limit):
         client.get(URL, {"q": "Anna"})
 
 
