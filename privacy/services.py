@@ -123,6 +123,15 @@ def _subject(person_ids: list[int], *, identifier: str, email: str = "") -> Data
     reason may quote an earlier one)."""
     persons = list(Person.objects.filter(pk__in=person_ids))
     links = list(Contact.objects.filter(person_id__in=person_ids))
+    # Persons since joined into theirs (persons_join): their links were moved
+    # here, and their rows are gone but for their history.
+    joined = set(
+        Contact.history.filter(id__in=[link.pk for link in links]).values_list(
+            "person_id", flat=True
+        )
+    ) - set(person_ids)
+    joined -= set(Person.objects.filter(pk__in=joined).values_list("pk", flat=True))
+    person_ids = [*person_ids, *sorted(joined)]
     earlier = Contact.history.filter(person_id__in=person_ids)
     if not person_ids and email:
         # No person has the address now: the links that had it and are gone.
