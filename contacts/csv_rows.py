@@ -8,8 +8,10 @@ in `contacts.services` (history, primary rules): nothing here is a rule of its o
 The export writes the columns the import reads, so an export re-imports unchanged.
 
 With `update`, a row first looks for what it stands for among what its customer
-already has (see `Matches`): a contact with the same email, else the same phone
-number, else the same name; a detail of the same kind with the same value. It then
+already has (see `Matches`): a contact row naming a person by key (`person_id`), that
+person's contact there; one without, a contact of its customer with the same email,
+else the same phone number, else the same name (never a person of another customer);
+a detail of the same kind with the same value. It then
 changes that object instead of adding one, or leaves it alone when nothing differs,
 so importing a file twice changes nothing the second time. Only the columns the file
 has are compared and changed; the roles of a contact are replaced by the row's (the
@@ -71,7 +73,8 @@ class Matches:
 
     Each batch starts with the stored objects its rows could match (read in one
     query by the adapter); a row's keys are tried in the order of the rule (for a
-    contact: email, phone, name), the first key with a match deciding and the next
+    contact: the person's key alone when the row gives it, else email, phone, name),
+    the first key with a match deciding and the next
     ones narrowing it down when several objects share it. Several objects left that
     every key of the row fits are the same thing stored twice: rows take them
     oldest first. Several left that the row does not tell apart are refused.
