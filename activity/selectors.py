@@ -26,6 +26,7 @@ from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import formats, timezone
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -75,6 +76,15 @@ class Change:
     reason: list[str] = field(default_factory=list)
     # simple-history's history_type: "+" created, "~" changed, "-" deleted.
     history_type: str = ""
+    # Where the object's name links to (TrackedModel.object_urls), if anywhere.
+    url: str = ""
+
+    @property
+    def object_html(self) -> str:
+        """The object's name, as a link when it has one."""
+        if self.url:
+            return format_html('<a href="{}">{}</a>', self.url, self.object)
+        return conditional_escape(self.object)
 
 
 @dataclass
@@ -183,11 +193,13 @@ def customer_activity_page(
     user: str = "",
     page: Any = 1,
     users: list | None = None,
+    reader=None,
 ) -> Page:
     """A page of the customer's Activity Log whose object_list is a list of Entry.
 
     `users` are the people who changed the customer (customer_activity_users); they
-    are read here when not given.
+    are read here when not given. `reader`, the user who reads the page: names
+    link where they may open the object (TrackedModel.object_urls).
     """
     paginator = Paginator(
         customer_activity_groups(customer_id=customer_id, kind=kind, user=user),
@@ -201,6 +213,7 @@ def customer_activity_page(
         groups,
         _page_rows(customer_id=customer_id, kind=kind, user=user, groups=groups),
         {user.pk: user for user in users},
+        reader,
     )
     return page_obj
 
@@ -224,7 +237,7 @@ def _page_rows(*, customer_id: int, kind: str, user: str, groups: list) -> list:
     return list(rows)
 
 
-def _entries(groups: list, rows: list[tuple], users: dict) -> list[Entry]:
+def _entries(groups: list, rows: list[tuple], users: dict, reader=None) -> list[Entry]:
     ids_by_source: dict[int, list[int]] = defaultdict(list)
     rows_by_group: dict[Any, list[tuple]] = defaultdict(list)
     for group, history_date, history_id, source in rows:
@@ -235,6 +248,7 @@ def _entries(groups: list, rows: list[tuple], users: dict) -> list[Entry]:
         source: _RecordReader(tracked[source], history_ids)
         for source, history_ids in ids_by_source.items()
     }
+    urls = {source: readers[source].object_urls(reader) for source in readers}
     entries = []
     for group in groups:
         # The records of one save in the order they were written; several of one
@@ -250,8 +264,8 @@ def _entries(groups: list, rows: list[tuple], users: dict) -> list[Entry]:
                 when=last_date,
                 who=readers[last_source].who(last_id, users),
                 changes=[
-                    readers[source].change(history_ids)
-                    for (source, _key), history_ids in by_object.items()
+                    readers[source].change(history_ids, url=urls[source].get(key, ""))
+                    for (source, key), history_ids in by_object.items()
                 ],
             )
         )
@@ -310,7 +324,14 @@ class _RecordReader:
     def object_key(self, history_id: int) -> Any:
         return getattr(self.records[history_id], self.pk_name)
 
-    def change(self, history_ids: list[int]) -> Change:
+    def object_urls(self, reader) -> dict[Any, str]:
+        """Where the names of this model's objects on the page link to."""
+        if reader is None or self.tracked.object_urls is None:
+            return {}
+        keys = {getattr(record, self.pk_name) for record in self.records.values()}
+        return self.tracked.object_urls(keys, reader)
+
+    def change(self, history_ids: list[int], url: str = "") -> Change:
         """What one save's records of one object (oldest first) did to it: created
         (with its values at the end of the save), changed (from before the save to
         its end) or deleted."""
@@ -336,6 +357,7 @@ class _RecordReader:
             lines=self._lines(record, previous, history_type),
             reason=reason,
             history_type=history_type,
+            url=url,
         )
 
     def _lines(self, record, previous, history_type: str) -> list[Line]:

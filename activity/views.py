@@ -26,6 +26,7 @@ class ActivityView(CustomerPageMixin, TemplateView):
             user=user,
             page=self.request.GET.get("page"),
             users=users,
+            reader=self.request.user,
         )
         query = self.request.GET.copy()
         query.pop("page", None)

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
-from search.selectors import phone_readings
+from contacts.selectors import phone_readings
 
 
 def generating_schema(context) -> bool:

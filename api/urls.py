@@ -10,6 +10,7 @@ from api.resources.contact_details import ContactDetailResource
 from api.resources.contacts import ContactResource
 from api.resources.customers import CustomerResource
 from api.resources.documents import DOCUMENT_RESOURCES, SEGMENTS
+from api.resources.persons import PersonResource
 
 app_name = "api"
 
@@ -17,6 +18,7 @@ router = SimpleRouter(trailing_slash=True)
 router.register("customers", CustomerResource, basename="customer")
 router.register("contact-details", ContactDetailResource, basename="contactdetail")
 router.register("contacts", ContactResource, basename="contact")
+router.register("persons", PersonResource, basename="person")
 for kind, resource in DOCUMENT_RESOURCES.items():
     router.register(SEGMENTS[kind], resource, basename=kind._meta.model_name)
 

@@ -66,7 +66,15 @@ COUNTRIES = [
     ("BE", "Brussels", lambda n: f"02 {2_000_000 + n % 7_000_000:07d}"),
     ("US", "New York", lambda n: f"(212) 4{n % 100:02d}-{n % 10_000:04d}"),
 ]
-ROLES = ["primary", "order|invoice", "", "Shipment"]
+ROLES = ["order|invoice", "", "Shipment"]
+
+
+def roles_of(n: int, customers: int) -> str:
+    """A customer's first row makes its Primary (a customer has one at most); the
+    others take the other roles in turn."""
+    return "primary|order" if n < customers else ROLES[n % len(ROLES)]
+
+
 # For `crowded`: 20 × 20 names without numbers, so every name is compared by rapidfuzz
 # with every other name of its customer, and many are equal.
 FIRST_NAMES = [
@@ -184,8 +192,7 @@ def spread_rows(rows: int, customers: int) -> Iterator[dict[str, str]]:
             "phone": COUNTRIES[c % len(COUNTRIES)][2](n),
             "job_title": "Buyer",
             "department": "Purchasing",
-            # One Primary a customer (its first row), the other roles mixed.
-            "roles": ROLES[0] if n < customers else ROLES[1 + n % (len(ROLES) - 1)],
+            "roles": roles_of(n, customers),
         }
 
 
@@ -210,7 +217,7 @@ def crowded_rows(rows: int, customers: int) -> Iterator[dict[str, str]]:
             "last_name": LAST_NAMES[(k // len(FIRST_NAMES)) % len(LAST_NAMES)],
             "email": f"person.{n}@example.com",
             "phone": COUNTRIES[c % len(COUNTRIES)][2](k % PHONES_PER_CUSTOMER),
-            "roles": ROLES[n % len(ROLES)],
+            "roles": roles_of(n, customers),
         }
 
 

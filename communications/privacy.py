@@ -8,21 +8,21 @@ from django.utils.translation import gettext_noop
 from core.privacy import (
     ERASE,
     EXPORT_ONLY,
-    Person,
+    DataSubject,
     PersonalField,
     PersonalModel,
     personal_data,
 )
 
 
-def _deliveries(rows: QuerySet, person: Person) -> QuerySet:
+def _deliveries(rows: QuerySet, subject: DataSubject) -> QuerySet:
     return rows.annotate(_email=Lower("email")).filter(
-        Q(contact_id__in=person.contact_ids) | Q(_email__in=person.emails)
+        Q(contact_id__in=subject.contact_ids) | Q(_email__in=subject.emails)
     )
 
 
-def _events(rows: QuerySet, person: Person) -> QuerySet:
-    return rows.annotate(_email=Lower("email")).filter(_email__in=person.emails)
+def _events(rows: QuerySet, subject: DataSubject) -> QuerySet:
+    return rows.annotate(_email=Lower("email")).filter(_email__in=subject.emails)
 
 
 def register_personal_data() -> None:

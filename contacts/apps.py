@@ -4,9 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.permissions import SALES_MANAGER, SALES_STAFF, SALES_VIEWER
 
-READ = ["view_contactrole", "view_contact", "view_contactdetail"]
+# A person (contacts.Person) is read and renamed with their contacts: the admin's
+# Person pages ask for these (the pages and the API go through the contacts).
+READ = ["view_contactrole", "view_contact", "view_contactdetail", "view_person"]
 EDIT = [
     *READ,
+    "change_person",
     "add_contact",
     "change_contact",
     "delete_contact",

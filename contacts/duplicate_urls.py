@@ -12,4 +12,5 @@ urlpatterns = [
         views.NotADuplicateView.as_view(),
         name="not_a_duplicate",
     ),
+    path("<int:pk>/link/", views.SamePersonLinkView.as_view(), name="link"),
 ]

@@ -19,8 +19,10 @@ and stripped of punctuation (`utils.default_process`), at 90 or more:
 Names that both hold numbers, and not the same numbers, name different people
 ("Store 12" and "Store 15", "Desk 1" and "Desk 2"): they are not compared. Without this
 a customer with numbered contacts would hold a pair for nearly every two of them.
-Only contacts of one customer are compared: a customer has a handful of contacts, so a
-change costs one pass over that customer's contacts, not over the table.
+Only contacts of one customer are compared by this rule: a customer has a handful of
+contacts, so a change costs one pass over that customer's contacts, not over the table.
+Across customers (`find_same_persons`) a pair is one person held twice: the same email
+or phone, and nearly the same name, found by those exact keys.
 """
 
 import re
@@ -205,3 +207,74 @@ def _sorted_words(name: str) -> str:
 def _numbered_apart(numbers: list[str], others: list[str]) -> bool:
     """Both names hold numbers, and not the same ones: two people, not one."""
     return bool(numbers) and bool(others) and numbers != others
+
+
+# Across customers: the same person held twice.
+
+
+@dataclass(frozen=True)
+class LinkedContact(ComparedContact):
+    """What the rule across customers reads of a contact: also whose and of whom."""
+
+    customer_id: int
+    person_id: int
+
+
+def find_same_persons(
+    looked_at: Iterable[LinkedContact],
+    candidates: Iterable[LinkedContact],
+    *,
+    limit: int = PAIRS_PER_CONTACT,
+) -> Iterator[Finding]:
+    """The contacts of other customers that may be the same person as a contact
+    looked at, held as another person: the same email address or phone number *and*
+    nearly the same name (a shared switchboard number or info@ address alone says
+    nothing across customers). `candidates` are the contacts that share an email or
+    phone with one looked at (read by those keys, so the cost grows with the
+    contacts looked at, never with the table). Each contact looked at proposes at
+    most `limit`, the strongest first; a pair is yielded once."""
+    by_email: dict[str, list[LinkedContact]] = defaultdict(list)
+    by_phone: dict[str, list[LinkedContact]] = defaultdict(list)
+    seen_pks: set[int] = set()
+    for contact in candidates:
+        if contact.pk in seen_pks:
+            continue
+        seen_pks.add(contact.pk)
+        if contact.email:
+            by_email[contact.email.upper()].append(contact)
+        if contact.phone:
+            by_phone[contact.phone].append(contact)
+    yielded: set[tuple[int, int]] = set()
+    for person in looked_at:
+        name = utils.default_process(person.full_name)
+        if not name:
+            continue
+        numbers = tuple(sorted(_NUMBERS.findall(name)))
+        email = person.email.upper()
+        others = {
+            other.pk: other
+            for other in (
+                *(by_email.get(email, ()) if email else ()),
+                *(by_phone.get(person.phone, ()) if person.phone else ()),
+            )
+            if other.customer_id != person.customer_id
+            and other.person_id != person.person_id
+        }
+        findings = []
+        for other in others.values():
+            other_name = utils.default_process(other.full_name)
+            if _numbered_apart(numbers, tuple(sorted(_NUMBERS.findall(other_name)))):
+                continue
+            score = fuzz.token_sort_ratio(name, other_name, score_cutoff=NAME_THRESHOLD)
+            if not score:
+                continue
+            same_email = bool(email) and email == other.email.upper()
+            same_phone = bool(person.phone) and person.phone == other.phone
+            findings.append((other.pk, same_email, same_phone, round(score)))
+        findings.sort(key=lambda f: (-(f[1] + f[2]), -f[3], f[0]))
+        for other_pk, same_email, same_phone, score in findings[:limit]:
+            a, b = sorted((person.pk, other_pk))
+            if (a, b) in yielded:
+                continue
+            yielded.add((a, b))
+            yield Finding(a, b, same_email, same_phone, score)

@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,12 +11,15 @@ from phonenumber_field.formfields import PhoneNumberField
 from contacts.models import (
     CONTACT_PERSON_FIELDS,
     OPTIONAL_CONTACT_FIELDS,
+    PERSON_NAME_FIELDS,
     Contact,
     ContactDetail,
     ContactFieldSettings,
     ContactRole,
+    Person,
 )
 from contacts.services.card import DetailInput
+from contacts.services.links import PERSON_GONE_MESSAGE
 from contacts.services.merge import merge_defaults
 from contacts.validators import normalize_phone_number
 from core.forms import ModelForm, SummaryError, error_summary, field_errors
@@ -95,6 +100,8 @@ class ContactForm(ModelForm):
         super().__init__(*args, **kwargs)
         field_settings = field_settings or ContactFieldSettings.load()
         for name in OPTIONAL_CONTACT_FIELDS:
+            if name not in self.fields:
+                continue
             if name not in field_settings.shown_fields():
                 del self.fields[name]
             elif name in field_settings.required_fields():
@@ -103,7 +110,28 @@ class ContactForm(ModelForm):
             self.fields["phone"].region = self.instance.phone_region()
         elif "phone" in self.fields and self.instance.phone:
             self.initial["phone"] = format_phone_number(self.instance.phone)
-        self.fields["language"].choices = language_choices()
+        if "language" in self.fields:
+            self.fields["language"].choices = language_choices()
+
+
+class ExistingPersonContactForm(ContactForm):
+    """An existing person made a contact of this customer: the work details
+    only. The name and language are the person's (shown, not edited); the view
+    puts the person on the form's instance, read from the hidden `person`."""
+
+    person = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta(ContactForm.Meta):
+        fields = [
+            name for name in ContactForm.Meta.fields if name not in PERSON_NAME_FIELDS
+        ]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.person_id is None and "person" in cleaned_data:
+            # Their last link was removed since the person was picked.
+            raise ValidationError(PERSON_GONE_MESSAGE, code="person_gone")
+        return cleaned_data
 
 
 def organisation_language_name() -> str:
@@ -431,3 +459,25 @@ class ContactMergeForm(forms.Form):
             for name in CONTACT_PERSON_FIELDS
             if name in self.fields
         }
+
+
+class SamePersonLinkForm(forms.Form):
+    """Link as one person: whose name (and language) stays. The default is the
+    person with more customers, then the one recorded first, as the merge preview
+    keeps the established value."""
+
+    keep = forms.TypedChoiceField(coerce=int, widget=forms.RadioSelect)
+
+    def __init__(self, *args, persons: Sequence[Person], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.persons = {person.pk: person for person in persons}
+        self.fields["keep"].label = gettext("Whose name and language stay")
+        self.fields["keep"].choices = [
+            (person.pk, person.full_name) for person in persons
+        ]
+        self.fields["keep"].initial = persons[0].pk
+
+    def kept_and_joined(self) -> tuple[Person, Person]:
+        keep = self.persons[self.cleaned_data["keep"]]
+        [join] = [person for pk, person in self.persons.items() if pk != keep.pk]
+        return keep, join

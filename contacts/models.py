@@ -237,12 +237,27 @@ class Person(TimeStampedModel):
                 errors["personal_email"] = error
         if self.personal_phone:
             try:
-                self.personal_phone = normalize_phone_number(self.personal_phone)
+                # No customer's billing country to read a national number in.
+                self.personal_phone = normalize_phone_number(
+                    self.personal_phone, region=None
+                )
             except ValidationError as error:
+                if error.code == "phone_needs_country_code":
+                    error = ValidationError(
+                        _(
+                            "Enter the number with its country code (+…): a "
+                            "person's own number is read in no customer's country."
+                        ),
+                        code=error.code,
+                    )
                 errors["personal_phone"] = error
         if errors:
             raise ValidationError(errors)
 
+
+# Who may open a person's page (contacts.views.PersonDetailView), and so follow a
+# link to it.
+PERSON_PAGE_PERMISSIONS = ("customers.view_customer", "contacts.view_contact")
 
 # What a person holds and every link to them carries a copy of, kept equal by the
 # writers (contacts.services.links.person_update): the lists, searches, duplicates
@@ -515,7 +530,8 @@ class ContactCardVersion(TimeStampedModel):
 
 
 class ContactPair(TimeStampedModel):
-    """Two contacts of one customer, the lower key first (a pair is stored once)."""
+    """Two contacts, the lower key first (a pair is stored once): of one customer,
+    or, for a PossibleDuplicate with `other_customer`, of two."""
 
     customer = models.ForeignKey(
         Customer, on_delete=models.CASCADE, related_name="+", verbose_name=_("customer")
@@ -540,7 +556,20 @@ class PossibleDuplicate(ContactPair):
     the same phone number, or nearly the same name (contacts.duplicates). Derived
     data, kept current by the writers of contacts (contacts.services) so the
     Possible duplicates page reads one page of rows, whatever the number of
-    contacts. A pair marked "Not a duplicate" is not stored again."""
+    contacts. A pair marked "Not a duplicate" is not stored again.
+
+    With `other_customer`, the pair is of two customers' contacts that may be one
+    person held twice (`customer` is contact A's, `other_customer` contact B's):
+    "The same person?", answered by linking them as one person."""
+
+    other_customer = models.ForeignKey(
+        Customer,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("other customer"),
+    )
 
     same_email = models.BooleanField(_("same email address"), default=False)
     same_phone = models.BooleanField(_("same phone number"), default=False)

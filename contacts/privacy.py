@@ -10,7 +10,7 @@ from core.privacy import (
     ERASE,
     ERASED_NAME,
     EXPORT_ONLY,
-    Person,
+    DataSubject,
     PersonalField,
     PersonalModel,
     personal_data,
@@ -18,8 +18,12 @@ from core.privacy import (
 )
 
 
-def _contacts(rows: QuerySet, person: Person) -> QuerySet:
-    return rows.filter(id__in=person.contact_ids)
+def _contacts(rows: QuerySet, subject: DataSubject) -> QuerySet:
+    # The person's links, and in the history also links since deleted (merged
+    # away, ended) that were theirs.
+    return rows.filter(
+        Q(id__in=subject.contact_ids) | Q(person_id__in=subject.person_ids)
+    )
 
 
 CONTACT_FIELDS = (
@@ -34,7 +38,7 @@ CONTACT_FIELDS = (
 )
 
 
-def _erase_contacts(rows: QuerySet, person: Person) -> int:
+def _erase_contacts(rows: QuerySet, subject: DataSubject) -> int:
     from contacts.models import Contact
 
     # The link stays (documents and emails point at it), nameless and without
@@ -52,24 +56,21 @@ PERSON_FIELDS = (
 )
 
 
-def _persons(rows: QuerySet, person: Person) -> QuerySet:
-    from contacts.models import Contact
-
-    # The persons the contacts link to (the links keep their person when erased).
-    return rows.filter(
-        id__in=Contact.objects.filter(id__in=person.contact_ids).values("person_id")
-    )
+def _persons(rows: QuerySet, subject: DataSubject) -> QuerySet:
+    # The row stays, anonymised: its links (which documents and emails point at)
+    # need a person.
+    return rows.filter(id__in=subject.person_ids)
 
 
-def _details(rows: QuerySet, person: Person) -> QuerySet:
+def _details(rows: QuerySet, subject: DataSubject) -> QuerySet:
     # A card detail that is the person's own address or number is theirs; the
     # customer's general addresses (info@…) are not.
     return rows.annotate(_value=Lower("value")).filter(
-        _value__in=[*person.emails, *person.phones]
+        _value__in=[*subject.emails, *subject.phones]
     )
 
 
-def _erase_details(rows: QuerySet, person: Person) -> int:
+def _erase_details(rows: QuerySet, subject: DataSubject) -> int:
     from contacts.services.card import contact_detail_delete
 
     details = list(rows)
@@ -79,13 +80,14 @@ def _erase_details(rows: QuerySet, person: Person) -> int:
     return len(details)
 
 
-def _pairs(rows: QuerySet, person: Person) -> QuerySet:
+def _pairs(rows: QuerySet, subject: DataSubject) -> QuerySet:
     return rows.filter(
-        Q(contact_a_id__in=person.contact_ids) | Q(contact_b_id__in=person.contact_ids)
+        Q(contact_a_id__in=subject.contact_ids)
+        | Q(contact_b_id__in=subject.contact_ids)
     )
 
 
-def _delete(rows: QuerySet, person: Person) -> int:
+def _delete(rows: QuerySet, subject: DataSubject) -> int:
     # A pair names two contacts, one of them erased: it says nothing any more.
     return rows.delete()[0]
 
@@ -98,6 +100,8 @@ def register_personal_data() -> None:
             rows=_contacts,
             erase=_erase_contacts,
             fields=CONTACT_FIELDS,
+            # A merge's record names the contact merged away and its values.
+            reasons_quote_others=True,
         )
     )
     personal_data.register(

@@ -1,6 +1,10 @@
+import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import and_
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import (
     SET_NULL,
@@ -8,13 +12,14 @@ from django.db.models import (
     Exists,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from contacts.duplicates import ComparedContact, Finding, find_pairs
 from contacts.models import (
@@ -24,12 +29,18 @@ from contacts.models import (
     ContactDetail,
     ContactRole,
     NotDuplicate,
+    Person,
     PossibleDuplicate,
 )
-from contacts.validators import normalize_email_address, normalize_phone_number
+from contacts.validators import (
+    looks_like_phone_number,
+    normalize_email_address,
+    normalize_phone_number,
+    phone_number_candidates,
+)
 from core.phones import format_phone_number
 from customers.models import Customer
-from customers.selectors import customer_phone_region
+from customers.selectors import billing_countries, customer_phone_region
 
 
 def customer_primary_details(*, customer: Customer) -> dict[str, ContactDetail | None]:
@@ -233,10 +244,11 @@ def details_on_other_cards(
 
 
 def possible_duplicates() -> QuerySet[PossibleDuplicate]:
-    """The stored possible duplicates, newest first, with their customer and both
-    contacts: a page of them costs one query (and one to count)."""
+    """The stored possible duplicates, newest first, with their customer (both, for
+    a pair of two customers' contacts) and both contacts: a page of them costs one
+    query (and one to count)."""
     return PossibleDuplicate.objects.select_related(
-        "customer", "contact_a", "contact_b"
+        "customer", "other_customer", "contact_a", "contact_b"
     ).order_by("-found_at", "-pk")
 
 
@@ -393,6 +405,18 @@ def person_links(*, person_id: int) -> list[Contact]:
     )
 
 
+def same_person_preview(
+    *, pair: PossibleDuplicate
+) -> list[tuple[Person, list[Contact]]]:
+    """The two persons of a pair of two customers' contacts, each with their links
+    (`person_links`), the one whose name stays by default first: the one with more
+    customers, then the one recorded first (the established one, as a merge keeps)."""
+    persons = [pair.contact_a.person, pair.contact_b.person]
+    links = {person.pk: person_links(person_id=person.pk) for person in persons}
+    persons.sort(key=lambda p: (-len(links[p.pk]), p.created_at, p.pk))
+    return [(person, links[person.pk]) for person in persons]
+
+
 def other_customers_of(*, contact: Contact) -> list[Customer]:
     """The other customers the contact's person is a contact of, by name: what the
     contact form's note names (every customer is visible to who may change
@@ -403,3 +427,156 @@ def other_customers_of(*, contact: Contact) -> list[Customer]:
         .order_by("name", "pk")
         .distinct()
     )
+
+
+def phone_readings(query: str) -> list[str]:
+    """The E.164 numbers a query typed as a phone number can be (none when it
+    does not look like one): a national number is read in each country of the
+    billing addresses. The header search, the API's filters and the search for a
+    person share it."""
+    if not looks_like_phone_number(query):
+        return []
+    return phone_number_candidates(query, regions=billing_countries())
+
+
+# How many persons the add-contact page's search lists; more asks to refine.
+PERSON_SEARCH_LIMIT = 20
+# The words of a search for a person that are looked for; the rest are left out.
+PERSON_SEARCH_WORDS = 5
+
+
+@dataclass(frozen=True)
+class PersonSearch:
+    # Each with `links`: their contacts, with each customer, by customer name.
+    persons: list[Person]
+    more: bool  # more than PERSON_SEARCH_LIMIT matched
+
+
+def persons_matching(*, query: str, not_of: Customer) -> PersonSearch:
+    """The persons who are not a contact of `not_of` yet, found by a phone number
+    in any format (their own or a link's work phone) or else by each word of the
+    query in their name or email (their own or a link's work email), across every
+    customer (all are visible to who may add contacts, see person_links). At most
+    PERSON_SEARCH_LIMIT, by name: two queries (three when the query reads as a
+    phone number: the billing countries)."""
+    query = " ".join(query.split())
+    if not query:
+        return PersonSearch(persons=[], more=False)
+    links = Contact.objects.values("person_id")
+    if numbers := phone_readings(query):
+        match = Q(personal_phone__in=numbers) | Q(
+            pk__in=links.filter(phone__in=numbers)
+        )
+    else:
+        match = reduce(
+            and_,
+            [
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(personal_email__icontains=word)
+                | Q(pk__in=links.filter(email__icontains=word))
+                for word in query.split()[:PERSON_SEARCH_WORDS]
+            ],
+        )
+    persons = list(
+        Person.objects.filter(match)
+        .exclude(pk__in=links.filter(customer=not_of))
+        .prefetch_related(
+            Prefetch(
+                "contacts",
+                queryset=Contact.objects.select_related("customer").order_by(
+                    "customer__name", "pk"
+                ),
+                to_attr="links",
+            )
+        )
+        .order_by("first_name", "last_name", "pk")[: PERSON_SEARCH_LIMIT + 1]
+    )
+    return PersonSearch(
+        persons=persons[:PERSON_SEARCH_LIMIT],
+        more=len(persons) > PERSON_SEARCH_LIMIT,
+    )
+
+
+# How many changes of a person their page shows, newest first.
+PERSON_HISTORY_LIMIT = 50
+# The fields of a person whose changes the page shows, in its order.
+PERSON_HISTORY_FIELDS = (
+    "first_name",
+    "last_name",
+    "language",
+    "personal_email",
+    "personal_phone",
+)
+
+
+@dataclass(frozen=True)
+class PersonChange:
+    """One save of a person: when, by whom, and each field it changed."""
+
+    when: datetime.datetime
+    who: str
+    created: bool
+    # (label, before, after) per changed field; a creation: (label, "", value).
+    lines: list[tuple[str, str, str]]
+
+
+def person_history(*, person_id: int) -> list[PersonChange]:
+    """The person's last PERSON_HISTORY_LIMIT saves that changed something shown,
+    newest first, each compared with the record before it. Two queries (the
+    records, one more than shown for the oldest one's before; the users)."""
+    records = list(
+        Person.history.filter(id=person_id).order_by("-history_date", "-history_id")[
+            : PERSON_HISTORY_LIMIT + 1
+        ]
+    )
+    users = {
+        user.pk: user
+        for user in get_user_model().objects.filter(
+            pk__in={r.history_user_id for r in records if r.history_user_id}
+        )
+    }
+    changes = []
+    # The record past the limit is only the one before the oldest shown.
+    befores = [*records[1:], None]
+    for record, before in zip(records[:PERSON_HISTORY_LIMIT], befores, strict=False):
+        created = before is None or record.history_type == "+"
+        lines = []
+        for name in PERSON_HISTORY_FIELDS:
+            old = "" if created else _person_value(before, name)
+            new = _person_value(record, name)
+            if old != new:
+                label = str(Person._meta.get_field(name).verbose_name)
+                lines.append((label[:1].upper() + label[1:], old, new))
+        if lines:
+            changes.append(
+                PersonChange(
+                    when=record.history_date,
+                    who=_changed_by(record.history_user_id, users),
+                    created=created,
+                    lines=lines,
+                )
+            )
+    return changes
+
+
+def _person_value(record, name: str) -> str:
+    value = getattr(record, name)
+    if name == "personal_phone":
+        return format_phone_number(value)
+    if name == "language":
+        return str(dict(Person._meta.get_field(name).flatchoices).get(value, value))
+    return value
+
+
+def _changed_by(user_id: int | None, users: dict) -> str:
+    """Who made a change, as the Activity Log names them."""
+    if user_id is None:
+        return pgettext("the changing user", "system")
+    user = users.get(user_id)
+    if user is None:
+        return gettext("deleted user")
+    name = user.get_full_name() or user.get_username()
+    if user.is_active:
+        return name
+    return gettext("%(name)s (deactivated)") % {"name": name}

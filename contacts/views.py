@@ -20,24 +20,36 @@ from django.views.generic import (
 from django.views.generic.detail import SingleObjectMixin
 
 from contacts import selectors
-from contacts.forms import ContactCardWindow, ContactForm, ContactMergeForm
+from contacts.forms import (
+    ContactCardWindow,
+    ContactForm,
+    ContactMergeForm,
+    ExistingPersonContactForm,
+    SamePersonLinkForm,
+)
 from contacts.marks import mark_emails
 from contacts.models import (
+    ONE_LINK_PER_CUSTOMER_MESSAGE,
+    PERSON_PAGE_PERMISSIONS,
     Contact,
     ContactDetail,
     ContactRole,
     Person,
     PossibleDuplicate,
 )
+from contacts.person_actions import actions_for
 from contacts.services.card import ContactCardChanged, contact_details_update
-from contacts.services.duplicates import not_duplicate_mark
+from contacts.services.duplicates import PAIR_GONE_MESSAGE, not_duplicate_mark
 from contacts.services.links import (
+    PERSON_GONE_MESSAGE,
     ContactChanged,
     contact_create,
     contact_delete,
     contact_update,
+    copy_person,
 )
 from contacts.services.merge import contacts_merge
+from contacts.services.persons import persons_join
 from core.views import ServiceFormMixin
 from customers.models import Customer
 from customers.pages import CustomerPageMixin, customer_pages
@@ -149,8 +161,53 @@ class WarnSharedMixin:
 
 
 class ContactCreateView(WarnSharedMixin, ContactMixin, CreateView):
+    """Add contact: a new person (the whole form), or an existing person found by
+    the page's search (`?person_q=`) and picked (`?person=<id>`), whose name is
+    theirs and who gets the work details typed here. Without JavaScript: the
+    search and the pick are plain links and GET forms."""
+
     permission_required = ("customers.view_customer", "contacts.add_contact")
     success_message = _("Contact %(object)s was added.")
+    # The person picked (the existing-person form), else None (a new person).
+    person: Person | None = None
+
+    def dispatch(self, request, *args, **kwargs):
+        self.picked = request.POST.get("person") or request.GET.get("person")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        self.pick_error = ""
+        if self.picked:
+            self.person = self.picked_person()
+            if self.person is None:
+                self.pick_error = PERSON_GONE_MESSAGE
+            elif self.person.contacts.filter(customer=self.customer).exists():
+                self.pick_error = ONE_LINK_PER_CUSTOMER_MESSAGE
+                self.person = None
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.picked:
+            # Gone since it was picked: the form says so (ExistingPersonContactForm).
+            self.person = self.picked_person()
+        return super().post(request, *args, **kwargs)
+
+    def picked_person(self) -> Person | None:
+        try:
+            return Person.objects.filter(pk=int(self.picked)).first()
+        except ValueError:
+            return None
+
+    @property
+    def for_existing_person(self) -> bool:
+        # A pick that failed on GET shows the choice again; a posted one keeps its
+        # form, to say why it cannot be saved.
+        return self.person is not None or (
+            self.request.method == "POST" and bool(self.picked)
+        )
+
+    def get_form_class(self):
+        return ExistingPersonContactForm if self.for_existing_person else ContactForm
 
     def get_initial(self):
         initial = super().get_initial()
@@ -159,18 +216,51 @@ class ContactCreateView(WarnSharedMixin, ContactMixin, CreateView):
         primary = ContactRole.objects.filter(code=ContactRole.PRIMARY).first()
         if primary and not primary.contacts.filter(customer=self.customer).exists():
             initial["roles"] = [primary.pk]
+        if self.person is not None:
+            initial["person"] = self.person.pk
         return initial
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         # The form checks the phone number with the customer's billing country.
-        kwargs["instance"] = Contact(customer=self.customer)
+        contact = Contact(customer=self.customer)
+        if self.person is not None:
+            contact.person = self.person
+            copy_person(contact)
+        kwargs["instance"] = contact
         return kwargs
+
+    def get_context_data(self, **kwargs):
+        kwargs["for_existing_person"] = self.for_existing_person
+        if self.person is not None:
+            kwargs["person"] = self.person
+        elif self.request.method == "GET":
+            query = self.request.GET.get("person_q", "")
+            kwargs["person_q"] = query
+            kwargs["pick_error"] = self.pick_error
+            if query.strip():
+                kwargs["person_search"] = selectors.persons_matching(
+                    query=query, not_of=self.customer
+                )
+        return super().get_context_data(**kwargs)
 
     def save(self, form):
         data = form.model_data()
         roles = data.pop("roles")
-        return contact_create(customer=self.customer, roles=roles, **data)
+        if self.person is None:
+            return contact_create(customer=self.customer, roles=roles, **data)
+        del data["person"]
+        try:
+            return contact_create(
+                customer=self.customer, roles=roles, person=self.person, **data
+            )
+        except ValidationError as error:
+            if getattr(error, "code", None) == "gone":
+                # At the form, not the list's message: the typed details stay.
+                raise ValidationError(
+                    PERSON_GONE_MESSAGE, code="person_gone"
+                ) from error
+            raise
 
 
 class ContactUpdateView(WarnSharedMixin, ContactMixin, UpdateView):
@@ -311,12 +401,74 @@ class NotADuplicateView(PermissionRequiredMixin, SingleObjectMixin, View):
         except ValidationError as gone:
             messages.error(request, gone.message)
             return redirect("duplicates:list")
-        messages.success(
-            request,
+        names = {"first": pair.contact_a.full_name, "second": pair.contact_b.full_name}
+        said = (
             gettext("%(first)s and %(second)s are marked as not a duplicate.")
-            % {"first": pair.contact_a.full_name, "second": pair.contact_b.full_name},
+            if pair.other_customer_id is None
+            else gettext("%(first)s and %(second)s are marked as not the same person.")
         )
+        messages.success(request, said % names)
         return redirect("duplicates:list")
+
+
+class SamePersonLinkView(PermissionRequiredMixin, FormView):
+    """Link as one person: the two persons of a pair of two customers' contacts,
+    side by side with their customers, and whose name stays (POST links them)."""
+
+    permission_required = (
+        "customers.view_customer",
+        "contacts.view_contact",
+        "contacts.change_contact",
+        "contacts.merge_contact",
+    )
+    raise_exception = True
+    template_name = "contacts/same_person_link.html"
+    form_class = SamePersonLinkForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.has_permission():
+            return self.handle_no_permission()
+        self.pair = (
+            PossibleDuplicate.objects.filter(
+                pk=self.kwargs["pk"], other_customer__isnull=False
+            )
+            .select_related(
+                "customer", "other_customer", "contact_a__person", "contact_b__person"
+            )
+            .first()
+        )
+        if self.pair is None or (
+            self.pair.contact_a.person_id == self.pair.contact_b.person_id
+        ):
+            # Linked, merged, deleted or changed since the page showed it.
+            messages.error(request, PAIR_GONE_MESSAGE)
+            return redirect("duplicates:list")
+        self.preview = selectors.same_person_preview(pair=self.pair)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "persons": [person for person, _links in self.preview],
+        }
+
+    def get_context_data(self, **kwargs):
+        kwargs["pair"], kwargs["preview"] = self.pair, self.preview
+        return super().get_context_data(**kwargs)
+
+    def form_valid(self, form):
+        keep, join = form.kept_and_joined()
+        said = gettext("%(joined)s and %(kept)s are linked as one person.") % {
+            "joined": join.full_name,
+            "kept": keep.full_name,
+        }
+        try:
+            persons_join(keep=keep, join=join, user=self.request.user)
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+            return redirect("duplicates:list")
+        messages.success(self.request, said)
+        return redirect("persons:detail", pk=keep.pk)
 
 
 class ContactMergeView(CustomerPageMixin, FormView):
@@ -404,10 +556,10 @@ class ContactMergeView(CustomerPageMixin, FormView):
 
 
 class PersonDetailView(PermissionRequiredMixin, DetailView):
-    """A person's page, read-only: who they are and each customer they are a
-    contact of, with the roles and work details there."""
+    """A person's page, read-only: who they are, each customer they are a contact
+    of (with the roles and work details there), and their history."""
 
-    permission_required = ("customers.view_customer", "contacts.view_contact")
+    permission_required = PERSON_PAGE_PERMISSIONS
     raise_exception = True
     model = Person
     template_name = "contacts/person_detail.html"
@@ -420,4 +572,7 @@ class PersonDetailView(PermissionRequiredMixin, DetailView):
             # No customer of theirs to show: as if the person did not exist.
             raise Http404
         kwargs["links"] = links
+        kwargs["changes"] = selectors.person_history(person_id=self.object.pk)
+        kwargs["history_limit"] = selectors.PERSON_HISTORY_LIMIT
+        kwargs["actions"] = actions_for(self.request.user, self.object.pk)
         return super().get_context_data(**kwargs)

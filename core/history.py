@@ -120,6 +120,10 @@ class TrackedModel:
     # The fields of a record that hold a phone number (stored E.164), shown in
     # international format: `+31 6 12345678`, never `+31612345678`.
     phone_fields: Callable[[Any], Collection[str]] = _no_phone_fields
+    # Where an entry's name links to: (the keys of the page's objects of this
+    # model, the reader) -> {key: url} for those that still exist and the reader
+    # may open, in one query for the page; None: names are plain text.
+    object_urls: Callable[[Collection[Any], Any], dict[Any, str]] | None = None
 
     @cached_property
     def live_model(self) -> type[models.Model]:

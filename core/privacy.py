@@ -8,7 +8,7 @@ Each app registers its own models from its `AppConfig.ready()` (in its
         PersonalModel(
             model="contacts.Contact",
             kind="contacts",
-            rows=lambda rows, person: rows.filter(id__in=person.contact_ids),
+            rows=lambda rows, subject: rows.filter(id__in=subject.contact_ids),
             fields=(PersonalField("first_name", ERASE, replacement=ERASED_NAME), …),
         )
     )
@@ -50,16 +50,21 @@ HISTORY_OWN_FIELDS = ("history_type", HISTORY_REASON_FIELD)
 
 
 @dataclass(frozen=True)
-class Person:
-    """A person as the rows that hold their data: today the contacts found by an
-    email address or by id, with what those rows say of them."""
+class DataSubject:
+    """Whom an export or an erasure is about, as the rows that hold their data:
+    a person (`contacts.Person`) with their links to customers, or, for an email
+    address no person has, what was sent to it. (Not named Person: that is the
+    model.)"""
 
+    person_ids: frozenset[int]
+    # Their links, and links since deleted (merged away) that were theirs.
     contact_ids: frozenset[int]
-    customer_ids: frozenset[int]
+    customer_ids: frozenset[int]  # of the links that exist
     emails: frozenset[str]  # lower case
     phones: frozenset[str]  # E.164
+    # Their names, earlier ones included: a change reason may quote them.
     names: frozenset[str]
-    identifier: str  # what they were found by: an email address or "contact 12"
+    identifier: str  # what they were found by: an email address or "person 12"
 
 
 @dataclass(frozen=True)
@@ -74,7 +79,7 @@ class PersonalField:
             raise ValueError(f"Unknown category {self.category!r} of {self.name}.")
 
 
-RowsOf = Callable[[models.QuerySet, Person], models.QuerySet]
+RowsOf = Callable[[models.QuerySet, DataSubject], models.QuerySet]
 
 
 @dataclass(frozen=True)
@@ -85,11 +90,15 @@ class PersonalModel:
     fields: tuple[PersonalField, ...]
     # Instead of replacing the erase fields: how the rows are erased (deleted,
     # say); returns how many rows it changed. History rows are still replaced.
-    erase: Callable[[models.QuerySet, Person], int] | None = None
+    erase: Callable[[models.QuerySet, DataSubject], int] | None = None
     # Of the rows, those that keep their retain fields; the others are erased
     # whole. Their retention is counted from the date field `retained_from`.
     retained: Callable[[models.QuerySet], models.QuerySet] | None = None
     retained_from: str = ""
+    # Whether a change reason of its records may quote another person's values
+    # (a merge's record names the contact merged away and the values dropped):
+    # the erasure then also removes such reasons from others' records.
+    reasons_quote_others: bool = False
 
     @property
     def live_model(self) -> type[models.Model]:
@@ -126,7 +135,7 @@ class NotPersonal:
 
 
 # Checks that may refuse an erasure: each returns the reasons, in words.
-ErasureCheck = Callable[[Person], list[str]]
+ErasureCheck = Callable[[DataSubject], list[str]]
 
 
 @dataclass

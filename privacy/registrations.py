@@ -8,7 +8,7 @@ from core.privacy import (
     ERASE,
     ERASED_NAME,
     EXPORT_ONLY,
-    Person,
+    DataSubject,
     PersonalField,
     PersonalModel,
     personal_data,
@@ -17,12 +17,12 @@ from core.privacy import (
 STAFF = "staff: the application's users, not customers' people"
 
 
-def _admin_entries(rows: QuerySet, person: Person) -> QuerySet:
+def _admin_entries(rows: QuerySet, subject: DataSubject) -> QuerySet:
     # The admin's own log of changes to a contact names it in object_repr.
     return rows.filter(
         content_type__app_label="contacts",
         content_type__model="contact",
-        object_id__in=[str(pk) for pk in person.contact_ids],
+        object_id__in=[str(pk) for pk in subject.contact_ids],
     )
 
 

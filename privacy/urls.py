@@ -5,8 +5,9 @@ from privacy import views
 app_name = "privacy"
 
 urlpatterns = [
+    # Beside the person's page (/contacts/persons/<id>/), which links to it.
     path(
-        "customers/<int:customer_pk>/contacts/<int:pk>/privacy/",
+        "contacts/persons/<int:pk>/privacy/",
         views.PersonPrivacyView.as_view(),
         name="person",
     ),

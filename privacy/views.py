@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -8,12 +9,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from contacts.models import Contact
+from contacts.models import Person
 from customers.models import Customer
-from customers.pages import CustomerPageMixin
 from privacy.services import (
     erasure_refusals,
-    find_person,
+    find_subject,
     person_erase,
     person_export,
     person_found,
@@ -27,69 +27,61 @@ class EraseForm(forms.Form):
     )
 
 
-class PersonPrivacyView(CustomerPageMixin, TemplateView):
-    """A contact's person: what is held about them, the export, and the erasure
-    with a confirmation that names what will happen. The person is everyone with
-    the contact's email address (at every customer), else the contact alone."""
+class PersonPrivacyView(PermissionRequiredMixin, TemplateView):
+    """A person's privacy page, reached from their page: what is held about them
+    at every customer they are linked to, the export, and the erasure with a
+    confirmation that names what will happen."""
 
-    permission_required = ("customers.view_customer", "privacy.handle_personal_data")
+    permission_required = ("contacts.view_contact", "privacy.handle_personal_data")
+    raise_exception = True
     template_name = "privacy/person_privacy.html"
-    model = Contact  # what <pk> names
-    active_tab = "contacts"
+    model = Person  # what <pk> names
 
-    def get_contact(self) -> Contact:
-        return get_object_or_404(
-            Contact.objects.filter(customer=self.customer), pk=self.kwargs["pk"]
-        )
-
-    def get_person(self, contact: Contact):
-        if contact.email:
-            return find_person(email=contact.email)
-        return find_person(contact_id=contact.pk)
+    def get_person(self) -> Person:
+        return get_object_or_404(Person, pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
-        contact = self.get_contact()
-        person = self.get_person(contact)
-        found = person_found(person)
+        person = self.get_person()
+        subject = find_subject(person_id=person.pk)
+        found = person_found(subject)
         kwargs.setdefault("form", EraseForm())
         kwargs.update(
-            contact=contact,
             person=person,
             linked_customers=Customer.objects.filter(
-                pk__in=person.customer_ids
+                pk__in=subject.customer_ids
             ).order_by("name"),
             found=[
                 (kind, rows, history)
                 for kind, (rows, history) in found.items()
                 if rows or history
             ],
-            refusals=erasure_refusals(person),
+            refusals=erasure_refusals(subject),
             retention_years=settings.PRIVACY_RETENTION_YEARS,
         )
         return super().get_context_data(**kwargs)
 
     def post(self, request, *args, **kwargs):
-        contact = self.get_contact()
-        person = self.get_person(contact)
+        person = self.get_person()
+        subject = find_subject(person_id=person.pk)
         if "export" in request.POST:
             try:
-                archive = person_export(person=person, user=request.user)
+                archive = person_export(subject=subject, user=request.user)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
                 return redirect(request.path)
             response = HttpResponse(archive, content_type="application/zip")
             response["Content-Disposition"] = (
-                f'attachment; filename="personal-data-{contact.pk}.zip"'
+                f'attachment; filename="personal-data-{person.pk}.zip"'
             )
             return response
         form = EraseForm(request.POST)
         if form.is_valid():
             try:
-                person_erase(person=person, user=request.user)
+                person_erase(subject=subject, user=request.user)
             except ValidationError as error:
                 for message in error.messages:
                     form.add_error(None, message)
             else:
                 messages.success(request, gettext("The person's data was erased."))
-                return redirect("contacts:list", customer_pk=self.customer.pk)
+                return redirect("persons:detail", pk=person.pk)
         return self.render_to_response(self.get_context_data(form=form))

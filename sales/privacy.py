@@ -10,7 +10,7 @@ from django.utils.translation import gettext, gettext_noop
 from core.privacy import (
     EXPORT_ONLY,
     RETAIN,
-    Person,
+    DataSubject,
     PersonalField,
     PersonalModel,
     personal_data,
@@ -25,9 +25,9 @@ KIND_NAMES = {
 }
 
 
-def _documents(rows: QuerySet, person: Person) -> QuerySet:
+def _documents(rows: QuerySet, subject: DataSubject) -> QuerySet:
     return rows.annotate(_email=Lower("contact_email")).filter(
-        Q(contact_id__in=person.contact_ids) | Q(_email__in=person.emails)
+        Q(contact_id__in=subject.contact_ids) | Q(_email__in=subject.emails)
     )
 
 
@@ -35,13 +35,13 @@ def _issued(rows: QuerySet) -> QuerySet:
     return rows.exclude(status=SalesDocument.Status.DRAFT)
 
 
-def drafts_with_the_person(person: Person) -> list[str]:
+def drafts_with_the_person(subject: DataSubject) -> list[str]:
     """Refuse while a draft has the person as its contact: it would be sent to
     someone who is no longer there."""
     reasons = []
     for kind in DOCUMENT_KINDS:
         drafts = kind.objects.filter(
-            contact_id__in=person.contact_ids, status=SalesDocument.Status.DRAFT
+            contact_id__in=subject.contact_ids, status=SalesDocument.Status.DRAFT
         ).order_by("number")
         for number in drafts.values_list("number", flat=True):
             reasons.append(

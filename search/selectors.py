@@ -44,14 +44,10 @@ from django.utils.translation import gettext, ngettext
 
 from contacts.marks import EmailMark, email_marks
 from contacts.models import Contact, ContactDetail
-from contacts.validators import (
-    looks_like_phone_number,
-    normalize_email_address,
-    phone_number_candidates,
-)
+from contacts.selectors import phone_readings
+from contacts.validators import normalize_email_address
 from core.phones import format_phone_number
 from customers.models import Customer
-from customers.selectors import billing_countries
 
 RESULT_LIMIT = 20
 MIN_TEXT_LENGTH = 2
@@ -184,15 +180,6 @@ def _mark(results: SearchResults) -> None:
             replace(hit, mark=marks.get(hit.email.lower())) if hit.email else hit
             for hit in section.hits
         ]
-
-
-def phone_readings(query: str) -> list[str]:
-    """The E.164 numbers a query typed as a phone number can be (none when it
-    does not look like one): a national number is read in each country of the
-    billing addresses."""
-    if not looks_like_phone_number(query):
-        return []
-    return phone_number_candidates(query, regions=billing_countries())
 
 
 def number_rank(field: str, query: str, numbers: list[str]) -> Case:

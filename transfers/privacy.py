@@ -7,7 +7,7 @@ from django.utils.translation import gettext_noop
 from core.privacy import (
     ERASE,
     EXPORT_ONLY,
-    Person,
+    DataSubject,
     PersonalField,
     PersonalModel,
     personal_data,
@@ -23,10 +23,10 @@ def _mentions(job, needles: list[str]) -> bool:
     return any(needle in text.lower() for text in texts for needle in needles)
 
 
-def _jobs(rows: QuerySet, person: Person) -> QuerySet:
+def _jobs(rows: QuerySet, subject: DataSubject) -> QuerySet:
     # The file is bytes and the lines JSON: read in Python, which the few jobs a
     # user keeps allow. A national number in a file is not found by its E.164 form.
-    needles = [*person.emails, *person.phones]
+    needles = [*subject.emails, *subject.phones]
     mentioning = [
         job.pk
         for job in rows.only("pk", "content", "report", "refused")
@@ -35,7 +35,7 @@ def _jobs(rows: QuerySet, person: Person) -> QuerySet:
     return rows.filter(pk__in=mentioning)
 
 
-def _delete(rows: QuerySet, person: Person) -> int:
+def _delete(rows: QuerySet, subject: DataSubject) -> int:
     # A working file, not a record: the job goes whole.
     count, _ = rows.delete()
     return count

@@ -5,12 +5,14 @@ possible duplicates hold; what the contact form would warn about comes back as
 warnings."""
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
+from api.errors import prefixed
 from api.resources.base import (
     CreateMixin,
     DestroyMixin,
@@ -21,7 +23,13 @@ from api.resources.base import (
 )
 from api.resources.contact_details import WarningSerializer
 from api.serializers import PhoneField
-from contacts.models import Contact, ContactRole
+from contacts.models import (
+    ONE_LINK_PER_CUSTOMER_MESSAGE,
+    PERSON_NAME_FIELDS,
+    Contact,
+    ContactRole,
+    Person,
+)
 from contacts.selectors import contacts_sharing
 from contacts.services.links import (
     contact_create,
@@ -41,9 +49,27 @@ class ContactSerializer(serializers.ModelSerializer):
         queryset=Customer.objects.all(),
         help_text=_("The customer whose contact it is; it cannot move to another."),
     )
-    # The person's own fields, each declared with its source, so that they can
-    # move to the person a contact links to.
-    first_name = serializers.CharField(max_length=100)
+    person = serializers.PrimaryKeyRelatedField(
+        # Those visible (with a link), as in GET /persons/.
+        queryset=Person.objects.filter(
+            Exists(Contact.objects.filter(person=OuterRef("pk")))
+        ),
+        required=False,
+        help_text=_(
+            "The person this contact is (GET /api/v1/persons/{id}/). To make an "
+            "existing person a contact of this customer too, give their id and "
+            "leave out first_name, last_name and language: those are the "
+            "person's. Left out, a new person is made with the name given. It "
+            "cannot change."
+        ),
+    )
+    # The person's name and language, copied on the link: a change here is the
+    # person's, at every customer they are a contact of.
+    first_name = serializers.CharField(
+        max_length=100,
+        required=False,
+        help_text=_("Required, unless an existing person is given."),
+    )
     last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     language = serializers.ChoiceField(
         choices=settings.LANGUAGES,
@@ -70,6 +96,7 @@ class ContactSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "customer",
+            "person",
             "first_name",
             "last_name",
             "email",
@@ -78,11 +105,17 @@ class ContactSerializer(serializers.ModelSerializer):
             "department",
             "language",
             "no_notification_emails",
+            "is_active",
+            "started_on",
+            "ended_on",
             "roles",
             "created_at",
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
+        # One link per person and customer is checked on create, under the
+        # customer's lock (create_object): refused at `person`.
+        validators: list = []
         extra_kwargs = {
             "email": {"help_text": _("As stored: normalised.")},
             "phone": {
@@ -91,7 +124,39 @@ class ContactSerializer(serializers.ModelSerializer):
                     "customer's billing country."
                 )
             },
+            "ended_on": {"help_text": _("Not before started_on.")},
         }
+
+    def validate(self, attrs):
+        if self.instance is not None:
+            return attrs
+        if "person" in attrs:
+            # The person's name is changed on the person, not by a new link.
+            given = [name for name in PERSON_NAME_FIELDS if name in attrs]
+            if given:
+                raise serializers.ValidationError(
+                    {
+                        name: serializers.ErrorDetail(
+                            gettext(
+                                "An existing person keeps their own name and "
+                                "language: leave this out, or change it on the "
+                                "person."
+                            ),
+                            code="given_with_person",
+                        )
+                        for name in given
+                    }
+                )
+        elif "first_name" not in attrs:
+            raise serializers.ValidationError(
+                {
+                    "first_name": serializers.ErrorDetail(
+                        self.fields["first_name"].error_messages["required"],
+                        code="required",
+                    )
+                }
+            )
+        return attrs
 
 
 class SharedContactWarningSerializer(WarningSerializer):
@@ -119,6 +184,7 @@ class ContactWrittenSerializer(ContactSerializer):
 
 class ContactFilters(serializers.Serializer):
     customer = key_field()
+    person = key_field(help_text=_("The contacts of this person, one per customer."))
     email = serializers.CharField(
         required=False,
         max_length=254,
@@ -173,6 +239,8 @@ class ContactResource(CreateMixin, UpdateMixin, DestroyMixin, Resource):
     def filter_list(self, queryset, filters):
         if "customer" in filters:
             queryset = queryset.filter(customer_id=filters["customer"])
+        if "person" in filters:
+            queryset = queryset.filter(person_id=filters["person"])
         if "email" in filters:
             queryset = queryset.filter(contacts_with_email(filters["email"]))
         if "phone" in filters:
@@ -190,13 +258,44 @@ class ContactResource(CreateMixin, UpdateMixin, DestroyMixin, Resource):
 
     def create_object(self, data):
         roles = data.pop("roles", [])
-        contact = contact_create(roles=roles, **data)
+        person = data.get("person")
+        if person is not None:
+            # Under the customer's lock, which contact_create takes first too: a
+            # link made meanwhile is seen here.
+            lock_customers([data["customer"].pk])
+            if Contact.objects.filter(
+                person=person, customer=data["customer"]
+            ).exists():
+                raise ValidationError(
+                    {
+                        "person": ValidationError(
+                            ONE_LINK_PER_CUSTOMER_MESSAGE, code="already_a_contact"
+                        )
+                    }
+                )
+        try:
+            contact = contact_create(roles=roles, **data)
+        except ValidationError as error:
+            if getattr(error, "code", None) == "gone":
+                # The person's last link ended since the request was read.
+                raise prefixed(error, "person") from error
+            raise
         return contact, {"warnings": self._warnings(contact, stored=None)}
 
     def update_object(self, contact, data):
         keep_customer(
             contact, data, gettext("A contact cannot move to another customer.")
         )
+        person = data.pop("person", None)
+        if person is not None and person.pk != contact.person_id:
+            raise ValidationError(
+                {
+                    "person": ValidationError(
+                        gettext("A contact cannot become another person."),
+                        code="person_fixed",
+                    )
+                }
+            )
         stored = (contact.email, contact.phone)
         roles = data.pop("roles", None)
         # The ETag was checked under the locks: no version to compare again.

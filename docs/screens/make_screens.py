@@ -122,6 +122,21 @@ SCREENS = [
         invalid_contact,
     ),
     Screen(
+        "contact-add-existing",
+        "staff",
+        lambda ids: (
+            f"/customers/{ids['customer']}/contacts/new/?person_q={ids['person_name']}"
+        ),
+    ),
+    Screen(
+        "contact-add-picked",
+        "staff",
+        lambda ids: (
+            f"/customers/{ids['customer']}/contacts/new/?person={ids['person']}"
+        ),
+    ),
+    Screen("person", "staff", lambda ids: f"/contacts/persons/{ids['person']}/"),
+    Screen(
         "addresses", "manager", lambda ids: f"/customers/{ids['customer']}/addresses/"
     ),
     Screen(
@@ -174,16 +189,34 @@ def manage(env: dict, *args: str) -> str:
 
 
 def demo_ids(env: dict) -> dict:
-    """The customer the pictures show (the demo's Fjord Foods) and its invoice."""
+    """The customer the pictures show (the demo's Fjord Foods) and its invoice; and
+    a person of another customer, whom the person page shows and Add contact finds
+    (made a contact of a third customer, and given an email of their own, through
+    the services, so their page has two customers and some history)."""
     script = (
+        "from contacts.models import Contact\n"
+        "from contacts.services.links import contact_create, person_update\n"
         "from customers.models import Customer\n"
         "c = Customer.objects.get(name__startswith='Fjord')\n"
-        "print(c.pk, c.invoices.order_by('pk').first().pk, c.number)\n"
+        "other = Contact.objects.exclude(customer=c).order_by('pk').first()\n"
+        "third = Customer.objects.exclude(pk__in=[c.pk, other.customer_id])"
+        ".order_by('pk').first()\n"
+        "contact_create(customer=third, person=other.person, job_title='Advisor')\n"
+        "person_update(person=other.person, data={'personal_email': "
+        "other.first_name.lower() + '@home.example'})\n"
+        "print(c.pk, c.invoices.order_by('pk').first().pk, c.number, "
+        "other.person_id, other.full_name.replace(' ', '+'))\n"
     )
-    customer, invoice, number = manage(
+    customer, invoice, number, person, name = manage(
         env, "shell", "--no-imports", "-c", script
     ).split()
-    return {"customer": customer, "invoice": invoice, "number": number}
+    return {
+        "customer": customer,
+        "invoice": invoice,
+        "number": number,
+        "person": person,
+        "person_name": name,
+    }
 
 
 def wait_for(url: str) -> None:

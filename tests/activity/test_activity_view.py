@@ -11,12 +11,13 @@ from django.utils import timezone
 from activity.selectors import PAGE_SIZE
 from contacts.models import ContactDetail
 from contacts.services.card import contact_detail_create, contact_detail_update
-from contacts.services.links import contact_create, contact_update
+from contacts.services.links import contact_create, contact_delete, contact_update
 from core.history_groups import new_history_group
 from customers import services as customer_services
 from tests.activity.helpers import acting_as, page_text
 from tests.contacts.factories import role
 from tests.customers.factories import CustomerFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -189,9 +190,48 @@ def test_a_page_costs_the_same_queries_for_ten_rows_as_for_two_thousand(
         # 5 customer, 6 the users who changed this customer (the user filter),
         # 7 count of entries (groups, a UNION), 8 the page's groups, 9 their
         # records' (group, date, id, source), 10-13 per tracked model on the page:
-        # its records and the ones before them, 14 the contacts' roles in those.
-        with django_assert_num_queries(14):
+        # its records and the ones before them, 14 the contacts' roles in those,
+        # 15 the persons of the contacts still there (their names link to them).
+        with django_assert_num_queries(15):
             response = client.get(url(customer))
         assert len(response.context["entries"]) == (11 if customer is small else 50)
         client.logout()
         client.force_login(viewer)
+
+
+def test_a_contacts_name_links_to_the_person_page_while_the_contact_exists(
+    client_for, viewer, editor
+):
+    customer = CustomerFactory()
+    with acting_as(editor):
+        kept = contact_create(customer=customer, first_name="Petra")
+        gone = contact_create(customer=customer, first_name="Gert")
+        contact_delete(contact=gone)
+        contact_detail_create(customer=customer, kind="email", value="i@x.example")
+    response = client_for(viewer).get(url(customer))
+    changes = [c for entry in response.context["entries"] for c in entry.changes]
+    person_page = reverse("persons:detail", args=[kept.person_id])
+    assert {change.object: change.url for change in changes} == {
+        "Contact Petra": person_page,
+        "Contact Gert": "",
+        "Email Address i@x.example": "",
+        f"Customer {customer.name}": "",
+    }
+    page = response.content.decode()
+    assert f'<a href="{person_page}">Contact Petra</a>' in page
+    assert "Contact Gert" in page
+    assert "Contact Gert</a>" not in page
+
+
+def test_without_the_person_page_names_are_plain_text(client_for, editor):
+    customer = CustomerFactory()
+    contact = contact_create(customer=customer, first_name="Petra")
+    auditor = UserFactory(username="auditor")
+    auditor.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_customer", "view_activity_log"])
+    )
+    response = client_for(auditor).get(url(customer))
+    assert response.status_code == 200
+    assert reverse("persons:detail", args=[contact.person_id]) not in (
+        response.content.decode()
+    )

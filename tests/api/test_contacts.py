@@ -3,9 +3,13 @@ field settings, emails and phone numbers as stored, the billing country, roles b
 code, possible duplicates), found as Find anyone finds them, and what the form
 would warn about comes back as warnings."""
 
+import datetime
+
 import pytest
 
-from contacts.models import Contact, ContactFieldSettings, PossibleDuplicate
+from api.resources import contacts as contacts_resource
+from contacts.models import Contact, ContactFieldSettings, Person, PossibleDuplicate
+from contacts.services.links import contact_delete
 from tests.api.conftest import codes
 from tests.contacts.factories import ContactFactory
 from tests.customers.factories import CustomerFactory, billing_address
@@ -328,3 +332,185 @@ def test_the_list_costs_the_same_queries_whatever_the_number_of_contacts(
     add_contacts(8)
     with django_assert_num_queries(5):
         assert len(api.get(CONTACTS).json()["results"]) == 10
+
+
+def test_a_contact_is_read_with_its_person_and_its_link_dates(api_for, viewer):
+    contact = ContactFactory(is_active=False, started_on=datetime.date(2024, 1, 2))
+
+    data = api_for(viewer).get(url(contact)).json()
+
+    assert data["person"] == contact.person_id
+    assert (data["is_active"], data["started_on"], data["ended_on"]) == (
+        False,
+        "2024-01-02",
+        None,
+    )
+
+
+def test_an_existing_person_becomes_a_contact_of_another_customer(
+    api_for, editor, dutch
+):
+    first = ContactFactory(first_name="Anna", last_name="Berg", language="nl")
+
+    response = api_for(editor).post(
+        CONTACTS,
+        {
+            "customer": dutch.pk,
+            "person": first.person_id,
+            "email": "anna@fjord.example.com",
+            "roles": ["invoice"],
+        },
+    )
+
+    assert response.status_code == 201, response.json()
+    data = response.json()
+    assert data["person"] == first.person_id
+    assert (data["first_name"], data["last_name"], data["language"]) == (
+        "Anna",
+        "Berg",
+        "nl",
+    )
+    assert Person.objects.count() == 1
+    assert set(Contact.objects.values_list("customer_id", flat=True)) == {
+        first.customer_id,
+        dutch.pk,
+    }
+
+
+def test_a_name_given_with_an_existing_person_is_refused_at_its_field(
+    api_for, editor, dutch
+):
+    first = ContactFactory(first_name="Anna")
+
+    response = api_for(editor).post(
+        CONTACTS,
+        {
+            "customer": dutch.pk,
+            "person": first.person_id,
+            "first_name": "Anne",
+            "language": "en",
+        },
+    )
+
+    assert response.status_code == 400
+    assert sorted(codes(response)) == [
+        ("first_name", "given_with_person"),
+        ("language", "given_with_person"),
+    ]
+    assert Contact.objects.count() == 1
+    assert Person.objects.get().first_name == "Anna"
+
+
+def test_without_a_person_the_first_name_is_required(api_for, editor, dutch):
+    response = api_for(editor).post(CONTACTS, {"customer": dutch.pk})
+
+    assert response.status_code == 400
+    assert codes(response) == [("first_name", "required")]
+
+
+def test_a_person_already_a_contact_of_the_customer_is_refused_at_person(
+    api_for, editor, dutch
+):
+    first = ContactFactory(customer=dutch)
+
+    response = api_for(editor).post(
+        CONTACTS, {"customer": dutch.pk, "person": first.person_id}
+    )
+
+    assert response.status_code == 400
+    assert codes(response) == [("person", "already_a_contact")]
+    assert Contact.objects.count() == 1
+
+
+@pytest.mark.parametrize("unknown", [False, True])
+def test_an_unknown_person_or_one_without_a_link_is_refused_at_person(
+    api_for, editor, dutch, unknown
+):
+    person = Person.objects.create(first_name="Nobody")
+    key = person.pk + 1000 if unknown else person.pk
+
+    response = api_for(editor).post(CONTACTS, {"customer": dutch.pk, "person": key})
+
+    assert response.status_code == 400
+    assert codes(response) == [("person", "does_not_exist")]
+    assert not Contact.objects.exists()
+
+
+def test_a_contact_cannot_become_another_person(api_for, editor, dutch):
+    contact = ContactFactory(customer=dutch)
+    person_id = contact.person_id
+    other = ContactFactory()
+    api = api_for(editor)
+    etag = api.get(url(contact))["ETag"]
+
+    refused = api.patch(url(contact), {"person": other.person_id}, if_match=etag)
+    same = api.patch(
+        url(contact), {"person": contact.person_id, "job_title": "Buyer"}, if_match=etag
+    )
+
+    assert refused.status_code == 400
+    assert codes(refused) == [("person", "person_fixed")]
+    assert same.status_code == 200, same.json()
+    contact.refresh_from_db()
+    assert (contact.person_id, contact.job_title) == (person_id, "Buyer")
+
+
+def test_an_end_before_the_start_is_refused_at_ended_on(api_for, editor, dutch):
+    response = api_for(editor).post(
+        CONTACTS,
+        {
+            "customer": dutch.pk,
+            "first_name": "Anna",
+            "started_on": "2024-05-01",
+            "ended_on": "2024-04-30",
+        },
+    )
+
+    assert response.status_code == 400
+    assert codes(response) == [("ended_on", "ends_before_start")]
+
+
+def test_a_rename_of_a_contact_reaches_the_persons_other_links(api_for, editor):
+    first = ContactFactory(first_name="Anna")
+    second = ContactFactory(first_name="Anna", person=first.person)
+    api = api_for(editor)
+
+    response = api.patch(
+        url(first), {"first_name": "Anne"}, if_match=api.get(url(first))["ETag"]
+    )
+
+    assert response.status_code == 200, response.json()
+    second.refresh_from_db()
+    assert (second.first_name, Person.objects.get().first_name) == ("Anne", "Anne")
+
+
+def test_the_contacts_of_a_person_are_listed(api_for, viewer):
+    first = ContactFactory()
+    second = ContactFactory(person=first.person)
+    ContactFactory()
+
+    response = api_for(viewer).get(CONTACTS, {"person": first.person_id})
+
+    assert ids(response) == [first.pk, second.pk]
+
+
+def test_a_person_gone_before_the_link_is_made_is_refused_at_person(
+    api_for, editor, dutch, monkeypatch
+):
+    """Their last link ended between the request's reading and the write."""
+    first = ContactFactory()
+    create = contacts_resource.contact_create
+
+    def after_the_last_link_ended(**kwargs):
+        contact_delete(contact=first)
+        return create(**kwargs)
+
+    monkeypatch.setattr(contacts_resource, "contact_create", after_the_last_link_ended)
+
+    response = api_for(editor).post(
+        CONTACTS, {"customer": dutch.pk, "person": first.person_id}
+    )
+
+    assert response.status_code == 400
+    assert codes(response) == [("person", "gone")]
+    assert not Contact.objects.filter(customer=dutch).exists()

@@ -14,6 +14,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from api.urls import router
+from contacts.models import Person
 from contacts.services.card import contact_detail_create
 from sales.models import DOCUMENT_KINDS
 from tests.contacts.factories import ContactFactory
@@ -74,6 +75,11 @@ PARITY = {
         page=lambda contact: reverse("contacts:list", args=[contact.customer_id]),
         shown=lambda response, contact: shows(response, contact.email),
     ),
+    # A person is shown on their page, while they are a contact of a customer.
+    "persons": Parity(
+        objects=lambda seeded: seeded["persons"],
+        page=lambda person: reverse("persons:detail", args=[person.pk]),
+    ),
     "orders": document_parity(DOCUMENT_KINDS[0]),
     "invoices": document_parity(DOCUMENT_KINDS[1]),
     "shipments": document_parity(DOCUMENT_KINDS[2]),
@@ -125,6 +131,8 @@ def seeded():
     ]
     contact = ContactFactory(customer=customers[0], roles=["invoice"])
     other = ContactFactory(customer=customers[1], roles=["primary"])
+    # A person whose last link ended (an admin's, an erasure's leftover): no page.
+    unlinked = Person.objects.create(first_name="Nobody")
     documents = {
         kind: [
             make_document(kind, customer, contact if customer == customers[0] else None)
@@ -136,6 +144,7 @@ def seeded():
         "customers": customers,
         "details": details,
         "contacts": [contact, other],
+        "persons": [contact.person, other.person, unlinked],
         "documents": documents,
     }
 
@@ -175,7 +184,11 @@ def test_the_api_shows_a_persona_exactly_what_the_pages_show(
         f"{persona}: pages show {sorted(in_pages)}, the API lists {sorted(in_list)} "
         f"and reads {sorted(readable)}"
     )
-    assert {answers[pk].status_code for pk in set(answers) - readable} <= {403}
+    # Refused (403), or no such object for anyone (404: a person without a link).
+    assert {answers[pk].status_code for pk in set(answers) - readable} <= {403, 404}
+    assert {pk for pk in set(answers) - readable if answers[pk].status_code == 404} == {
+        pk for pk, response in pages.items() if response.status_code == 404
+    }
     for field, page_shows in (parity.fields or {}).items():
         for pk in readable:
             assert (field in answers[pk].json()) == page_shows(pages[pk]), (

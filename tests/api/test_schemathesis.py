@@ -9,6 +9,7 @@ checked is that every refusal is one the document describes."""
 
 import pytest
 import schemathesis
+from django.contrib.auth.models import Permission
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
@@ -120,3 +121,38 @@ def test_a_contact_written_with_a_warning_answers_as_its_document_says(token):
     )
     assert changed.status_code == 200, changed.text
     detail["PATCH"].validate_response(changed)
+
+
+def test_a_person_changed_and_replaced_answers_as_its_document_says(manager):
+    """A person's PATCH and PUT with a current ETag, and a contact linking an
+    existing person: answers generated data rarely reaches."""
+    manager.user_permissions.add(Permission.objects.get(codename="change_person"))
+    headers = {"Authorization": f"Bearer {api_token_create(user=manager).secret}"}
+    contact = ContactFactory(roles=["order"])
+    detail = schema["/api/v1/persons/{id}/"]
+    path = {"id": contact.person_id}
+
+    read = detail["GET"].Case(path_parameters=path).call(headers=headers)
+    detail["GET"].validate_response(read)
+    for method, body in [
+        ("PATCH", {"personal_phone": "+31 6 12345678"}),
+        ("PUT", {"first_name": "Anna", "personal_email": "anna@example.com"}),
+    ]:
+        changed = (
+            detail[method]
+            .Case(path_parameters=path, body=body, media_type="application/json")
+            .call(headers={**headers, "If-Match": read.headers["etag"][0]})
+        )
+        assert changed.status_code == 200, changed.text
+        detail[method].validate_response(changed)
+        read = changed
+    linked = (
+        schema["/api/v1/contacts/"]["POST"]
+        .Case(
+            body={"customer": CustomerFactory().pk, "person": contact.person_id},
+            media_type="application/json",
+        )
+        .call(headers=headers)
+    )
+    assert linked.status_code == 201, linked.text
+    schema["/api/v1/contacts/"]["POST"].validate_response(linked)

@@ -144,7 +144,7 @@ NOT_PAGES = {
     "api:not_found": "the API's JSON 404",
     **{
         f"api:{resource}-{view}": "a JSON API operation"
-        for resource in ("customer", "contactdetail", "contact", *DOCUMENTS)
+        for resource in ("customer", "contactdetail", "contact", "person", *DOCUMENTS)
         for view in ("list", "detail", *(("send",) if resource in DOCUMENTS else ()))
     },
 }

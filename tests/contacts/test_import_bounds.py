@@ -180,14 +180,23 @@ def test_the_refresh_after_an_import_runs_in_chunks_of_a_fixed_cost(
     assert PossibleDuplicate.objects.count() == 3
 
 
-def test_the_refresh_writes_its_pairs_in_slices(monkeypatch, dutch):
-    # Five "Anna"s: ten pairs, written two by two when the slice is two. One INSERT
-    # for a crowded customer's every pair would be built whole in memory.
+def _five_annas(customer) -> list[int]:
+    # Five "Anna"s: ten pairs.
     keys = [
-        ContactFactory(customer=dutch, first_name="Anna", last_name="", email="").pk
+        ContactFactory(customer=customer, first_name="Anna", last_name="", email="").pk
         for _ in "12345"
     ]
     PossibleDuplicate.objects.all().delete()
+    return keys
+
+
+@pytest.mark.skipif(
+    connection.vendor == "postgresql", reason="PostgreSQL takes the pairs by COPY"
+)
+def test_the_refresh_writes_its_pairs_in_slices(monkeypatch, dutch):
+    # Written two by two when the slice is two: one INSERT for a crowded customer's
+    # every pair would be built whole in memory.
+    keys = _five_annas(dutch)
     monkeypatch.setattr(duplicates, "PAIR_WRITE_SLICE", 2)
 
     with CaptureQueriesContext(connection) as queries:
@@ -198,6 +207,27 @@ def test_the_refresh_writes_its_pairs_in_slices(monkeypatch, dutch):
     ]
     assert len(inserts) == 5
     assert PossibleDuplicate.objects.count() == 10
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_postgresql_takes_the_pairs_by_copy_not_insert(monkeypatch, dutch):
+    keys = _five_annas(dutch)
+    copied = []
+    copy = type(connection.cursor().cursor).copy
+
+    def counting_copy(self, statement, *args, **kwargs):
+        copied.append(str(statement))
+        return copy(self, statement, *args, **kwargs)
+
+    monkeypatch.setattr(type(connection.cursor().cursor), "copy", counting_copy)
+    with CaptureQueriesContext(connection) as queries:
+        possible_duplicates_refresh_after_import({dutch.pk: keys})
+
+    assert not [q for q in queries if "INSERT INTO" in q["sql"]]
+    assert len(copied) == 1 and "contacts_possibleduplicate" in copied[0]
+    pairs = PossibleDuplicate.objects.all()
+    assert pairs.count() == 10
+    assert all(p.found_at and p.created_at == p.found_at for p in pairs)
 
 
 def test_a_failed_batch_keeps_the_batches_before_it_and_says_so(

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from contacts.models import Contact, Person
+from contacts.selectors import PERSON_HISTORY_LIMIT
 from tests.contacts.factories import ContactFactory
 from tests.customers.factories import CustomerFactory
 
@@ -76,8 +77,9 @@ def test_an_unknown_person_is_not_found(client_for, viewer):
 
 
 # 1 session, 2 user, 3-4 the user's permissions (own, then through groups),
-# 5 the person, 6 their links with the customers, 7 the links' roles.
-PERSON_PAGE_QUERIES = 7
+# 5 the person, 6 their links with the customers, 7 the links' roles, 8 the
+# person's history records, 9 the users who made them.
+PERSON_PAGE_QUERIES = 9
 
 
 @pytest.mark.parametrize("count", [1, 20])
@@ -87,6 +89,8 @@ def test_the_person_page_costs_the_same_queries_for_1_or_20_customers(
     person = ContactFactory(roles=["order"]).person
     for _ in range(count - 1):
         ContactFactory(person=person, roles=["invoice", "shipment"])
+    for n in range(count):
+        change_person(person, viewer, personal_email=f"petra{n}@home.example")
     client = client_for(viewer)
     url = reverse("persons:detail", args=[person.pk])
     with django_assert_num_queries(PERSON_PAGE_QUERIES):
@@ -124,3 +128,53 @@ def test_the_contact_form_has_no_note_for_a_person_at_one_customer(client_for, e
         reverse("contacts:update", args=[contact.customer_id, contact.pk])
     )
     assert "is also a contact of" not in response.content.decode()
+
+
+def change_person(person, user, **values):
+    """A save of the person by `user`, as a request would record it."""
+    for name, value in values.items():
+        setattr(person, name, value)
+    person._history_user = user
+    person.save()
+
+
+def test_the_person_page_shows_their_history_newest_first_with_who_and_what(
+    client_for, viewer, editor, manager
+):
+    person = person_at_two_customers()
+    change_person(person, editor, last_name="Visser-Bakker")
+    change_person(person, manager, personal_phone="+31687654321")
+    manager.delete()
+    response = client_for(viewer).get(reverse("persons:detail", args=[person.pk]))
+    changes = response.context["changes"]
+    assert [change.lines for change in changes[:2]] == [
+        [("Personal phone number", "+31 6 12345678", "+31 6 87654321")],
+        [("Last name", "Visser", "Visser-Bakker")],
+    ]
+    assert [change.who for change in changes[:2]] == [
+        "deleted user",
+        editor.get_full_name(),
+    ]
+    # The oldest: made with the first link (nobody signed in: a test's factory).
+    assert changes[-1].created
+    assert ("First name", "", "Petra") in changes[-1].lines
+    assert changes[-1].who == "system"
+    page = response.content.decode()
+    assert "Visser → Visser-Bakker" in page
+    assert page.index("→ +31 6 87654321") < page.index("→ Visser-Bakker")
+
+
+def test_the_person_history_is_bounded(client_for, viewer):
+    person = ContactFactory(first_name="Petra", last_name="Visser").person
+    for n in range(PERSON_HISTORY_LIMIT + 5):
+        change_person(person, None, last_name=f"Visser {n}")
+    response = client_for(viewer).get(reverse("persons:detail", args=[person.pk]))
+    changes = response.context["changes"]
+    assert len(changes) == PERSON_HISTORY_LIMIT
+    last = PERSON_HISTORY_LIMIT + 4
+    assert changes[0].lines == [("Last name", f"Visser {last - 1}", f"Visser {last}")]
+    # The oldest shown is still compared with the record before it.
+    assert not changes[-1].created
+    assert f"The last {PERSON_HISTORY_LIMIT} changes are shown." in (
+        response.content.decode()
+    )

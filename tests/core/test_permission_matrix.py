@@ -129,7 +129,7 @@ ACCESS = {
     # in tests/api/test_permission_parity.py); its document takes a session too.
     **{
         f"api:{resource}-{view}": Access((), "*", get=401, session=False)
-        for resource in ("customer", "contactdetail", "contact", *DOCUMENTS)
+        for resource in ("customer", "contactdetail", "contact", "person", *DOCUMENTS)
         for view in ("list", "detail", *(("send",) if resource in DOCUMENTS else ()))
     },
     "api:schema": Access(SIGNED_IN_USERS, PAGE, signed_out=401),

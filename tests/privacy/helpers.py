@@ -8,10 +8,11 @@ from django.db import connection
 from django.utils import timezone
 
 from communications.models import DeliveryEvent, Suppression
-from contacts.models import Contact, ContactDetail
+from contacts.models import CONTACT_PERSON_FIELDS, Contact, ContactDetail
 from contacts.services.card import contact_detail_create
 from contacts.services.duplicates import possible_duplicates_refresh
 from contacts.services.links import contact_update
+from contacts.services.merge import contacts_merge
 from sales.models import Invoice, Shipment
 from sales.services import document_send
 from tests.communications.helpers import deliver_outbox
@@ -33,13 +34,15 @@ class Arranged:
     invoice: Invoice
     shipment: Shipment
     other: Contact
+    merged_into: Contact  # someone else's contact their link was merged into
 
 
 def arrange_person(user, *, invoice_date=None) -> Arranged:
     """Zebulon, linked to two customers, changed once (an earlier last name in
     the history), sent an invoice and a shipment notice (delivered, one bounced),
     suppressed, on a customer's card with their number, a possible duplicate of
-    someone else, and named in the admin's log."""
+    someone else, named in the admin's log, and merged into someone else's contact
+    at a third customer (its merge record quotes them)."""
     fjord, north = CustomerFactory(name="Fjord Foods"), CustomerFactory(name="North")
     at_fjord = ContactFactory(
         customer=fjord,
@@ -57,6 +60,7 @@ def arrange_person(user, *, invoice_date=None) -> Arranged:
     )
     at_north = ContactFactory(
         customer=north,
+        person=at_fjord.person,
         first_name="Zebulon",
         last_name="Quixote",
         email=EMAIL.upper(),
@@ -97,9 +101,29 @@ def arrange_person(user, *, invoice_date=None) -> Arranged:
         action_flag=CHANGE,
         change_message=f"Changed {NAME}",
     )
+    # At a third customer, their link was merged into someone else's contact:
+    # that contact's merge record quotes the values it dropped (theirs).
+    south = CustomerFactory(name="South")
+    at_south = ContactFactory(
+        customer=south,
+        person=at_fjord.person,
+        first_name="Zebulon",
+        last_name="Quixote",
+        email=EMAIL,
+        phone=PHONE,
+    )
+    zenobia = ContactFactory(
+        customer=south, first_name="Zenobia", last_name="Quick", email="zq@south.nl"
+    )
+    contacts_merge(
+        keep=zenobia,
+        merge_away=at_south,
+        values={name: getattr(zenobia, name) for name in CONTACT_PERSON_FIELDS},
+        user=user,
+    )
     at_fjord.refresh_from_db()
     at_north.refresh_from_db()
-    return Arranged([at_fjord, at_north], invoice, shipment, other)
+    return Arranged([at_fjord, at_north], invoice, shipment, other, zenobia)
 
 
 TEXT_TYPES = ("char", "text", "json", "clob", "varchar")

@@ -5,12 +5,20 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from communications.models import Delivery, DeliveryEvent, Suppression
-from contacts.models import Contact, ContactDetail, NotDuplicate, PossibleDuplicate
+from contacts.models import (
+    CONTACT_PERSON_FIELDS,
+    Contact,
+    ContactDetail,
+    NotDuplicate,
+    Person,
+    PossibleDuplicate,
+)
+from contacts.services.merge import contacts_merge
 from privacy.models import ErasureLog, RetainedCopy
 from privacy.services import (
     ERASURE_REASON,
     ErasureRefused,
-    find_person,
+    find_subject,
     person_erase,
 )
 from sales.models import Invoice
@@ -43,10 +51,14 @@ def test_an_erased_person_is_found_only_in_the_issued_documents_copies(manager):
         ("communications_deliveryevent", "description"),
         ("communications_suppression", "email"),
         ("django_admin_log", "object_repr"),
+        ("contacts_person", "last_name"),
+        ("contacts_historicalperson", "last_name"),
+        # The merge record of someone else's contact quotes them.
+        ("contacts_historicalcontact", "history_change_reason"),
     } <= before
     assert before >= RETAINED
 
-    person_erase(person=find_person(email=EMAIL), user=manager)
+    person_erase(subject=find_subject(email=EMAIL), user=manager)
 
     assert where_found(NEEDLES) == RETAINED
 
@@ -55,7 +67,7 @@ def test_it_writes_one_activity_log_entry_per_linked_customer_without_data(manag
     arranged = arrange_person(manager)
     customers = {contact.customer_id for contact in arranged.contacts}
 
-    person_erase(person=find_person(email=EMAIL), user=manager)
+    person_erase(subject=find_subject(email=EMAIL), user=manager)
 
     entries = Contact.history.filter(history_change_reason=ERASURE_REASON)
     assert sorted(entries.values_list("customer_id", flat=True)) == sorted(customers)
@@ -72,7 +84,7 @@ def test_it_writes_one_activity_log_entry_per_linked_customer_without_data(manag
 def test_it_keeps_the_links_nameless_and_without_roles(manager):
     arranged = arrange_person(manager)
 
-    person_erase(person=find_person(email=EMAIL), user=manager)
+    person_erase(subject=find_subject(email=EMAIL), user=manager)
 
     for contact in Contact.objects.filter(pk__in=[c.pk for c in arranged.contacts]):
         assert contact.full_name == "[erased]"
@@ -92,7 +104,7 @@ def test_it_keeps_the_links_nameless_and_without_roles(manager):
 def test_the_erasure_log_keeps_a_masked_identifier_who_and_counts(manager):
     arrange_person(manager)
 
-    log = person_erase(person=find_person(email=EMAIL), user=manager)
+    log = person_erase(subject=find_subject(email=EMAIL), user=manager)
 
     assert ErasureLog.objects.get() == log
     assert (log.identifier, log.requested_by) == ("z***@example.nl", manager)
@@ -112,7 +124,7 @@ def test_it_refuses_while_a_draft_has_the_person_as_its_contact(manager):
     draft = make_invoice(zeb.customer, zeb)
 
     with pytest.raises(ErasureRefused) as refused:
-        person_erase(person=find_person(email=EMAIL), user=manager)
+        person_erase(subject=find_subject(email=EMAIL), user=manager)
 
     assert refused.value.messages == [
         f"Invoice {draft.number} is a draft with this person as its contact: send "
@@ -129,7 +141,7 @@ def test_a_draft_is_not_a_retained_copy(manager):
     other = ContactFactory(customer=zeb.customer, first_name="Ann")
     Invoice.objects.filter(pk=draft.pk).update(contact=other)
 
-    person_erase(person=find_person(email=EMAIL), user=manager)
+    person_erase(subject=find_subject(email=EMAIL), user=manager)
 
     draft.refresh_from_db()
     assert (draft.contact_name, draft.contact_email) == ("", "")
@@ -139,13 +151,63 @@ def test_a_draft_is_not_a_retained_copy(manager):
 def test_it_finds_a_person_by_contact_id_and_refuses_an_unknown_one(manager):
     zeb = ContactFactory(first_name="Zebulon", last_name="Quixote", email=EMAIL)
 
-    person = find_person(contact_id=zeb.pk)
+    person = find_subject(contact_id=zeb.pk)
 
     assert person.emails == {EMAIL} and person.contact_ids == {zeb.pk}
     with pytest.raises(ValidationError, match="There is no contact"):
-        find_person(contact_id=zeb.pk + 1)
+        find_subject(contact_id=zeb.pk + 1)
 
 
 def test_it_refuses_an_address_nothing_is_held_about(manager):
     with pytest.raises(ValidationError, match="Nothing is held about"):
-        person_erase(person=find_person(email="nobody@example.nl"), user=manager)
+        person_erase(subject=find_subject(email="nobody@example.nl"), user=manager)
+
+
+def merge(keep, merge_away):
+    contacts_merge(
+        keep=keep,
+        merge_away=merge_away,
+        values={name: getattr(keep, name) for name in CONTACT_PERSON_FIELDS},
+    )
+
+
+def test_a_person_merged_away_and_gone_is_erased_by_their_address(manager):
+    # Typed twice at one customer, as two persons; merged into the one that
+    # stays. The merged-away person had no other link: deleted with it.
+    anna = ContactFactory(first_name="Anna", last_name="Bergman", email="a@x.nl")
+    ana = ContactFactory(
+        customer=anna.customer, first_name="Ana", last_name="Berg", email=EMAIL
+    )
+    merge(anna, ana)
+    assert not Person.objects.filter(pk=ana.person_id).exists()
+    assert ("contacts_historicalcontact", "history_change_reason") in where_found(
+        [EMAIL]
+    )
+
+    subject = find_subject(email=EMAIL)
+    assert subject.person_ids == set() and subject.contact_ids == {ana.pk}
+    log = person_erase(subject=subject, user=manager)
+
+    assert where_found([EMAIL, "Ana Berg"]) == set()
+    assert log.counts["change reasons quoting the person"] == 1
+    # The kept contact's own record is untouched but for its reason.
+    record = Contact.history.filter(id=anna.pk).latest("history_id")
+    assert (record.first_name, record.history_change_reason) == ("Anna", None)
+
+
+def test_a_reason_quoting_a_longer_name_is_left_alone(manager):
+    # "Anna Berg" is in "Hanna Bergman" only as letters, not as a name.
+    hanna = ContactFactory(first_name="Hanna", last_name="Bergman", email="h@x.nl")
+    other = ContactFactory(
+        customer=hanna.customer, first_name="Hanna", last_name="Bergmann"
+    )
+    merge(other, hanna)
+    anna = ContactFactory(first_name="Anna", last_name="Berg", email=EMAIL)
+    others = Contact.history.exclude(id=anna.pk).order_by("history_id")
+    before = list(others.values_list("history_change_reason", flat=True))
+    assert any("Merged Hanna Bergman" in (reason or "") for reason in before)
+
+    log = person_erase(subject=find_subject(contact_id=anna.pk), user=manager)
+
+    assert list(others.values_list("history_change_reason", flat=True)) == before
+    assert "change reasons quoting the person" not in log.counts

@@ -1,5 +1,5 @@
-"""The privacy page of a contact's person: what is held, the export, the erasure
-with its confirmation; managers only."""
+"""The privacy page of a person: what is held, the export, the erasure with its
+confirmation; managers only. The person's page offers it."""
 
 import io
 import json
@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from contacts.models import Contact
+from contacts.models import Contact, Person
 from privacy.models import ErasureLog, ExportLog
 from tests.contacts.factories import ContactFactory
 from tests.privacy.helpers import EMAIL
@@ -25,9 +25,7 @@ def zeb():
 
 
 def url(contact):
-    return reverse(
-        "privacy:person", kwargs={"customer_pk": contact.customer_id, "pk": contact.pk}
-    )
+    return reverse("privacy:person", kwargs={"pk": contact.person_id})
 
 
 def test_the_page_names_what_is_held_and_what_erasing_does(client_for, manager, zeb):
@@ -56,11 +54,8 @@ def test_staff_may_not_use_it(client_for, editor, zeb):
     assert client_for(editor).post(url(zeb), {"export": "1"}).status_code == 403
 
 
-def test_another_customers_contact_is_not_found(client_for, manager, zeb):
-    other = ContactFactory()
-    wrong = reverse(
-        "privacy:person", kwargs={"customer_pk": other.customer_id, "pk": zeb.pk}
-    )
+def test_an_unknown_person_is_not_found(client_for, manager, zeb):
+    wrong = reverse("privacy:person", kwargs={"pk": zeb.person_id + 1})
     assert client_for(manager).get(wrong).status_code == 404
 
 
@@ -81,16 +76,18 @@ def test_erase_without_the_confirmation_erases_nothing(client_for, manager, zeb)
     assert Contact.objects.get(pk=zeb.pk).email == EMAIL
 
 
-def test_erase_with_the_confirmation_erases_and_goes_back_to_the_contacts(
+def test_erase_with_the_confirmation_erases_and_goes_back_to_the_person(
     client_for, manager, zeb
 ):
-    response = client_for(manager).post(url(zeb), {"erase": "1", "confirm": "on"})
+    client = client_for(manager)
+    response = client.post(url(zeb), {"erase": "1", "confirm": "on"}, follow=True)
 
-    assert response.status_code == 302
-    assert response["Location"] == reverse(
-        "contacts:list", kwargs={"customer_pk": zeb.customer_id}
-    )
+    assert response.redirect_chain == [
+        (reverse("persons:detail", kwargs={"pk": zeb.person_id}), 302)
+    ]
+    assert "The person&#x27;s data was erased." in response.content.decode()
     assert Contact.objects.get(pk=zeb.pk).email == ""
+    assert Person.objects.get(pk=zeb.person_id).full_name == "[erased]"
     assert ErasureLog.objects.get().requested_by == manager
 
 
@@ -110,7 +107,9 @@ def test_a_draft_is_named_and_the_erasure_refused(client_for, manager, zeb):
 def test_each_linked_customers_activity_log_tells_the_erasure_without_data(
     client_for, manager, zeb
 ):
-    elsewhere = ContactFactory(first_name="Zebulon", last_name="Quixote", email=EMAIL)
+    elsewhere = ContactFactory(
+        person=zeb.person, first_name="Zebulon", last_name="Quixote", email=EMAIL
+    )
     client_for(manager).post(url(zeb), {"erase": "1", "confirm": "on"})
 
     for contact in (zeb, elsewhere):
@@ -129,9 +128,70 @@ def test_the_pages_queries_do_not_grow_with_what_is_held(client_for, manager, ze
     with CaptureQueriesContext(connection) as few:
         client.get(url(zeb))
     for _ in range(5):
-        ContactFactory(first_name="Zebulon", last_name="Quixote", email=EMAIL)
+        ContactFactory(
+            person=zeb.person, first_name="Zebulon", last_name="Quixote", email=EMAIL
+        )
         make_invoice(zeb.customer, zeb, status="sent")
     with CaptureQueriesContext(connection) as many:
         client.get(url(zeb))
 
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def person_page(contact):
+    return reverse("persons:detail", kwargs={"pk": contact.person_id})
+
+
+def test_the_person_page_offers_export_and_erase_to_managers(client_for, manager, zeb):
+    page = client_for(manager).get(person_page(zeb)).content.decode()
+
+    assert f'<form method="post" action="{url(zeb)}"' in page
+    assert 'name="export" value="1"' in page
+    assert "Export data" in page
+    assert f'href="{url(zeb)}">Erase person</a>' in page
+
+
+@pytest.mark.parametrize("persona", ["viewer", "editor"])
+def test_the_person_page_shows_no_privacy_action_without_the_permission(
+    client_for, persona, zeb, request
+):
+    user = request.getfixturevalue(persona)
+    response = client_for(user).get(person_page(zeb))
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Export data" not in text and "Erase person" not in text
+    assert url(zeb) not in text
+    assert client_for(user).get(url(zeb)).status_code == 403
+    assert client_for(user).post(url(zeb), {"export": "1"}).status_code == 403
+    assert not ExportLog.objects.exists()
+
+
+def test_the_person_pages_export_button_downloads_every_link(client_for, manager, zeb):
+    elsewhere = ContactFactory(person=zeb.person, email="zeb@work.nl")
+
+    # What the person page's Export data form posts.
+    response = client_for(manager).post(url(zeb), {"export": "1"})
+
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="personal-data-{zeb.person_id}.zip"'
+    )
+    data = json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read("person.json"))
+    assert sorted(row["id"] for row in data["data"]["contacts"]["rows"]) == sorted(
+        [zeb.pk, elsewhere.pk]
+    )
+    assert data["data"]["persons"]["rows"][0]["last_name"] == "Quixote"
+    assert ExportLog.objects.get().identifier == f"person {zeb.person_id}"
+
+
+def test_the_confirmation_counts_links_history_and_emails(client_for, manager, zeb):
+    ContactFactory(person=zeb.person, email="zeb@work.nl")
+
+    response = client_for(manager).get(url(zeb))
+
+    found = {kind: (rows, history) for kind, rows, history in response.context["found"]}
+    assert found["contacts"] == (2, 2)
+    assert found["persons"] == (1, 1)
+    text = response.content.decode()
+    assert "on their links to 2 customers" in text
+    assert "I understand that this cannot be undone." in text

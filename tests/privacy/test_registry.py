@@ -45,3 +45,20 @@ def test_history_models_are_checked_too():
 )
 def test_the_apps_register_their_own_personal_models(label):
     assert label in personal_data.models
+
+
+def test_the_person_is_registered_and_its_fields_are_checked():
+    from contacts.models import Person
+
+    erased = {
+        f.name for f in personal_data.models["contacts.Person"].fields_of("erase")
+    }
+    assert {"first_name", "last_name", "personal_email", "personal_phone"} <= erased
+    registered = personal_data.models.pop("contacts.Person")
+    try:
+        unlisted = unclassified_fields([Person, Person.history.model])
+    finally:
+        personal_data.register(registered)
+    for name in ("first_name", "last_name", "personal_email", "personal_phone"):
+        assert f"contacts.Person.{name}" in unlisted
+        assert f"contacts.HistoricalPerson.{name}" in unlisted

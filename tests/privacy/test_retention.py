@@ -7,7 +7,7 @@ import pytest
 
 from core.worker import periodic_jobs
 from privacy.models import RetainedCopy
-from privacy.services import erase_expired_copies, find_person, person_erase
+from privacy.services import erase_expired_copies, find_subject, person_erase
 from tests.privacy.helpers import EMAIL, arrange_person
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ ISSUED = datetime.date(2019, 3, 1)
 def erased(manager, settings):
     settings.PRIVACY_RETENTION_YEARS = 7
     arranged = arrange_person(manager, invoice_date=ISSUED)
-    person_erase(person=find_person(email=EMAIL), user=manager)
+    person_erase(subject=find_subject(email=EMAIL), user=manager)
     return arranged
 
 

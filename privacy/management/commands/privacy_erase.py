@@ -20,13 +20,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        person = person_from(options)
+        subject = person_from(options)
         if not options["yes"]:
             raise CommandError(
-                f"Erasing {person.identifier} cannot be undone: add --yes to confirm."
+                f"Erasing {subject.identifier} cannot be undone: add --yes to confirm."
             )
         try:
-            log = person_erase(person=person, user=None)
+            log = person_erase(subject=subject, user=None)
         except ValidationError as error:
             raise CommandError("Not erased: " + " ".join(error.messages)) from error
         self.stdout.write(f"Erased {log.identifier}. Rows changed:")

@@ -19,12 +19,12 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, help="the ZIP file to write")
 
     def handle(self, *args, **options):
-        person = person_from(options)
+        subject = person_from(options)
         try:
-            archive = person_export(person=person, user=None)
+            archive = person_export(subject=subject, user=None)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         Path(options["output"]).write_bytes(archive)
         self.stdout.write(
-            f"Wrote the data of {person.identifier} to {options['output']}."
+            f"Wrote the data of {subject.identifier} to {options['output']}."
         )
