@@ -406,7 +406,7 @@ class ContactRows(CustomerRows):
             self.roles[role.code.lower()] = role
             self.roles[role.name.lower()] = role
             self.role_names.append(role.name)
-        # The persons the rows name by key, read once per batch (see begin_batch).
+        # The persons the batch's rows name by key (see begin_batch).
         self._persons: dict[int, Person] = {}
         # person → the first line of the file that named them and a 32-bit hash
         # of each name field it gave, packed in one number (`_packed_names`: a
@@ -419,19 +419,18 @@ class ContactRows(CustomerRows):
 
     def begin_batch(self, records: Sequence[dict[str, str]]) -> None:
         super().begin_batch(records)
+        # The batch's own, not kept: a person is seldom on more than a few lines,
+        # and an export names 100,000 of them.
+        self._persons = {}
         wanted = {
             key
             for record in records
             if (key := _person_key(record.get(PERSON_COLUMN, ""))) is not None
-        } - self._persons.keys()
-        if not wanted:
-            return
-        if len(self._persons) + len(wanted) > CUSTOMER_CACHE_LIMIT:
-            self._persons = {}
-        for person in Person.objects.filter(pk__in=wanted).only(
-            "pk", *PERSON_NAME_FIELDS
-        ):
-            self._persons[person.pk] = person
+        }
+        if wanted:
+            self._persons = Person.objects.only("pk", *PERSON_NAME_FIELDS).in_bulk(
+                wanted
+            )
 
     def person(self, record: dict[str, str]) -> Person | None:
         """The person the row names by key (None: it names none), read by
