@@ -3,8 +3,9 @@
     .venv/bin/python bench/import_contacts.py [--rows 100000] [--customers 1000]
     .venv/bin/python bench/import_contacts.py --case identical [--rows 2000]
     .venv/bin/python bench/import_contacts.py --case crowded [--rows 200000]
+    .venv/bin/python bench/import_contacts.py --case reimport [--rows 100000]
 
-Three cases, each against the bound: any file of 100,000 rows under 200 MB of
+Four cases, each against the bound: any file of 100,000 rows under 200 MB of
 resident memory and 2 minutes.
 
 - `spread` (the default): 100,000 distinct rows over 1,000 customers, measured in
@@ -15,6 +16,9 @@ resident memory and 2 minutes.
   a small list without numbers and phone numbers repeating every 500 rows of a
   customer, so nearly every contact looks like dozens of others: reports the
   possible-duplicate pairs stored (each contact proposes at most PAIRS_PER_CONTACT).
+- `reimport`: the `spread` file imported, exported again (`export_contacts`, one row
+  per link with its `person_id`), and that export imported with `--update`: every row
+  finds its link by the person's key and is unchanged.
 
 For `spread`, in one run, on the same generated file (every row with an email and a
 phone number in national format, read with the customer's billing country):
@@ -133,7 +137,7 @@ def setup_django(database_url: str | None) -> None:
 def clear_contacts() -> None:
     from django.apps import apps
 
-    from contacts.models import Contact, NotDuplicate, PossibleDuplicate
+    from contacts.models import Contact, NotDuplicate, Person, PossibleDuplicate
 
     for model in (
         PossibleDuplicate,
@@ -142,6 +146,8 @@ def clear_contacts() -> None:
         apps.get_model("contacts", "HistoricalContact_roles"),
         Contact.history.model,
         Contact,
+        Person.history.model,
+        Person,
     ):
         model.objects.all()._raw_delete(model.objects.db)
 
@@ -244,7 +250,9 @@ def measure_parts(path: Path) -> tuple[float, float, int]:
     return validation, insert, rows
 
 
-def child_import(path: str, trace: bool, dry_run: bool = False) -> None:
+def child_import(
+    path: str, trace: bool, dry_run: bool = False, update: bool = False
+) -> None:
     """Runs in the child process: the import alone, reported as JSON on stdout."""
     import tracemalloc
     from io import StringIO
@@ -256,6 +264,8 @@ def child_import(path: str, trace: bool, dry_run: bool = False) -> None:
     out = StringIO()
     started = time.perf_counter()
     options = {"dry_run": True} if dry_run else {}
+    if update:
+        options["update"] = True
     call_command("import_contacts", path, stdout=out, stderr=StringIO(), **options)
     seconds = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1] if trace else None
@@ -277,11 +287,47 @@ def child_import(path: str, trace: bool, dry_run: bool = False) -> None:
 
 
 def run_child(
-    path: Path, database_url: str, trace: bool, dry_run: bool = False
+    path: Path,
+    database_url: str,
+    trace: bool,
+    dry_run: bool = False,
+    update: bool = False,
 ) -> dict:
     arguments = ["--child", str(path), "--db", database_url]
-    flags = (["--trace"] if trace else []) + (["--child-dry-run"] if dry_run else [])
+    flags = (
+        (["--trace"] if trace else [])
+        + (["--child-dry-run"] if dry_run else [])
+        + (["--child-update"] if update else [])
+    )
     return run_json_child(__file__, *arguments, *flags)
+
+
+def run_reimport(path: Path, database_url: str, rows: int) -> None:
+    """The file imported, exported, and the export imported with `--update`."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from contacts.models import Contact, Person
+
+    connection.close()
+    first = run_child(path, database_url, trace=False)
+    print(f"first import      {first['seconds']:8.1f} s  ({first['summary']})")
+    exported = OUT / f"contacts-export-{rows}.csv"
+    started = time.perf_counter()
+    call_command("export_contacts", output=str(exported))
+    print(f"export            {time.perf_counter() - started:8.1f} s")
+    persons = Person.objects.count()
+    history = Contact.history.count()
+    connection.close()
+    timed = run_child(exported, database_url, trace=False, update=True)
+    print(
+        f"re-import --update {timed['seconds']:7.1f} s  ({rows / timed['seconds']:,.0f}"
+        f" rows/s, CPU {timed['cpu_seconds']:.1f} s)"
+    )
+    rss_mb = timed["maxrss_kb"] / 1024
+    print(f"peak resident memory of the import process: {rss_mb:.0f} MB")
+    print(f"summary: {timed['summary']}")
+    assert Person.objects.count() == persons and Contact.history.count() == history
 
 
 def run_case(case: str, path: Path, database_url: str) -> None:
@@ -311,7 +357,9 @@ def run_case(case: str, path: Path, database_url: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--case", choices=["spread", "identical", "crowded"], default="spread"
+        "--case",
+        choices=["spread", "identical", "crowded", "reimport"],
+        default="spread",
     )
     parser.add_argument("--rows", type=int)
     parser.add_argument("--customers", type=int)
@@ -320,16 +368,18 @@ def main() -> None:
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--child-dry-run", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--child-update", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.child:
         setup_django(args.db)
-        child_import(args.child, args.trace, args.child_dry_run)
+        child_import(args.child, args.trace, args.child_dry_run, args.child_update)
         return
     rows, customers = {
         "spread": (100_000, 1000),
         "identical": (2000, 1),
         "crowded": (200_000, 50),
+        "reimport": (100_000, 1000),
     }[args.case]
     args.rows = args.rows or rows
     args.customers = args.customers or customers
@@ -362,6 +412,10 @@ def main() -> None:
         f"{connection.vendor}, file {path.stat().st_size / 1e6:.1f} MB, "
         f"load average {os.getloadavg()[0]:.2f}"
     )
+    if args.case == "reimport":
+        run_reimport(path, database_url, args.rows)
+        print_machine()
+        return
     if args.case != "spread":
         run_case(args.case, path, database_url)
         print_machine()

@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.permissions import SALES_MANAGER, SALES_STAFF, SALES_VIEWER
 
-# A person (contacts.Person) is read and renamed with their contacts: the admin's
-# Person pages ask for these (the pages and the API go through the contacts).
+# A person (contacts.Person) is read and renamed with their contacts (whose form
+# renames the person): the admin's Person pages ask for these, and the API's
+# persons resource for Change person (its PATCH and PUT).
 READ = ["view_contactrole", "view_contact", "view_contactdetail", "view_person"]
 EDIT = [
     *READ,

@@ -8,8 +8,10 @@ in `contacts.services` (history, primary rules): nothing here is a rule of its o
 The export writes the columns the import reads, so an export re-imports unchanged.
 
 With `update`, a row first looks for what it stands for among what its customer
-already has (see `Matches`): a contact with the same email, else the same phone
-number, else the same name; a detail of the same kind with the same value. It then
+already has (see `Matches`): a contact row naming a person by key (`person_id`), that
+person's contact there; one without, a contact of its customer with the same email,
+else the same phone number, else the same name (never a person of another customer);
+a detail of the same kind with the same value. It then
 changes that object instead of adding one, or leaves it alone when nothing differs,
 so importing a file twice changes nothing the second time. Only the columns the file
 has are compared and changed; the roles of a contact are replaced by the row's (the
@@ -71,7 +73,8 @@ class Matches:
 
     Each batch starts with the stored objects its rows could match (read in one
     query by the adapter); a row's keys are tried in the order of the rule (for a
-    contact: email, phone, name), the first key with a match deciding and the next
+    contact: the person's key alone when the row gives it, else email, phone, name),
+    the first key with a match deciding and the next
     ones narrowing it down when several objects share it. Several objects left that
     every key of the row fits are the same thing stored twice: rows take them
     oldest first. Several left that the row does not tell apart are refused.
@@ -403,30 +406,31 @@ class ContactRows(CustomerRows):
             self.roles[role.code.lower()] = role
             self.roles[role.name.lower()] = role
             self.role_names.append(role.name)
-        # The persons the rows name by key, read once per batch (see begin_batch).
+        # The persons the batch's rows name by key (see begin_batch).
         self._persons: dict[int, Person] = {}
-        # person → (the first line of the file that named them, a hash of each
-        # name field it gave): the rows of one person must agree on their name.
-        self.person_names: dict[int, tuple[int, tuple[int, ...]]] = {}
+        # person → the first line of the file that named them and a 32-bit hash
+        # of each name field it gave, packed in one number (`_packed_names`: a
+        # third of the memory of tuples, for a file of 100,000 persons): the
+        # rows of one person must agree on their name.
+        self.person_names: dict[int, int] = {}
         # (person, customer) of the links stored or added by earlier rows, for
         # the rows that add a link to a person by key (without `update`).
         self.linked: set[tuple[int, int]] = set()
 
     def begin_batch(self, records: Sequence[dict[str, str]]) -> None:
         super().begin_batch(records)
+        # The batch's own, not kept: a person is seldom on more than a few lines,
+        # and an export names 100,000 of them.
+        self._persons = {}
         wanted = {
             key
             for record in records
             if (key := _person_key(record.get(PERSON_COLUMN, ""))) is not None
-        } - self._persons.keys()
-        if not wanted:
-            return
-        if len(self._persons) + len(wanted) > CUSTOMER_CACHE_LIMIT:
-            self._persons = {}
-        for person in Person.objects.filter(pk__in=wanted).only(
-            "pk", *PERSON_NAME_FIELDS
-        ):
-            self._persons[person.pk] = person
+        }
+        if wanted:
+            self._persons = Person.objects.only("pk", *PERSON_NAME_FIELDS).in_bulk(
+                wanted
+            )
 
     def person(self, record: dict[str, str]) -> Person | None:
         """The person the row names by key (None: it names none), read by
@@ -584,18 +588,15 @@ class ContactRows(CustomerRows):
             if link in self.linked:
                 raise ValidationError({PERSON_COLUMN: ONE_LINK_PER_CUSTOMER_MESSAGE})
             self.linked.add(link)
-        names = tuple(
-            hash(getattr(row.contact, name))
-            for name in PERSON_NAME_FIELDS
-            if name in row.fields
-        )
-        first, first_names = self.person_names.setdefault(person_id, (line, names))
+        given = [name for name in PERSON_NAME_FIELDS if name in row.fields]
+        names = _packed_names([getattr(row.contact, name) for name in given])
+        packed = self.person_names.setdefault(person_id, line << _NAMES_BITS | names)
+        first, first_names = packed >> _NAMES_BITS, packed & _NAMES_MASK
         if first != line and first_names != names:
-            given = [name for name in PERSON_NAME_FIELDS if name in row.fields]
             field = next(
                 name
-                for name, mine, theirs in zip(given, names, first_names, strict=True)
-                if mine != theirs
+                for i, name in enumerate(given)
+                if (names ^ first_names) >> (32 * i) & 0xFFFFFFFF
             )
             raise ValidationError(
                 {
@@ -726,6 +727,18 @@ class ContactRows(CustomerRows):
             first, *others = same_contact
             codes = [code for *_, code in (first, *others) if code]
             yield (*first[1:-1], ROLE_SEPARATOR.join(codes))
+
+
+_NAMES_BITS = 32 * len(PERSON_NAME_FIELDS)
+_NAMES_MASK = (1 << _NAMES_BITS) - 1
+
+
+def _packed_names(values: Sequence[str]) -> int:
+    """A 32-bit hash of each value, side by side in one number."""
+    packed = 0
+    for i, value in enumerate(values):
+        packed |= (hash(value) & 0xFFFFFFFF) << (32 * i)
+    return packed
 
 
 def _person_key(text: str) -> int | None:

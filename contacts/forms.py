@@ -2,7 +2,7 @@ from collections.abc import Sequence
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.html import format_html
 from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
@@ -114,6 +114,12 @@ class ContactForm(ModelForm):
             self.fields["language"].choices = language_choices()
 
 
+PERSON_FIELD_REFUSED_MESSAGE = _(
+    "Every contact needs a %(field)s, and this person has none: add it on their "
+    "contact at another customer first."
+)
+
+
 class ExistingPersonContactForm(ContactForm):
     """An existing person made a contact of this customer: the work details
     only. The name and language are the person's (shown, not edited); the view
@@ -125,6 +131,27 @@ class ExistingPersonContactForm(ContactForm):
         fields = [
             name for name in ContactForm.Meta.fields if name not in PERSON_NAME_FIELDS
         ]
+
+    def add_error(self, field, error):
+        # A rule about the name (a last name the organisation requires) is about
+        # the person's, which this form does not edit: said so, not "This field is
+        # required." without a field.
+        if field is None and isinstance(error, ValidationError):
+            errors = dict(getattr(error, "error_dict", {}))
+            names = [name for name in PERSON_NAME_FIELDS if name in errors]
+            if names:
+                for name in names:
+                    del errors[name]
+                errors.setdefault(NON_FIELD_ERRORS, []).extend(
+                    ValidationError(
+                        PERSON_FIELD_REFUSED_MESSAGE,
+                        code="person_field",
+                        params={"field": Contact._meta.get_field(name).verbose_name},
+                    )
+                    for name in names
+                )
+                error = ValidationError(errors)
+        super().add_error(field, error)
 
     def clean(self):
         cleaned_data = super().clean()

@@ -123,6 +123,15 @@ def _subject(person_ids: list[int], *, identifier: str, email: str = "") -> Data
     reason may quote an earlier one)."""
     persons = list(Person.objects.filter(pk__in=person_ids))
     links = list(Contact.objects.filter(person_id__in=person_ids))
+    # Persons since joined into theirs (persons_join): their links were moved
+    # here, and their rows are gone but for their history.
+    joined = set(
+        Contact.history.filter(id__in=[link.pk for link in links]).values_list(
+            "person_id", flat=True
+        )
+    ) - set(person_ids)
+    joined -= set(Person.objects.filter(pk__in=joined).values_list("pk", flat=True))
+    person_ids = [*person_ids, *sorted(joined)]
     earlier = Contact.history.filter(person_id__in=person_ids)
     if not person_ids and email:
         # No person has the address now: the links that had it and are gone.
@@ -224,6 +233,7 @@ def _find(personal: PersonalModel, subject: DataSubject) -> Found:
 # The kind of the history records of others whose change reason quotes the
 # person: a merge's record names the contact merged away and the values it dropped.
 QUOTING_REASONS = gettext_noop("change reasons quoting the person")
+NEEDLES_A_QUERY = 50
 
 
 def _quoting_reasons(
@@ -245,15 +255,22 @@ def _quoting_reasons(
         history = each.personal.history_model
         if history is None or not each.personal.reasons_quote_others:
             continue
-        mentions = Q()
-        for needle in needles:
-            mentions |= Q(**{f"{HISTORY_REASON_FIELD}__icontains": needle})
-        candidates = (
-            history._default_manager.filter(mentions)
-            .exclude(pk__in=each.history_keys)
-            .values_list("pk", HISTORY_REASON_FIELD)
-        )
-        keys = [pk for pk, reason in candidates if words.search(reason)]
+        own = set(each.history_keys)
+        keys = set()
+        # A few needles a query: a person with many earlier names stays within
+        # the database's limits on one expression.
+        for start in range(0, len(needles), NEEDLES_A_QUERY):
+            mentions = Q()
+            for needle in needles[start : start + NEEDLES_A_QUERY]:
+                mentions |= Q(**{f"{HISTORY_REASON_FIELD}__icontains": needle})
+            candidates = history._default_manager.filter(mentions).values_list(
+                "pk", HISTORY_REASON_FIELD
+            )
+            keys.update(
+                pk
+                for pk, reason in candidates
+                if pk not in own and words.search(reason)
+            )
         if keys:
             quoting.append((each.personal, sorted(keys)))
     return quoting

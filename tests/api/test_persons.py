@@ -308,14 +308,28 @@ def test_a_rename_on_a_contact_form_makes_the_persons_etag_stale(
     assert Person.objects.get(pk=anna.pk).first_name == "Ann"
 
 
-def test_changing_a_person_needs_change_person(api_for, editor, manager, anna):
-    for user in (editor, manager):
+def test_changing_a_person_needs_change_person(api_for, viewer, editor, anna):
+    """Change contact alone is not enough; Sales staff and managers have Change
+    person (their contact form renames the person too), the viewer has not."""
+    without = UserFactory()
+    without.user_permissions.set(
+        Permission.objects.filter(
+            codename__in=["view_customer", "view_contact", "change_contact"]
+        )
+    )
+    for user in (viewer, without):
         api = api_for(user)
         response = api.patch(
             url(anna), {"first_name": "Anne"}, if_match=api.get(url(anna))["ETag"]
         )
         assert response.status_code == 403
     assert Person.objects.get(pk=anna.pk).first_name == "Anna"
+    api = api_for(editor)
+    response = api.patch(
+        url(anna), {"first_name": "Anne"}, if_match=api.get(url(anna))["ETag"]
+    )
+    assert response.status_code == 200
+    assert Person.objects.get(pk=anna.pk).first_name == "Anne"
 
 
 def test_a_read_only_token_cannot_change_a_person(api_for, anna):

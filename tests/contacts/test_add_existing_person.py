@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from contacts.models import Contact, Person
+from contacts.models import Contact, ContactFieldSettings, Person
 from contacts.selectors import PERSON_SEARCH_LIMIT
 from tests.contacts.factories import ContactFactory, role
 from tests.customers.factories import CustomerFactory, billing_address
@@ -276,3 +276,39 @@ def test_the_new_person_form_is_still_offered_below_the_search(
     assert 'name="person_q"' in page
     assert 'name="first_name"' in page
     assert "No person matches" in page
+
+
+def test_a_shared_work_email_is_warned_and_save_anyway_keeps_the_person(
+    client_for, editor, customer, petra
+):
+    ContactFactory(first_name="Other", email="desk@fjord.example")
+    client = client_for(editor)
+    data = {"person": petra.pk, "email": "desk@fjord.example", "is_active": "on"}
+    warned = client.post(add_url(customer), data)
+    assert warned.status_code == 200
+    assert warned.context["shared_contacts"]
+    page = warned.content.decode()
+    assert "Add Petra Visser as a contact" in page
+    assert f'name="person" value="{petra.pk}"' in page
+    saved = client.post(
+        add_url(customer),
+        {**data, "acknowledge_shared": warned.context["acknowledged"]},
+    )
+    assert saved.status_code == 302
+    assert customer.contacts.get().person_id == petra.pk
+
+
+def test_a_required_name_the_person_lacks_is_said_of_the_person(
+    client_for, editor, customer
+):
+    ContactFieldSettings.objects.create(require_last_name=True)
+    cher = ContactFactory(first_name="Cher", last_name="").person
+    response = client_for(editor).post(
+        add_url(customer), {"person": cher.pk, "is_active": "on"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Every contact needs a last name, and this person has none: add it on their "
+        "contact at another customer first."
+    ]
+    assert not customer.contacts.exists()

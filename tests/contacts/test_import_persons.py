@@ -278,3 +278,18 @@ def test_a_person_key_import_costs_the_same_queries_whatever_its_rows(
     }
     for person in Person.objects.all():
         assert {c.first_name for c in person.contacts.all()} == {person.first_name}
+
+
+def test_lines_of_one_person_giving_two_languages_refuse_the_later_at_language(
+    jan, tmp_path
+):
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        "customer_number,person_id,first_name,last_name,language\n"
+        f"C00001,{jan.pk},Jan,Jansen,nl\nC00002,{jan.pk},Jan,Jansen,en\n",
+    )
+
+    _, _, err = run_failing("import_contacts", str(path), update=True)
+
+    assert "Line 3, column language: Line 2 gives this person another name" in err
+    assert "Line 2" not in err.split("Line 3")[0]

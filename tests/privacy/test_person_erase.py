@@ -14,6 +14,7 @@ from contacts.models import (
     PossibleDuplicate,
 )
 from contacts.services.merge import contacts_merge
+from contacts.services.persons import persons_join
 from privacy.models import ErasureLog, RetainedCopy
 from privacy.services import (
     ERASURE_REASON,
@@ -23,7 +24,14 @@ from privacy.services import (
 )
 from sales.models import Invoice
 from tests.contacts.factories import ContactFactory
-from tests.privacy.helpers import EMAIL, NAME, NEEDLES, arrange_person, where_found
+from tests.privacy.helpers import (
+    EMAIL,
+    NAME,
+    NEEDLES,
+    PHONE,
+    arrange_person,
+    where_found,
+)
 from tests.sales.factories import make_invoice
 
 pytestmark = pytest.mark.django_db
@@ -211,3 +219,21 @@ def test_a_reason_quoting_a_longer_name_is_left_alone(manager):
 
     assert list(others.values_list("history_change_reason", flat=True)) == before
     assert "change reasons quoting the person" not in log.counts
+
+
+def test_a_person_joined_into_theirs_is_erased_with_them(manager):
+    zeb = ContactFactory(first_name="Zebulon", last_name="Quixote", email=EMAIL)
+    # The same person, typed at another customer with another spelling.
+    zebu = ContactFactory(first_name="Zebu", last_name="Quixotter", email="z@x.nl")
+    Person.objects.filter(pk=zebu.person_id).update(personal_phone=PHONE)
+    persons_join(keep=zeb.person, join=zebu.person)
+    assert not Person.objects.filter(pk=zebu.person_id).exists()
+
+    person_erase(subject=find_subject(person_id=zeb.person_id), user=manager)
+
+    assert where_found(["Quixotter", "Zebu ", "z@x.nl"]) == set()
+    assert (
+        not Person.history.filter(id=zebu.person_id)
+        .exclude(first_name="[erased]")
+        .exists()
+    )
