@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from communications.suppressions import suppression_create
 from communications.webhooks import tracking_urlpatterns
+from contacts.models import PossibleDuplicate
 from contacts.services.card import contact_detail_create
 from contacts.services.links import contact_create
 from customers import services as customer_services
@@ -50,6 +51,7 @@ class Demo:
     shipment: object
     suppression: object  # of the bounced billing address
     import_job: object  # a previewed import with a refused line
+    same_person: object  # `contact` held again, as another person, at another customer
 
 
 def customer_page(name):
@@ -101,6 +103,7 @@ PAGES = {
         },
     ),
     "duplicates:list": lambda d: reverse("duplicates:list"),
+    "duplicates:link": lambda d: reverse("duplicates:link", args=[d.same_person.pk]),
     "persons:detail": lambda d: reverse("persons:detail", args=[d.contact.person_id]),
     "transfers:new": lambda d: reverse("transfers:new"),
     "transfers:job": lambda d: reverse("transfers:job", args=[d.import_job.pk]),
@@ -205,6 +208,16 @@ def demo(django_db_setup, django_db_blocker):
             email="anna.de.vries@fjord-foods.example.com",
             roles=[role("order")],
         )
+        # Anna again, as another person, at another customer: "The same person?"
+        contact_create(
+            customer=customer_services.customer_create(name="Fjord Drinks B.V."),
+            first_name="Anna",
+            last_name="de Vries",
+            email="anna.de.vries@fjord-foods.example.com",
+        )
+        same_person = PossibleDuplicate.objects.get(
+            other_customer__isnull=False, contact_a=contact
+        )
         for kind, value, description in [
             ("email", "info@fjord-foods.example.com", "General enquiries"),
             ("telephone", "020 123 4567", "Reception"),
@@ -262,6 +275,7 @@ def demo(django_db_setup, django_db_blocker):
             invoice=documents[Invoice],
             shipment=documents[Shipment],
             suppression=suppression,
+            same_person=same_person,
         )
         call_command("flush", interactive=False, verbosity=0)
 
