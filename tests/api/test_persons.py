@@ -308,14 +308,19 @@ def test_a_rename_on_a_contact_form_makes_the_persons_etag_stale(
     assert Person.objects.get(pk=anna.pk).first_name == "Ann"
 
 
-def test_changing_a_person_needs_change_person(api_for, editor, manager, anna):
-    for user in (editor, manager):
-        api = api_for(user)
-        response = api.patch(
-            url(anna), {"first_name": "Anne"}, if_match=api.get(url(anna))["ETag"]
+def test_changing_a_person_needs_change_person(api_for, viewer, editor, anna):
+    refused, changed = (
+        api_for(user).patch(
+            url(anna),
+            {"first_name": name},
+            if_match=api_for(user).get(url(anna))["ETag"],
         )
-        assert response.status_code == 403
-    assert Person.objects.get(pk=anna.pk).first_name == "Anna"
+        for user, name in ((viewer, "Refused"), (editor, "Anne"))
+    )
+
+    assert refused.status_code == 403
+    assert changed.status_code == 200, changed.json()
+    assert Person.objects.get(pk=anna.pk).first_name == "Anne"
 
 
 def test_a_read_only_token_cannot_change_a_person(api_for, anna):
