@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.duplicates import (
     ComparedContact,
+    Finding,
     LinkedContact,
     find_pairs,
     find_same_persons,
@@ -75,13 +76,38 @@ def possible_duplicates_refresh(
     }
     if gone:
         PossibleDuplicate.objects.filter(pk__in=gone).delete()
+    _write_pairs(
+        {
+            key: (customer, None, finding)
+            for key, (customer, finding) in findings.items()
+        },
+        stored,
+    )
+    # Across customers once this write is committed, under the locks of every
+    # customer concerned (never while this writer holds some of them).
+    transaction.on_commit(
+        partial(
+            same_persons_refresh,
+            contact_ids=changed,
+            customer_ids=None if changed is not None else list(customer_ids),
+        ),
+        robust=True,
+    )
+
+
+def _write_pairs(
+    found: dict[tuple[int, int], tuple[int, int | None, Finding]],
+    stored: dict[tuple[int, int], PossibleDuplicate],
+) -> None:
+    """Write the pairs found ((a, b) → customer, other customer or None, finding)
+    that are new, and update those stored whose reasons changed."""
     new: list[tuple] = []
     changed_pairs = []
-    for key, (customer_id, finding) in findings.items():
-        pair = stored.get(key)
+    for (a, b), (customer_id, other_customer_id, finding) in found.items():
+        pair = stored.get((a, b))
         values = (finding.same_email, finding.same_phone, finding.name_similarity)
         if pair is None:
-            new.append((customer_id, finding.a, finding.b, *values, None))
+            new.append((customer_id, a, b, *values, other_customer_id))
         elif (pair.same_email, pair.same_phone, pair.name_similarity) != values:
             pair.same_email, pair.same_phone, pair.name_similarity = values
             changed_pairs.append(pair)
@@ -93,16 +119,6 @@ def possible_duplicates_refresh(
             ["same_email", "same_phone", "name_similarity"],
             batch_size=PAIR_WRITE_SLICE,
         )
-    # Across customers once this write is committed, under the locks of every
-    # customer concerned (never while this writer holds some of them).
-    transaction.on_commit(
-        partial(
-            same_persons_refresh,
-            contact_ids=changed,
-            customer_ids=None if changed is not None else list(customer_ids),
-        ),
-        robust=True,
-    )
 
 
 _PAIR_COLUMNS = (
@@ -285,24 +301,13 @@ def _same_persons_write(
     gone = [pair.pk for key, pair in scope.items() if key not in findings]
     if gone:
         PossibleDuplicate.objects.filter(pk__in=gone).delete()
-    new: list[tuple] = []
-    changed_pairs = []
-    for (a, b), finding in sorted(findings.items()):
-        pair = scope.get((a, b))
-        values = (finding.same_email, finding.same_phone, finding.name_similarity)
-        if pair is None:
-            new.append((customer_of[a], a, b, *values, customer_of[b]))
-        elif (pair.same_email, pair.same_phone, pair.name_similarity) != values:
-            pair.same_email, pair.same_phone, pair.name_similarity = values
-            changed_pairs.append(pair)
-    if new:
-        _insert_pairs(new)
-    if changed_pairs:
-        PossibleDuplicate.objects.bulk_update(
-            changed_pairs,
-            ["same_email", "same_phone", "name_similarity"],
-            batch_size=PAIR_WRITE_SLICE,
-        )
+    _write_pairs(
+        {
+            (a, b): (customer_of[a], customer_of[b], finding)
+            for (a, b), finding in sorted(findings.items())
+        },
+        scope,
+    )
 
 
 # Contacts refreshed per transaction after an import: past it a chunk's customers
