@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from communications.suppressions import suppression_create
 from communications.webhooks import tracking_urlpatterns
+from contacts.models import PossibleDuplicate
 from contacts.services.card import contact_detail_create
 from contacts.services.links import contact_create
 from customers import services as customer_services
@@ -50,6 +51,7 @@ class Demo:
     shipment: object
     suppression: object  # of the bounced billing address
     import_job: object  # a previewed import with a refused line
+    same_person: object  # `contact` held as another person at another customer
 
 
 def customer_page(name):
@@ -90,7 +92,7 @@ PAGES = {
     "contacts:create": customer_page("contacts:create"),
     "contacts:update": of_customer("contacts:update", "contact"),
     "contacts:delete": of_customer("contacts:delete", "contact"),
-    "privacy:person": of_customer("privacy:person", "contact"),
+    "privacy:person": lambda d: reverse("privacy:person", args=[d.contact.person_id]),
     "contacts:contact_details_edit": customer_page("contacts:contact_details_edit"),
     "contacts:merge": lambda d: reverse(
         "contacts:merge",
@@ -101,6 +103,7 @@ PAGES = {
         },
     ),
     "duplicates:list": lambda d: reverse("duplicates:list"),
+    "duplicates:link": lambda d: reverse("duplicates:link", args=[d.same_person.pk]),
     "persons:detail": lambda d: reverse("persons:detail", args=[d.contact.person_id]),
     "transfers:new": lambda d: reverse("transfers:new"),
     "transfers:job": lambda d: reverse("transfers:job", args=[d.import_job.pk]),
@@ -241,6 +244,17 @@ def demo(django_db_setup, django_db_blocker):
             delivery.status = "failed"
             delivery.last_error = "550 5.1.1 The email account does not exist"
             delivery.save()
+        # Anna at another customer, as another person: "the same person?" (the
+        # pair is found once the write commits).
+        contact_create(
+            customer=customer_services.customer_create(name="Nordic Bakeries AB"),
+            first_name="Anna",
+            last_name="de Vries",
+            email="anna.de.vries@fjord-foods.example.com",
+        )
+        same_person = PossibleDuplicate.objects.filter(
+            other_customer__isnull=False
+        ).earliest("pk")
         import_job = import_job_create(
             user=user,
             kind="contacts",
@@ -262,6 +276,7 @@ def demo(django_db_setup, django_db_blocker):
             invoice=documents[Invoice],
             shipment=documents[Shipment],
             suppression=suppression,
+            same_person=same_person,
         )
         call_command("flush", interactive=False, verbosity=0)
 
