@@ -59,3 +59,13 @@ class PhoneField(serializers.CharField):
         if not numbers:
             self.fail("not_a_phone_number")
         return numbers
+
+
+class CodeRelatedField(serializers.SlugRelatedField):
+    """An object named by its code. A code with a NUL character names none (and
+    PostgreSQL cannot compare it): refused as any unknown code, not a 500."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)

@@ -424,6 +424,8 @@ class SamePersonLinkView(PermissionRequiredMixin, FormView):
     raise_exception = True
     template_name = "contacts/same_person_link.html"
     form_class = SamePersonLinkForm
+    # FormView takes PUT as a POST; the page is a form.
+    http_method_names = ["get", "head", "options", "post"]
 
     def dispatch(self, request, *args, **kwargs):
         if not self.has_permission():

@@ -22,7 +22,7 @@ from api.resources.base import (
     key_field,
 )
 from api.resources.contact_details import WarningSerializer
-from api.serializers import PhoneField
+from api.serializers import CodeRelatedField, PhoneField
 from contacts.models import (
     ONE_LINK_PER_CUSTOMER_MESSAGE,
     PERSON_NAME_FIELDS,
@@ -80,7 +80,7 @@ class ContactSerializer(serializers.ModelSerializer):
             "organisation's."
         ),
     )
-    roles = serializers.SlugRelatedField(
+    roles = CodeRelatedField(
         slug_field="code",
         many=True,
         required=False,

@@ -17,7 +17,7 @@ from rest_framework import serializers
 
 from api.resources.base import Resource, UpdateMixin, key_field
 from api.serializers import PhoneField
-from contacts.models import Contact, ContactRole, Person
+from contacts.models import PERSON_PAGE_PERMISSIONS, Contact, ContactRole, Person
 from contacts.services.links import person_update
 from customers.services import lock_customers
 from search.selectors import (
@@ -139,7 +139,7 @@ class PersonResource(UpdateMixin, Resource):
     filter_serializer_class = PersonFilters
     # The person page; the person's own fields are the Person's to change.
     permissions = {
-        "read": ("customers.view_customer", "contacts.view_contact"),
+        "read": PERSON_PAGE_PERMISSIONS,
         "update": ("contacts.change_person",),
         "partial_update": ("contacts.change_person",),
     }

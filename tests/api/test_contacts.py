@@ -514,3 +514,12 @@ def test_a_person_gone_before_the_link_is_made_is_refused_at_person(
     assert response.status_code == 400
     assert codes(response) == [("person", "gone")]
     assert not Contact.objects.filter(customer=dutch).exists()
+
+
+def test_a_role_code_with_a_nul_character_is_refused_at_roles(api_for, editor, dutch):
+    response = api_for(editor).post(
+        CONTACTS, {"customer": dutch.pk, "first_name": "Anna", "roles": ["ord\x00er"]}
+    )
+
+    assert response.status_code == 400
+    assert [field for field, _code in codes(response)] == ["roles"]

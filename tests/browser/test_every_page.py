@@ -51,7 +51,7 @@ class Demo:
     shipment: object
     suppression: object  # of the bounced billing address
     import_job: object  # a previewed import with a refused line
-    same_person: object  # `contact` held again, as another person, at another customer
+    same_person: object  # `contact` held as another person at another customer
 
 
 def customer_page(name):
@@ -92,7 +92,7 @@ PAGES = {
     "contacts:create": customer_page("contacts:create"),
     "contacts:update": of_customer("contacts:update", "contact"),
     "contacts:delete": of_customer("contacts:delete", "contact"),
-    "privacy:person": of_customer("privacy:person", "contact"),
+    "privacy:person": lambda d: reverse("privacy:person", args=[d.contact.person_id]),
     "contacts:contact_details_edit": customer_page("contacts:contact_details_edit"),
     "contacts:merge": lambda d: reverse(
         "contacts:merge",
@@ -208,16 +208,6 @@ def demo(django_db_setup, django_db_blocker):
             email="anna.de.vries@fjord-foods.example.com",
             roles=[role("order")],
         )
-        # Anna again, as another person, at another customer: "The same person?"
-        contact_create(
-            customer=customer_services.customer_create(name="Fjord Drinks B.V."),
-            first_name="Anna",
-            last_name="de Vries",
-            email="anna.de.vries@fjord-foods.example.com",
-        )
-        same_person = PossibleDuplicate.objects.get(
-            other_customer__isnull=False, contact_a=contact
-        )
         for kind, value, description in [
             ("email", "info@fjord-foods.example.com", "General enquiries"),
             ("telephone", "020 123 4567", "Reception"),
@@ -254,6 +244,17 @@ def demo(django_db_setup, django_db_blocker):
             delivery.status = "failed"
             delivery.last_error = "550 5.1.1 The email account does not exist"
             delivery.save()
+        # Anna at another customer, as another person: "the same person?" (the
+        # pair is found once the write commits).
+        contact_create(
+            customer=customer_services.customer_create(name="Nordic Bakeries AB"),
+            first_name="Anna",
+            last_name="de Vries",
+            email="anna.de.vries@fjord-foods.example.com",
+        )
+        same_person = PossibleDuplicate.objects.filter(
+            other_customer__isnull=False
+        ).earliest("pk")
         import_job = import_job_create(
             user=user,
             kind="contacts",

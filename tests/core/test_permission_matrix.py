@@ -25,7 +25,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from communications.suppressions import suppression_create
 from communications.webhooks import tracking_urlpatterns
 from contacts.models import PossibleDuplicate
-from contacts.services.duplicates import possible_duplicates_refresh
+from contacts.services.duplicates import (
+    possible_duplicates_refresh,
+    same_persons_refresh,
+)
 from sales.models import DOCUMENT_KINDS
 from tests.contacts.factories import ContactDetailFactory, ContactFactory
 from tests.customers.factories import AddressFactory, CustomerFactory
@@ -113,6 +116,8 @@ ACCESS = {
     "duplicates:list": Access(MANAGERS, PAGE),
     "persons:detail": Access(READERS, PAGE),
     "duplicates:not_a_duplicate": Access(MANAGERS, "POST", post=302),
+    # Link as one person: an empty form keeps no name, so the page comes again.
+    "duplicates:link": Access(MANAGERS, FORM, post=200),
     "search:results": Access(READERS, PAGE),
     "activity:list": Access(READERS, PAGE),
     "communications:failed": Access(READERS, PAGE),
@@ -241,13 +246,22 @@ def seeded():
     # The contact typed twice: a possible duplicate.
     ContactFactory(customer=customer, email=contact.email)
     possible_duplicates_refresh(customer_ids=[customer.pk])
+    # And held as another person at another customer: "the same person?".
+    twin = ContactFactory(
+        customer=CustomerFactory(),
+        first_name=contact.first_name,
+        last_name=contact.last_name,
+        email=contact.email,
+    )
+    same_persons_refresh(contact_ids=[twin.pk])
     objects = {
         "customer": customer,
         "address": address,
         "contact": contact,
         "person": contact.person,
         "contactdetail": detail,
-        "possibleduplicate": PossibleDuplicate.objects.get(),
+        "possibleduplicate": PossibleDuplicate.objects.get(other_customer=None),
+        "samepersonpair": PossibleDuplicate.objects.get(other_customer=twin.customer),
         # The contact's address bounced: a manager may lift its suppression.
         "suppression": suppression_create(email=contact.email, reason="hard_bounce"),
         "importjob": ImportJob.objects.create(
@@ -261,6 +275,11 @@ def seeded():
     for kind in DOCUMENT_KINDS:
         objects[kind.__name__.lower()] = make_document(kind, customer, contact)
     return objects
+
+
+# URLs whose `pk` is the key of an object of the `seeded` fixture their view does
+# not name as its model.
+SEEDED_KEYS = {"duplicates:link": "samepersonpair"}
 
 
 def model_of(route: Route, kwarg: str):
@@ -277,7 +296,7 @@ def url_of(route: Route, seeded) -> str:
     kwargs = {}
     for name in route.kwargs:
         model = model_of(route, name)
-        key = model.__name__.lower() if model else None
+        key = model.__name__.lower() if model else SEEDED_KEYS.get(route.name)
         assert key in seeded, (
             f"{route.name} takes <{name}> ({model}): add such an object to the "
             "`seeded` fixture, or teach model_of() which model it is."
