@@ -315,6 +315,22 @@ def _same_persons_write(
 REFRESH_CHUNK = 1000
 
 
+# Contacts written past which an import has PostgreSQL read the contact tables'
+# statistics again before the refresh: autovacuum comes later, and until it does the
+# planner, with the table sizes from before the import, scans whole tables for the
+# candidates by email and phone instead of using their indexes.
+ANALYZE_AFTER = 10_000
+
+
+def _analyze_contacts() -> None:
+    if connection.vendor != "postgresql":
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in (Contact, PossibleDuplicate):
+            cursor.execute(f"ANALYZE {quote(model._meta.db_table)}")
+
+
 def possible_duplicates_refresh_after_import(changed: dict[int, list[int]]) -> int:
     """Refresh the possible duplicates of the contacts an import wrote (customer id →
     contact keys), once for the whole import rather than once per batch: customers
@@ -329,6 +345,8 @@ def possible_duplicates_refresh_after_import(changed: dict[int, list[int]]) -> i
             size = 0
         chunks[-1].append(customer_id)
         size += len(changed[customer_id])
+    if sum(map(len, changed.values())) >= ANALYZE_AFTER:
+        _analyze_contacts()
     for chunk in chunks:
         keys = [pk for customer_id in chunk for pk in changed[customer_id]]
         with transaction.atomic():

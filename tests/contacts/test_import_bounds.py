@@ -256,3 +256,22 @@ def test_a_failed_batch_keeps_the_batches_before_it_and_says_so(
         "Person0",
         "Person1",
     ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's ANALYZE")
+def test_a_large_import_has_postgresql_read_the_contacts_statistics_first(
+    monkeypatch, dutch
+):
+    keys = _five_annas(dutch)
+
+    def analyzed(threshold):
+        monkeypatch.setattr(duplicates, "ANALYZE_AFTER", threshold)
+        with CaptureQueriesContext(connection) as queries:
+            possible_duplicates_refresh_after_import({dutch.pk: keys})
+        return [q["sql"] for q in queries if q["sql"].startswith("ANALYZE")]
+
+    assert analyzed(6) == []
+    assert analyzed(5) == [
+        'ANALYZE "contacts_contact"',
+        'ANALYZE "contacts_possibleduplicate"',
+    ]
